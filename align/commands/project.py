@@ -1,0 +1,105 @@
+"""`bitext import`, `bitext show`, `bitext backup`, `bitext restore`: the project store."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="import a German text into a project (created if missing)")
+    p.add_argument("file", help="UTF-8 text file")
+    p.add_argument("--project", required=True, help="project folder")
+    p.add_argument("--lang", default="de", help="source language (default de)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("show", help="print a summary of a project")
+    p.add_argument("project", help="project folder")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("backup", help="take a consistent snapshot of a project")
+    p.add_argument("project")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a project from a backup (newest by default)")
+    p.add_argument("project")
+    p.add_argument("backup", nargs="?", help="backup file (see `bitext backups DIR`)")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("backups", help="list a project's backups")
+    p.add_argument("project")
+    p.set_defaults(func=cmd_backups)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from align.importer import import_file
+
+    report = import_file(args.file, args.project, lang=args.lang)
+    verb = "created" if report.created else "re-imported into"
+    print(f"{verb} {args.project}: {report.blocks} blocks, {report.sentences} sentences")
+    if not report.created:
+        print(f"kept {report.kept_segments} sentences with their translations, "
+              f"{report.new_segments} new, {report.orphaned_segments} no longer in the text "
+              f"(kept as orphans); backup: {report.backup}")
+    return 0
+
+
+def format_summary(project_dir: str) -> str:
+    from align.store import Project
+
+    with Project.open(project_dir) as p:
+        s = p.summary()
+    lines = [f"project:   {project_dir}",
+             f"document:  {s.title} ({s.source_name}, {s.lang})",
+             "blocks:    " + ", ".join(f"{n} {k}" for k, n in sorted(s.blocks.items())),
+             f"sentences: {s.sentences} ({s.excluded_sentences} excluded as boilerplate)",
+             "speakers:"]
+    for name, aliases in sorted(s.speakers.items()):
+        merged = f" (merged: {', '.join(aliases)})" if aliases else ""
+        lines.append(f"  {name}: {s.turns_per_speaker.get(name, 0)} turns{merged}")
+    if not s.languages:
+        lines.append("translations: none yet (run `bitext translate-project DIR --to en,zh`)")
+    for lang, c in sorted(s.languages.items()):
+        lines.append(f"{lang}: {c['total']} translated - {c['mt']} mt, {c['edited']} edited, "
+                     f"{c['reviewed']} reviewed; {s.links.get(lang, 0)} links")
+    if s.orphaned:
+        lines.append(f"orphaned human translations kept: {s.orphaned}")
+    return "\n".join(lines)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    print(format_summary(args.project))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from align.store import Project
+
+    with Project.open(args.project) as p:
+        print(p.backup("manual"))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from align.errors import ProjectError
+    from align.store import Project, restore_damaged
+
+    try:
+        with Project.open(args.project) as p:
+            safety = p.restore(args.backup)
+        print(f"restored; the state before the restore was saved as {safety}")
+    except ProjectError:
+        if not Path(args.project).is_dir():
+            raise
+        # The database itself cannot be opened: move it aside and copy the backup in.
+        db = restore_damaged(args.project, args.backup)
+        print(f"restored {db} from backup; the damaged database was kept beside it")
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from align.store import Project
+
+    with Project.open(args.project) as p:
+        for b in p.list_backups():
+            print(b)
+    return 0
