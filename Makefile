@@ -1,0 +1,42 @@
+# The README's two commands:  `make app`  and  `make test`.
+# Both set everything up on a fresh machine (virtualenv, Python packages, Chromium).
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PROJECT ?= data/projects/davos
+PORT   ?= 8501
+
+.PHONY: app test setup browser bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# torch first and pinned: the CPU wheel; a looser requirement would pull a CUDA build.
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Debian's Chromium drives the browser tests (Playwright's own download is not used).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+
+$(PROJECT)/project.sqlite: | $(VENV)/.installed
+	$(VENV)/bin/bitext import data/davos_interview_de.txt --project $(PROJECT)
+
+app: $(VENV)/.installed $(PROJECT)/project.sqlite
+	BITEXT_PROJECT=$(PROJECT) $(VENV)/bin/streamlit run app.py \
+	  --server.address 127.0.0.1 --server.port $(PORT) --browser.gatherUsageStats false
+
+test: $(VENV)/.installed browser
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed
+	for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache tests/artifacts
