@@ -1,16 +1,74 @@
 """Import a German text into a project: read, segment, then store.
 
 Everything that can fail on bad input (reading, decoding, segmenting) happens before the
-project is touched, so a bad file never leaves a partial project behind.
+project is touched, so a bad file never leaves a partial project behind. A new project is
+built in a hidden folder beside its destination and moved into place only when complete,
+so not even a crash (SIGKILL, power loss) mid-import leaves a half-made project.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import shutil
+import sqlite3
+import tempfile
 from pathlib import Path
 
-from align.store import ImportReport, Project
+from align.document import Document
+from align.errors import InputError, ProjectError
+from align.store import DB_NAME, ImportReport, Project
+
+
+def import_document(doc: Document, project_dir: str | os.PathLike, source_name: str,
+                    source_sha256: str) -> ImportReport:
+    """Store a segmented document: create the project, or re-import keeping translations."""
+    if not any(block.sentences for block in doc.blocks):
+        raise InputError(f"{source_name}: no sentences found in the text")
+    project_dir = Path(project_dir)
+    if Project.exists(project_dir):
+        with Project.open(project_dir) as project:
+            return project.import_document(doc, source_name, source_sha256)
+    if project_dir.exists() and not project_dir.is_dir():
+        raise ProjectError(f"{project_dir}: exists and is not a folder")
+    project_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{project_dir.name}.importing-",
+                                    dir=project_dir.parent))
+    try:
+        with Project.create(staging) as project:
+            report = project.import_document(doc, source_name, source_sha256)
+            # One self-contained file: fold the WAL in before the database is moved.
+            project.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            project.conn.execute("PRAGMA journal_mode=DELETE")
+        _publish(staging / DB_NAME, project_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return report
+
+
+def _publish(db: Path, project_dir: Path) -> None:
+    """Move a finished database into `project_dir` atomically (rename, then fsync)."""
+    project_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(db, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    target = project_dir / DB_NAME
+    try:
+        os.link(db, target)  # unlike rename, never replaces a database that appeared meanwhile
+    except FileExistsError:
+        raise ProjectError(f"{project_dir}: a project appeared there during the import") from None
+    fd = os.open(project_dir, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    # Back in WAL mode for everyday use (a no-op check that the file opens).
+    conn = sqlite3.connect(str(target))
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+    finally:
+        conn.close()
 
 
 def import_text(text: str, project_dir: str | os.PathLike, source_name: str,
@@ -22,22 +80,7 @@ def import_text(text: str, project_dir: str | os.PathLike, source_name: str,
     text = normalize_text(text, source_name)
     doc = segment_document(text, lang=lang, title=Path(source_name).stem)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    project_dir = Path(project_dir)
-    if Project.exists(project_dir):
-        with Project.open(project_dir) as project:
-            return project.import_document(doc, source_name, sha)
-    created_dir = not project_dir.exists()
-    try:
-        with Project.create(project_dir) as project:
-            return project.import_document(doc, source_name, sha)
-    except BaseException:
-        # No partial project: remove what this call created.
-        if created_dir:
-            shutil.rmtree(project_dir, ignore_errors=True)
-        else:
-            for name in ("project.sqlite", "project.sqlite-wal", "project.sqlite-shm"):
-                (project_dir / name).unlink(missing_ok=True)
-        raise
+    return import_document(doc, project_dir, source_name, sha)
 
 
 def import_file(path: str | os.PathLike, project_dir: str | os.PathLike,

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import sqlite3
+import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from align.carry import successors as carry_successors
 from align.document import Document
 from align.errors import ConflictError, InputError, ProjectError
 
@@ -126,6 +128,10 @@ class ImportReport:
     new_segments: int = 0
     orphaned_segments: int = 0
     backup: Path | None = None
+    # Links whose source sentences were re-cut or lightly changed: their translations moved
+    # to the new sentences. Human translations whose source is gone stay as orphans.
+    carried_links: int = 0
+    orphaned_translations: int = 0
 
 
 @dataclass
@@ -182,13 +188,47 @@ def connect(db_path: Path) -> sqlite3.Connection:
     return conn
 
 
+def check_database(db_path: str | os.PathLike) -> str | None:
+    """None when `db_path` is a healthy bitext database, else a short description of what
+    is wrong. Reads only."""
+    version = None
+    try:
+        conn = sqlite3.connect(str(db_path), timeout=30.0, isolation_level=None)
+        try:
+            conn.execute("PRAGMA query_only=1")
+            result = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
+            if result != ["ok"]:
+                return f"the project database is damaged ({'; '.join(result)})"
+            has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND"
+                                    " name='meta'").fetchone()
+            if has_meta:
+                row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+                version = row[0] if row else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return f"the project database is damaged or not a database ({exc})"
+    if version is None:
+        return "not a bitext project database (no schema version)"
+    if str(version) != str(SCHEMA_VERSION):
+        return (f"written by another version of bitext (schema {version}; this one reads "
+                f"schema {SCHEMA_VERSION})")
+    return None
+
+
 class Project:
-    """A bitext project folder holding `project.sqlite` and `backups/`."""
+    """A bitext project folder holding `project.sqlite` and `backups/`.
+
+    One Project may be shared by several threads: a lock serialises its connection, so a
+    read never sees another thread's half-done transaction. Separate Project objects (other
+    tabs, other processes) are serialised by SQLite itself.
+    """
 
     def __init__(self, directory: Path, conn: sqlite3.Connection):
         self.dir = Path(directory)
         self.db_path = self.dir / DB_NAME
         self.conn = conn
+        self._lock = threading.RLock()
 
     # ----- opening -------------------------------------------------------------------------
     @classmethod
@@ -197,24 +237,21 @@ class Project:
 
     @classmethod
     def open(cls, directory: str | os.PathLike) -> "Project":
+        """Open an existing project; a damaged database gives one ProjectError naming the fix
+        and is left exactly as it was (nothing is written to it)."""
         directory = Path(directory)
         db = directory / DB_NAME
         if not db.is_file():
             raise ProjectError(f"{directory}: not a bitext project (no {DB_NAME}); "
                                f"create one with `bitext import FILE --project {directory}`")
+        problem = check_database(db)
+        if problem:
+            raise ProjectError(f"{db}: {problem}; restore a backup with "
+                               f"`bitext restore {directory}` (the damaged file is kept aside)")
         try:
             conn = connect(db)
-            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
-            if ok != "ok":
-                raise sqlite3.DatabaseError(ok)
-            version = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise ProjectError(
-                f"{db}: the project database is damaged or not a bitext database ({exc}); "
-                f"restore a backup with `bitext restore {directory}`") from None
-        if version is None or int(version[0]) != SCHEMA_VERSION:
-            conn.close()
-            raise ProjectError(f"{db}: unsupported project schema version")
+            raise ProjectError(f"{db}: cannot open the project database ({exc})") from None
         return cls(directory, conn)
 
     @classmethod
@@ -224,12 +261,22 @@ class Project:
             raise ProjectError(f"{directory}: a project already exists there")
         directory.mkdir(parents=True, exist_ok=True)
         conn = connect(directory / DB_NAME)
-        conn.executescript(SCHEMA)
-        conn.execute("INSERT OR REPLACE INTO meta VALUES('schema_version', ?)", (str(SCHEMA_VERSION),))
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("INSERT OR REPLACE INTO meta VALUES('schema_version', ?)",
+                         (str(SCHEMA_VERSION),))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.close()
+            raise
         return cls(directory, conn)
 
     def close(self) -> None:
-        self.conn.close()
+        with self._lock:
+            self.conn.close()
 
     def __enter__(self) -> "Project":
         return self
@@ -239,15 +286,38 @@ class Project:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; the edit is acknowledged only once COMMIT returned."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
+        """One write transaction; the edit is acknowledged only once COMMIT returned.
+
+        BEGIN IMMEDIATE takes the write lock up front, so a version check and the write that
+        depends on it cannot interleave with another writer. A nested call joins the outer
+        transaction."""
+        with self._lock:
+            if self.conn.in_transaction:
+                yield self.conn
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT must not leave the connection inside a transaction.
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    def _query(self, sql: str, args: Sequence = ()) -> list[sqlite3.Row]:
+        """A read outside any transaction, whole result fetched while holding the lock."""
+        with self._lock:
+            return self.conn.execute(sql, args).fetchall()
+
+    def integrity_check(self) -> str:
+        """'ok', or SQLite's description of what is damaged."""
+        rows = self._query("PRAGMA integrity_check")
+        return "; ".join(r[0] for r in rows)
 
     def _log(self, entity: str, entity_id: str, action: str, old: dict | None,
              new: dict | None, actor: str = "user") -> None:
@@ -260,7 +330,7 @@ class Project:
 
     # ----- document ------------------------------------------------------------------------
     def document_info(self) -> dict | None:
-        row = self.conn.execute("SELECT * FROM document").fetchone()
+        row = next(iter(self._query("SELECT * FROM document")), None)
         return dict(row) if row else None
 
     @property
@@ -269,25 +339,33 @@ class Project:
         return info["lang"] if info else "de"
 
     def import_document(self, doc: Document, source_name: str, source_sha256: str) -> ImportReport:
-        """Store a segmented document; on re-import keep every segment whose text is unchanged.
+        """Store a segmented document; on re-import (or re-segmentation) keep all human work.
 
-        Unchanged sentences keep their ids, so their translations and links survive. Source
-        sentences that disappeared are deactivated, not deleted: their translations stay in
-        the database and are listed as orphans.
+        Unchanged sentences keep their ids, so their translations and links survive as they
+        are. A sentence that was re-cut ("A. B." -> "A." + "B.") or lightly changed passes its
+        links (and so its translations) to its successors. A source sentence that is gone is
+        deactivated, not deleted; the human translations linked only to it are kept and
+        listed as orphans. A backup is taken first.
         """
         existing = self.document_info()
         backup = self.backup("before-reimport") if existing else None
         new_sents = [(bi, si, s) for bi, b in enumerate(doc.blocks) for si, s in enumerate(b.sentences)]
+        new_texts = [s for _, _, s in new_sents]
         with self.transaction() as c:
             old = c.execute(
                 "SELECT s.id, s.text, s.block_id FROM segments s JOIN blocks b ON b.id=s.block_id"
                 " WHERE s.origin='source' AND s.active=1 ORDER BY b.position, s.position").fetchall()
-            matcher = SequenceMatcher(a=[r["text"] for r in old], b=[s for _, _, s in new_sents],
-                                      autojunk=False)
-            kept: dict[int, str] = {}          # index in new_sents -> old segment id
-            for a, b, n in matcher.get_matching_blocks():
-                for k in range(n):
-                    kept[b + k] = old[a + k]["id"]
+            old_texts = [r["text"] for r in old]
+            matcher = SequenceMatcher(a=old_texts, b=new_texts, autojunk=False)
+            kept: dict[int, str] = {}           # index in new_sents -> old segment id
+            heirs: dict[str, list[int]] = {}    # gone old segment id -> indexes in new_sents
+            for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+                if tag == "equal":
+                    for k in range(a2 - a1):
+                        kept[b1 + k] = old[a1 + k]["id"]
+                elif tag == "replace":
+                    for a, bs in carry_successors(old_texts[a1:a2], new_texts[b1:b2]).items():
+                        heirs[old[a1 + a]["id"]] = [b1 + b for b in bs]
             old_block_of = {r["id"]: r["block_id"] for r in old}
             # A new block keeps the id of the old block most of its kept sentences came from.
             votes: dict[int, dict[str, int]] = {}
@@ -314,21 +392,27 @@ class Project:
             for bid in set(old_blocks) - taken:
                 c.execute("UPDATE blocks SET active=0, position=-1 WHERE id=?", (bid,))
             ts = now()
-            kept_ids = set(kept.values())
+            new_ids: list[str] = []
             for idx, (bi, si, text) in enumerate(new_sents):
                 if idx in kept:
+                    new_ids.append(kept[idx])
                     c.execute("UPDATE segments SET block_id=?, position=?, active=1 WHERE id=?",
                               (block_ids[bi], si, kept[idx]))
                 else:
+                    new_ids.append(new_id())
                     c.execute(
                         "INSERT INTO segments(id, block_id, lang, position, text, origin, status,"
                         " created_at, updated_at) VALUES(?,?,?,?,?,'source','source',?,?)",
-                        (new_id(), block_ids[bi], doc.lang, si, text, ts, ts))
+                        (new_ids[-1], block_ids[bi], doc.lang, si, text, ts, ts))
+            kept_ids = set(kept.values())
             orphaned = [r["id"] for r in old if r["id"] not in kept_ids]
             for seg_id in orphaned:
                 c.execute("UPDATE segments SET active=0 WHERE id=?", (seg_id,))
-                self._log("segment", seg_id, "orphan", None, None, actor="import")
-            self._move_targets_with_sources(c)
+                self._log("segment", seg_id, "orphan", None,
+                          {"successors": [new_ids[i] for i in heirs.get(seg_id, [])]},
+                          actor="import")
+            successor_ids = {sid: [new_ids[i] for i in idxs] for sid, idxs in heirs.items()}
+            carried, lost = self._relink_after_resegmentation(c, successor_ids)
             c.execute("DELETE FROM document")
             c.execute("INSERT INTO document VALUES('doc',?,?,?,?,?,?)",
                       (doc.title or source_name, doc.lang, source_name, source_sha256,
@@ -340,32 +424,118 @@ class Project:
         return ImportReport(created=existing is None, blocks=len(doc.blocks),
                             sentences=len(new_sents), kept_segments=len(kept),
                             new_segments=len(new_sents) - len(kept),
-                            orphaned_segments=len(orphaned), backup=backup)
+                            orphaned_segments=len(orphaned), backup=backup,
+                            carried_links=carried, orphaned_translations=lost)
 
-    def _move_targets_with_sources(self, c: sqlite3.Connection) -> None:
-        """After re-segmentation, a link (and its targets) follows its first source segment."""
-        for link in c.execute("SELECT id, src_ids, tgt_ids FROM links WHERE active=1").fetchall():
+    def _relink_after_resegmentation(self, c: sqlite3.Connection,
+                                     successor_ids: dict[str, list[str]]) -> tuple[int, int]:
+        """Point every link at live source sentences after a re-import.
+
+        A gone source id is replaced by its successors; links that come to share a source
+        sentence are merged (their targets concatenated in order), so no target is dropped.
+        A link left with no live source is deactivated and its targets archived: the human
+        ones are then listed by orphans(). Returns (links carried, human targets orphaned)."""
+        live = {r["id"]: (r["block_id"], r["position"]) for r in c.execute(
+            "SELECT s.id, s.block_id, b.position * 1000000 + s.position AS position"
+            " FROM segments s JOIN blocks b ON b.id=s.block_id"
+            " WHERE s.origin='source' AND s.active=1")}
+        links = c.execute("SELECT * FROM links WHERE active=1 ORDER BY lang, block_id, position, id"
+                          ).fetchall()
+        carried = lost = 0
+        by_lang: dict[str, list[tuple[sqlite3.Row, list[str]]]] = {}
+        for link in links:
             src = json.loads(link["src_ids"])
-            if not src:
+            new_src: list[str] = []
+            for sid in src:
+                for heir in ([sid] if sid in live else successor_ids.get(sid, [])):
+                    if heir not in new_src:
+                        new_src.append(heir)
+            if src and not new_src:
+                tgt = json.loads(link["tgt_ids"])
+                c.execute("UPDATE links SET active=0 WHERE id=?", (link["id"],))
+                for row in self._rows_by_id(c, tgt):
+                    c.execute("UPDATE segments SET active=0 WHERE id=?", (row["id"],))
+                    lost += row["status"] in HUMAN_STATUSES
+                self._log("link", str(link["id"]), "orphan",
+                          {"src_ids": src, "tgt_ids": tgt}, None, actor="import")
                 continue
-            rows = c.execute(f"SELECT block_id, active FROM segments WHERE id IN "
-                             f"({','.join('?' * len(src))})", src).fetchall()
-            live = [r for r in rows if r["active"]]
-            if not live:
-                continue  # all sources gone: the link stays, its targets show up as orphans
-            bid = live[0]["block_id"]
-            c.execute("UPDATE links SET block_id=? WHERE id=?", (bid, link["id"]))
-            tgt = json.loads(link["tgt_ids"])
-            if tgt:
-                c.execute(f"UPDATE segments SET block_id=? WHERE id IN ({','.join('?' * len(tgt))})",
-                          [bid, *tgt])
+            by_lang.setdefault(link["lang"], []).append((link, new_src))
+        touched: set[tuple[str, str]] = set()
+        for lang, items in by_lang.items():
+            # Links sharing a (new) source sentence become one link: union-find on sources.
+            parent = list(range(len(items)))
+
+            def find(x: int) -> int:
+                while parent[x] != x:
+                    parent[x] = parent[parent[x]]
+                    x = parent[x]
+                return x
+
+            first_owner: dict[str, int] = {}
+            for k, (_, new_src) in enumerate(items):
+                for sid in new_src:
+                    if sid in first_owner:
+                        parent[find(k)] = find(first_owner[sid])
+                    else:
+                        first_owner[sid] = k
+            groups: dict[int, list[int]] = {}
+            for k in range(len(items)):
+                groups.setdefault(find(k), []).append(k)
+            for head, members in groups.items():
+                members.sort()
+                rows = [items[m][0] for m in members]
+                src = [s for m in members for s in items[m][1]]
+                src = sorted(dict.fromkeys(src), key=lambda s: live[s][1])
+                tgt = list(dict.fromkeys(t for r in rows for t in json.loads(r["tgt_ids"])))
+                first = rows[0]
+                if len(rows) == 1 and src == json.loads(first["src_ids"]):
+                    continue
+                block = live[src[0]][0] if src else first["block_id"]
+                c.execute("UPDATE links SET block_id=?, src_ids=?, tgt_ids=?, fixed=?,"
+                          " score=? WHERE id=?",
+                          (block, json.dumps(src), json.dumps(tgt),
+                           int(any(r["fixed"] for r in rows)),
+                           first["score"] if len(rows) == 1 else None, first["id"]))
+                for r in rows[1:]:
+                    c.execute("UPDATE links SET active=0 WHERE id=?", (r["id"],))
+                if tgt:
+                    c.execute(f"UPDATE segments SET block_id=? WHERE id IN "
+                              f"({','.join('?' * len(tgt))})", [block, *tgt])
+                self._log("link", str(first["id"]), "carry",
+                          {"links": [[json.loads(r["src_ids"]), json.loads(r["tgt_ids"])]
+                                     for r in rows]},
+                          {"src_ids": src, "tgt_ids": tgt}, actor="import")
+                carried += 1
+                touched.add((block, lang))
+                touched.update((r["block_id"], lang) for r in rows)
+            # Unchanged links may still have moved to another block with their sources.
+            for link, new_src in items:
+                if new_src and live[new_src[0]][0] != link["block_id"]:
+                    block = live[new_src[0]][0]
+                    c.execute("UPDATE links SET block_id=? WHERE id=? AND active=1",
+                              (block, link["id"]))
+                    tgt = json.loads(link["tgt_ids"])
+                    if tgt:
+                        c.execute(f"UPDATE segments SET block_id=? WHERE id IN "
+                                  f"({','.join('?' * len(tgt))})", [block, *tgt])
+                    touched.update({(block, lang), (link["block_id"], lang)})
+        for block, lang in touched:
+            self._renumber_links(c, block, lang)
+        return carried, lost
+
+    @staticmethod
+    def _rows_by_id(c: sqlite3.Connection, ids: Sequence[str]) -> list[sqlite3.Row]:
+        if not ids:
+            return []
+        return c.execute(f"SELECT * FROM segments WHERE id IN ({','.join('?' * len(ids))})",
+                         list(ids)).fetchall()
 
     # ----- reading -------------------------------------------------------------------------
     def speaker_merges(self, include_undone: bool = False) -> dict[str, str]:
         q = "SELECT alias, canonical FROM speaker_merges"
         if not include_undone:
             q += " WHERE active=1"
-        return {r["alias"]: r["canonical"] for r in self.conn.execute(q)}
+        return {r["alias"]: r["canonical"] for r in self._query(q)}
 
     def blocks(self, include_excluded: bool = True) -> list[BlockRow]:
         merges = self.speaker_merges()
@@ -373,7 +543,7 @@ class Project:
         if not include_excluded:
             q += " AND excluded=0"
         out = []
-        for r in self.conn.execute(q + " ORDER BY position"):
+        for r in self._query(q + " ORDER BY position"):
             label = r["speaker_label"]
             out.append(BlockRow(r["id"], r["position"], r["kind"],
                                 merges.get(label, label) if label else None, label,
@@ -387,7 +557,7 @@ class Project:
         if block_id is not None:
             q += " AND s.block_id=?"
             args.append(block_id)
-        return [_seg(r) for r in self.conn.execute(q + " ORDER BY b.position, s.position", args)]
+        return [_seg(r) for r in self._query(q + " ORDER BY b.position, s.position", args)]
 
     def target_segments(self, lang: str, block_id: str | None = None) -> list[SegmentRow]:
         q = ("SELECT s.* FROM segments s JOIN blocks b ON b.id=s.block_id"
@@ -396,10 +566,10 @@ class Project:
         if block_id is not None:
             q += " AND s.block_id=?"
             args.append(block_id)
-        return [_seg(r) for r in self.conn.execute(q + " ORDER BY b.position, s.position", args)]
+        return [_seg(r) for r in self._query(q + " ORDER BY b.position, s.position", args)]
 
     def segment(self, segment_id: str) -> SegmentRow:
-        row = self.conn.execute("SELECT * FROM segments WHERE id=?", (segment_id,)).fetchone()
+        row = next(iter(self._query("SELECT * FROM segments WHERE id=?", (segment_id,))), None)
         if row is None:
             raise ProjectError(f"no sentence with id {segment_id}")
         return _seg(row)
@@ -411,13 +581,13 @@ class Project:
         out: dict[str, SegmentRow] = {}
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            for r in self.conn.execute(
+            for r in self._query(
                     f"SELECT * FROM segments WHERE id IN ({','.join('?' * len(chunk))})", chunk):
                 out[r["id"]] = _seg(r)
         return out
 
     def languages(self) -> list[str]:
-        return [r[0] for r in self.conn.execute(
+        return [r[0] for r in self._query(
             "SELECT DISTINCT lang FROM segments WHERE origin!='source' AND active=1 ORDER BY lang")]
 
     def links(self, lang: str, block_id: str | None = None) -> list[LinkRow]:
@@ -427,10 +597,10 @@ class Project:
         if block_id is not None:
             q += " AND l.block_id=?"
             args.append(block_id)
-        return [_link(r) for r in self.conn.execute(q + " ORDER BY b.position, l.position, l.id", args)]
+        return [_link(r) for r in self._query(q + " ORDER BY b.position, l.position, l.id", args)]
 
     def link(self, link_id: int) -> LinkRow:
-        row = self.conn.execute("SELECT * FROM links WHERE id=? AND active=1", (link_id,)).fetchone()
+        row = next(iter(self._query("SELECT * FROM links WHERE id=? AND active=1", (link_id,))), None)
         if row is None:
             raise ProjectError(f"no alignment link with id {link_id} (it may have been changed "
                                f"in another window; reload)")
@@ -441,7 +611,7 @@ class Project:
         if entity_id is not None:
             q += " WHERE entity_id=?"
             args.append(entity_id)
-        rows = self.conn.execute(q + " ORDER BY id DESC LIMIT ?", [*args, limit]).fetchall()
+        rows = self._query(q + " ORDER BY id DESC LIMIT ?", [*args, limit])
         return [HistoryRow(r["id"], r["at"], r["entity"], r["entity_id"], r["action"],
                            json.loads(r["old_value"]) if r["old_value"] else None,
                            json.loads(r["new_value"]) if r["new_value"] else None,
@@ -458,7 +628,7 @@ class Project:
                 covered[sid] += (link,)
         sources = [s for b in self.blocks(include_excluded=False) for s in self.source_segments(b.id)]
         targets = {t.id: t for t in self.target_segments(lang)}
-        sigs = {r["id"]: r["source_sig"] for r in self.conn.execute(
+        sigs = {r["id"]: r["source_sig"] for r in self._query(
             "SELECT id, source_sig FROM segments WHERE lang=? AND origin='mt' AND active=1", (lang,))}
         todo = []
         for s in sources:
@@ -529,18 +699,19 @@ class Project:
 
     # ----- editing -------------------------------------------------------------------------
     def _check_version(self, c: sqlite3.Connection, segment_id: str, expected_version: int,
-                       attempted_text: str) -> sqlite3.Row:
+                       attempted_text: str | None) -> sqlite3.Row:
         row = c.execute("SELECT * FROM segments WHERE id=?", (segment_id,)).fetchone()
         if row is None:
             raise ProjectError(f"no sentence with id {segment_id}")
         if row["origin"] == "source":
             raise InputError("source sentences are read-only; re-import the text to change them")
         if row["version"] != expected_version:
+            yours = "" if attempted_text is None else f"; yours: {attempted_text!r}"
             raise ConflictError(
                 f"this sentence was changed elsewhere (now version {row['version']}, you edited "
-                f"version {expected_version}); saved text: {row['text']!r}; yours: {attempted_text!r}",
+                f"version {expected_version}); saved text: {row['text']!r}{yours}",
                 current_text=row["text"], current_version=row["version"],
-                attempted_text=attempted_text)
+                attempted_text=attempted_text or "")
         return row
 
     def _record_conflict(self, segment_id: str, err: ConflictError, actor: str) -> None:
@@ -550,12 +721,33 @@ class Project:
                       {"text": err.current_text, "version": err.current_version},
                       {"text": err.attempted_text}, actor=actor)
 
+    @staticmethod
+    def _clean_text(text: str) -> str:
+        """Surrounding whitespace is trimmed; everything else is stored exactly as given
+        (markup, control characters, any script): escaping is the display's job."""
+        if not isinstance(text, str):
+            raise InputError(f"a translation must be text, not {type(text).__name__}")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError("the text contains characters that are not valid Unicode "
+                             "(lone surrogates); it was not saved") from None
+        return text.strip()
+
     def edit_segment(self, segment_id: str, text: str, expected_version: int,
                      actor: str = "user") -> SegmentRow:
-        """Save a correction of a target sentence; refuses a save based on a stale version."""
-        text = text.strip()
+        """Save a correction of a target sentence; refuses a save based on a stale version.
+
+        Returns only after COMMIT: a returned edit is on disk. A stale save raises
+        ConflictError (both texts in its message) and the refused text goes to the history;
+        a stale save of exactly the text already stored is not a conflict."""
+        text = self._clean_text(text)
         try:
             with self.transaction() as c:
+                current = c.execute("SELECT version, text FROM segments WHERE id=?",
+                                    (segment_id,)).fetchone()
+                if current is not None and current["text"] == text:
+                    expected_version = current["version"]  # nothing would be overwritten
                 row = self._check_version(c, segment_id, expected_version, text)
                 if text == row["text"]:
                     return _seg(row)
@@ -565,17 +757,18 @@ class Project:
                 self._log("segment", segment_id, "edit",
                           {"text": row["text"], "status": row["status"], "version": row["version"]},
                           {"text": text, "status": status, "version": row["version"] + 1}, actor)
+                saved = c.execute("SELECT * FROM segments WHERE id=?", (segment_id,)).fetchone()
         except ConflictError as err:
             self._record_conflict(segment_id, err, actor)
             raise
-        return self.segment(segment_id)
+        return _seg(saved)
 
     def set_status(self, segment_id: str, status: str, expected_version: int,
                    actor: str = "user") -> SegmentRow:
         if status not in TARGET_STATUSES:
             raise InputError(f"unknown status {status!r}; use one of {', '.join(TARGET_STATUSES)}")
         with self.transaction() as c:
-            row = self._check_version(c, segment_id, expected_version, "")
+            row = self._check_version(c, segment_id, expected_version, None)
             if row["status"] == status:
                 return _seg(row)
             c.execute("UPDATE segments SET status=?, version=version+1, updated_at=? WHERE id=?",
@@ -583,17 +776,26 @@ class Project:
             self._log("segment", segment_id, "status",
                       {"text": row["text"], "status": row["status"], "version": row["version"]},
                       {"text": row["text"], "status": status, "version": row["version"] + 1}, actor)
-        return self.segment(segment_id)
+            saved = c.execute("SELECT * FROM segments WHERE id=?", (segment_id,)).fetchone()
+        return _seg(saved)
 
-    def undo(self, segment_id: str, actor: str = "user") -> SegmentRow | None:
-        """Walk the sentence's history back one change. Returns None when nothing is left."""
+    def undo(self, segment_id: str, actor: str = "user",
+             expected_version: int | None = None) -> SegmentRow | None:
+        """Walk the sentence's history back one change. Returns None when nothing is left.
+
+        With `expected_version`, an undo from a window that has not seen the latest change is
+        refused (ConflictError) instead of undoing someone else's edit."""
         with self.transaction() as c:
+            row = c.execute("SELECT * FROM segments WHERE id=?", (segment_id,)).fetchone()
+            if row is None:
+                raise ProjectError(f"no sentence with id {segment_id}")
+            if expected_version is not None:
+                self._check_version(c, segment_id, expected_version, None)
             h = c.execute("SELECT * FROM history WHERE entity='segment' AND entity_id=? AND"
                           " action IN ('edit','status','mt') AND undone=0 AND old_value IS NOT NULL"
                           " ORDER BY id DESC LIMIT 1", (segment_id,)).fetchone()
             if h is None:
                 return None
-            row = c.execute("SELECT * FROM segments WHERE id=?", (segment_id,)).fetchone()
             old = json.loads(h["old_value"])
             c.execute("UPDATE segments SET text=?, status=?, version=version+1, updated_at=?"
                       " WHERE id=?", (old["text"], old["status"], now(), segment_id))
@@ -602,7 +804,8 @@ class Project:
                       {"text": row["text"], "status": row["status"], "version": row["version"]},
                       {"text": old["text"], "status": old["status"], "version": row["version"] + 1,
                        "undid": h["id"]}, actor)
-        return self.segment(segment_id)
+            saved = c.execute("SELECT * FROM segments WHERE id=?", (segment_id,)).fetchone()
+        return _seg(saved)
 
     def add_target_sentence(self, lang: str, src_segment_id: str, text: str,
                             actor: str = "user") -> SegmentRow:
@@ -613,17 +816,18 @@ class Project:
             src = c.execute("SELECT * FROM segments WHERE id=?", (src_segment_id,)).fetchone()
             if src is None:
                 raise ProjectError(f"no source sentence with id {src_segment_id}")
+            text = self._clean_text(text)
             tid, ts = new_id(), now()
             c.execute(
                 "INSERT INTO segments(id, block_id, lang, position, text, origin, origin_detail,"
                 " status, created_at, updated_at) VALUES(?,?,?,?,?,'human','{}','edited',?,?)",
-                (tid, src["block_id"], lang, src["position"], text.strip(), ts, ts))
+                (tid, src["block_id"], lang, src["position"], text, ts, ts))
             c.execute("INSERT INTO links(block_id, lang, position, src_ids, tgt_ids, score, fixed)"
                       " VALUES(?,?,?,?,?,NULL,1)",
                       (src["block_id"], lang, float(src["position"]), json.dumps([src_segment_id]),
                        json.dumps([tid])))
             self._log("segment", tid, "create", None,
-                      {"text": text.strip(), "status": "edited", "version": 1}, actor)
+                      {"text": text, "status": "edited", "version": 1}, actor)
         return self.segment(tid)
 
     # ----- blocks and speakers -------------------------------------------------------------
@@ -652,12 +856,18 @@ class Project:
                       links: Sequence[tuple[Sequence[str], Sequence[str], float | None]],
                       fixed: bool = False, actor: str = "aligner") -> None:
         """Replace a block's links in one language (a re-alignment); person-fixed links stay
-        unless `fixed` is set (then the new links are the person's)."""
+        unless `fixed` is set (then the new links are the person's).
+
+        A re-alignment never hides human work: a human target that no new link shows gets a
+        0:1 link of its own in place (an MT target left out is archived)."""
         with self.transaction() as c:
+            if c.execute("SELECT 1 FROM blocks WHERE id=?", (block_id,)).fetchone() is None:
+                raise ProjectError(f"no block with id {block_id}")
             old = c.execute("SELECT * FROM links WHERE block_id=? AND lang=? AND active=1",
                             (block_id, lang)).fetchall()
             keep = [r for r in old if r["fixed"] and not fixed]
             keep_ids = {i for r in keep for side in ("src_ids", "tgt_ids") for i in json.loads(r[side])}
+            self._validate_links(c, block_id, lang, links, {r["id"] for r in old})
             for r in old:
                 if r not in keep:
                     c.execute("UPDATE links SET active=0 WHERE id=?", (r["id"],))
@@ -669,28 +879,85 @@ class Project:
                           " VALUES(?,?,?,?,?,?,?)",
                           (block_id, lang, pos, json.dumps(list(src_ids)), json.dumps(list(tgt_ids)),
                            score, int(fixed)))
+                if tgt_ids:
+                    c.execute(f"UPDATE segments SET block_id=? WHERE id IN "
+                              f"({','.join('?' * len(tgt_ids))})", [block_id, *tgt_ids])
                 pos += 1.0
+            shown = {t for r in c.execute("SELECT tgt_ids FROM links WHERE block_id=? AND lang=?"
+                                          " AND active=1", (block_id, lang))
+                     for t in json.loads(r[0])}
+            for t in c.execute("SELECT id, status FROM segments WHERE block_id=? AND lang=? AND"
+                               " origin!='source' AND active=1", (block_id, lang)).fetchall():
+                if t["id"] in shown:
+                    continue
+                if t["status"] in HUMAN_STATUSES:
+                    c.execute("INSERT INTO links(block_id, lang, position, src_ids, tgt_ids, score,"
+                              " fixed) VALUES(?,?,?,'[]',?,NULL,0)",
+                              (block_id, lang, pos, json.dumps([t["id"]])))
+                    pos += 1.0
+                else:
+                    c.execute("UPDATE segments SET active=0 WHERE id=?", (t["id"],))
             self._renumber_links(c, block_id, lang)
             self._log("links", f"{block_id}:{lang}", "replace",
                       {"links": [[json.loads(r["src_ids"]), json.loads(r["tgt_ids"]), r["score"]]
                                  for r in old]},
                       {"links": [[list(s), list(t), sc] for s, t, sc in links]}, actor)
 
+    def _validate_links(self, c: sqlite3.Connection, block_id: str, lang: str,
+                        links: Sequence[tuple[Sequence[str], Sequence[str], float | None]],
+                        replaced: set[int]) -> None:
+        """Refuse links that name unknown sentences, cross the block, or repeat a sentence."""
+        ids = list({i for src, tgt, _ in links for i in (*src, *tgt)})
+        rows = {}
+        for k in range(0, len(ids), 500):
+            rows.update({r["id"]: r for r in self._rows_by_id(c, ids[k:k + 500])})
+        elsewhere = {t for r in c.execute("SELECT id, tgt_ids FROM links WHERE lang=? AND active=1",
+                                          (lang,)) if r["id"] not in replaced
+                     for t in json.loads(r["tgt_ids"])}
+        seen: set[str] = set()
+        for src_ids, tgt_ids, _ in links:
+            for sid in src_ids:
+                r = rows.get(sid)
+                if r is None or r["origin"] != "source" or r["block_id"] != block_id or not r["active"]:
+                    raise InputError(f"alignment names {sid}, which is not a source sentence of "
+                                     f"this turn")
+            for tid in tgt_ids:
+                r = rows.get(tid)
+                if r is None or r["origin"] == "source" or r["lang"] != lang or not r["active"]:
+                    raise InputError(f"alignment names {tid}, which is not a {lang} translation "
+                                     f"sentence")
+                if tid in elsewhere:
+                    raise InputError(f"alignment names {tid}, which another turn already shows")
+            both = [*src_ids, *tgt_ids]
+            if seen & set(both) or len(set(both)) != len(both):
+                raise InputError("alignment puts one sentence into two links")
+            seen.update(both)
+
     def _renumber_links(self, c: sqlite3.Connection, block_id: str, lang: str) -> None:
-        """Order links by the position of their first source (or target) sentence."""
+        """Order links by their first source sentence; a link without source (0:n) goes right
+        after the link holding the target sentence before it."""
         rows = c.execute("SELECT * FROM links WHERE block_id=? AND lang=? AND active=1",
                          (block_id, lang)).fetchall()
         pos = {r["id"]: r["position"] for r in c.execute(
             "SELECT id, position FROM segments WHERE block_id=?", (block_id,))}
-
-        def key(r: sqlite3.Row) -> tuple[float, float]:
+        big = float("inf")
+        keyed = []
+        for r in rows:
             src, tgt = json.loads(r["src_ids"]), json.loads(r["tgt_ids"])
-            s = min((pos.get(i, 1e9) for i in src), default=None)
-            t = min((pos.get(i, 1e9) for i in tgt), default=1e9)
-            return (s if s is not None else t - 0.5, t)
-
-        for i, r in enumerate(sorted(rows, key=key)):
-            c.execute("UPDATE links SET position=? WHERE id=?", (float(i), r["id"]))
+            s = min((pos.get(i, big) for i in src), default=None)
+            t = min((pos.get(i, big) for i in tgt), default=big)
+            keyed.append((r, s, t))
+        anchored = sorted(((s, t, r["id"]) for r, s, t in keyed if s is not None))
+        keys = {}
+        for s, t, rid in anchored:
+            keys[rid] = (s, t, 0, 0.0)
+        for r, s, t in keyed:
+            if s is None:
+                before = [(a_s, a_t) for a_s, a_t, _ in anchored if a_t < t]
+                a_s, a_t = max(before, key=lambda st: st[1]) if before else (-1.0, -1.0)
+                keys[r["id"]] = (a_s, a_t, 1, t)
+        for i, rid in enumerate(sorted(keys, key=lambda k: (keys[k], k))):
+            c.execute("UPDATE links SET position=? WHERE id=?", (float(i), rid))
 
     def merge_links(self, first_id: int, second_id: int, actor: str = "user") -> LinkRow:
         """Merge two links of the same block and language into one (e.g. a 2:2)."""
@@ -805,15 +1072,20 @@ class Project:
             ids = [new_id() for _ in sentences]
             block = next(iter(blocks_of.values()), None)
             per_block_pos: dict[str, float] = {}
+            used: dict[int, str] = {}       # sentence index -> block it went to
+            if block is None:
+                raise InputError("the project has no source sentences to align to")
             for src_ids, tgt_idx, score in links:
                 missing = [s for s in src_ids if s not in blocks_of]
                 if missing:
                     raise InputError(f"unknown source sentence ids: {missing[:3]}")
+                bad = [ti for ti in tgt_idx if not 0 <= ti < len(sentences) or ti in used]
+                if bad:
+                    raise InputError(f"translation sentence {bad[0]} is missing or linked twice")
                 if src_ids:
                     block = blocks_of[src_ids[0]]
-                if block is None:
-                    raise InputError("the project has no source sentences to align to")
-                for k, ti in enumerate(tgt_idx):
+                for ti in tgt_idx:
+                    used[ti] = block
                     c.execute(
                         "INSERT INTO segments(id, block_id, lang, position, text, origin,"
                         " origin_detail, status, created_at, updated_at)"
@@ -825,27 +1097,41 @@ class Project:
                           " VALUES(?,?,?,?,?,?)",
                           (block, lang, pos, json.dumps(list(src_ids)),
                            json.dumps([ids[ti] for ti in tgt_idx]), score))
+            # A sentence no link names is still stored, as a 0:1 link after its predecessor.
+            block = next(iter(blocks_of.values()))
+            for ti, text in enumerate(sentences):
+                if ti in used:
+                    block = used[ti]
+                    continue
+                c.execute("INSERT INTO segments(id, block_id, lang, position, text, origin,"
+                          " origin_detail, status, created_at, updated_at)"
+                          " VALUES(?,?,?,?,?,'human',?,'edited',?,?)",
+                          (ids[ti], block, lang, ti, text, detail, ts, ts))
+                pos = per_block_pos.get(block, 0.0)
+                per_block_pos[block] = pos + 1
+                c.execute("INSERT INTO links(block_id, lang, position, src_ids, tgt_ids, score)"
+                          " VALUES(?,?,?,'[]',?,NULL)", (block, lang, pos, json.dumps([ids[ti]])))
             for b in per_block_pos:
                 self._renumber_links(c, b, lang)
             self._log("track", lang, "import", None, {"sentences": len(sentences)}, actor)
         return backup
 
     def orphans(self) -> list[SegmentRow]:
-        """Human work that lost its place (source gone after re-import, or archived by a new
-        translation import): kept and listed, never deleted."""
-        rows = self.conn.execute(
-            "SELECT * FROM segments WHERE origin!='source' AND status IN ('edited','reviewed')"
-            " AND active=0 ORDER BY updated_at").fetchall()
-        out = [_seg(r) for r in rows]
-        inactive_src = {r[0] for r in self.conn.execute(
-            "SELECT id FROM segments WHERE origin='source' AND active=0")}
-        for link in self.conn.execute("SELECT * FROM links WHERE active=1").fetchall():
-            src = json.loads(link["src_ids"])
-            if src and all(s in inactive_src for s in src):
-                for t in self.segments_by_id(json.loads(link["tgt_ids"])).values():
-                    if t.status in HUMAN_STATUSES and t.active:
-                        out.append(t)
-        return out
+        """Human work that lost its place: its source sentence is gone after a re-import, it
+        was archived by a new translation import, or no alignment link shows it any more.
+        Kept and listed, never deleted."""
+        with self._lock:
+            human = [_seg(r) for r in self._query(
+                "SELECT * FROM segments WHERE origin!='source' AND status IN ('edited','reviewed')"
+                " ORDER BY updated_at, id")]
+            inactive_src = {r[0] for r in self._query(
+                "SELECT id FROM segments WHERE origin='source' AND active=0")}
+            shown: set[str] = set()
+            for link in self._query("SELECT src_ids, tgt_ids FROM links WHERE active=1"):
+                src = json.loads(link["src_ids"])
+                if not src or not all(s in inactive_src for s in src):
+                    shown.update(json.loads(link["tgt_ids"]))
+        return [t for t in human if not t.active or t.id not in shown]
 
     # ----- summary -------------------------------------------------------------------------
     def summary(self) -> Summary:
@@ -876,66 +1162,98 @@ class Project:
 
     # ----- backups -------------------------------------------------------------------------
     def backup(self, reason: str = "manual") -> Path:
-        """A consistent snapshot through SQLite's online backup API (safe while others write)."""
+        """A consistent snapshot through SQLite's online backup API (safe while others write).
+
+        Written to a temporary name and renamed when complete, so a crash mid-backup never
+        leaves a half backup that looks like a real one. The copy is a single self-contained
+        file (rollback-journal mode, no -wal beside it)."""
         folder = self.dir / BACKUP_DIR
         folder.mkdir(exist_ok=True)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
         safe_reason = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in reason)[:40]
         dest = folder / f"{stamp}-{safe_reason}.sqlite"
-        target = sqlite3.connect(str(dest))
+        partial = folder / f".{dest.name}.partial"
+        partial.unlink(missing_ok=True)
+        target = sqlite3.connect(str(partial), isolation_level=None)
         try:
-            self.conn.backup(target)
+            with self._lock:
+                self.conn.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
+        _fsync(partial)
+        os.replace(partial, dest)
+        _fsync(folder)
         return dest
 
     def list_backups(self) -> list[Path]:
         folder = self.dir / BACKUP_DIR
-        return sorted(folder.glob("*.sqlite")) if folder.is_dir() else []
+        return sorted(folder.glob("[0-9]*.sqlite")) if folder.is_dir() else []
+
+    def resolve_backup(self, backup_path: str | os.PathLike | None = None) -> Path:
+        """The newest backup, or the named one (a path, or a file name in backups/)."""
+        return _resolve_backup(self.dir, backup_path)
 
     def restore(self, backup_path: str | os.PathLike | None = None) -> Path:
         """Bring back a backup (the newest when none is named); the current state is backed
-        up first, so a restore can itself be undone."""
-        backups = self.list_backups()
-        if backup_path is None:
-            if not backups:
-                raise ProjectError(f"{self.dir}: no backups to restore")
-            source = backups[-1]
-        else:
-            source = Path(backup_path)
-            if not source.is_absolute() and not source.exists():
-                source = self.dir / BACKUP_DIR / source
-            if not source.is_file():
-                raise ProjectError(f"{backup_path}: no such backup")
-        try:
-            src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-            if src.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise sqlite3.DatabaseError("quick_check failed")
-        except sqlite3.DatabaseError as exc:
-            raise ProjectError(f"{source}: backup is damaged ({exc})") from None
+        up first, so a restore can itself be undone. Returns that safety backup."""
+        source = self.resolve_backup(backup_path)
+        problem = check_database(source)
+        if problem:
+            raise ProjectError(f"{source}: cannot restore this backup: {problem}")
         safety = self.backup("before-restore")
+        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            src.backup(self.conn)
+            with self._lock:
+                src.backup(self.conn)
         finally:
             src.close()
         return safety
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _resolve_backup(directory: Path, backup_path: str | os.PathLike | None) -> Path:
+    folder = Path(directory) / BACKUP_DIR
+    if backup_path is None:
+        backups = sorted(folder.glob("[0-9]*.sqlite")) if folder.is_dir() else []
+        if not backups:
+            raise ProjectError(f"{directory}: no backups to restore")
+        return backups[-1]
+    source = Path(backup_path)
+    if not source.is_file() and not source.is_absolute():
+        source = folder / source
+    if not source.is_file():
+        raise ProjectError(f"{backup_path}: no such backup (see `bitext backups {directory}`)")
+    return source
+
+
 def restore_damaged(directory: str | os.PathLike, backup_path: str | os.PathLike | None = None) -> Path:
     """Restore a project whose database cannot even be opened: the damaged file is moved
-    aside (never deleted) and the backup copied in its place."""
+    aside (never deleted) and the backup copied in its place. Returns the database path."""
     directory = Path(directory)
-    backups = sorted((directory / BACKUP_DIR).glob("*.sqlite"))
-    source = Path(backup_path) if backup_path else (backups[-1] if backups else None)
-    if source is None or not source.is_file():
-        raise ProjectError(f"{directory}: no backup to restore")
+    source = _resolve_backup(directory, backup_path)
+    problem = check_database(source)
+    if problem:
+        raise ProjectError(f"{source}: cannot restore this backup: {problem}")
     db = directory / DB_NAME
+    incoming = directory / f".{DB_NAME}.restoring"
+    shutil.copyfile(source, incoming)
+    _fsync(incoming)
     if db.exists():
-        aside = directory / f"{DB_NAME}.damaged-{datetime.now(timezone.utc):%Y%m%d-%H%M%S}"
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+        aside = directory / f"{DB_NAME}.damaged-{stamp}"
         db.rename(aside)
         for suffix in ("-wal", "-shm"):
             extra = Path(str(db) + suffix)
             if extra.exists():
                 extra.rename(Path(str(aside) + suffix))
-    shutil.copyfile(source, db)
+    os.replace(incoming, db)
+    _fsync(directory)
     return db

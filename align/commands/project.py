@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from align.errors import ProjectError
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="import a German text into a project (created if missing)")
@@ -25,6 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("backup", nargs="?", help="backup file (see `bitext backups DIR`)")
     p.set_defaults(func=cmd_restore)
 
+    p = sub.add_parser("check", help="check a project's database for damage")
+    p.add_argument("project")
+    p.set_defaults(func=cmd_check)
+
     p = sub.add_parser("backups", help="list a project's backups")
     p.add_argument("project")
     p.set_defaults(func=cmd_backups)
@@ -38,8 +44,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(f"{verb} {args.project}: {report.blocks} blocks, {report.sentences} sentences")
     if not report.created:
         print(f"kept {report.kept_segments} sentences with their translations, "
-              f"{report.new_segments} new, {report.orphaned_segments} no longer in the text "
-              f"(kept as orphans); backup: {report.backup}")
+              f"{report.new_segments} new, {report.orphaned_segments} no longer in the text; "
+              f"{report.carried_links} alignments carried to re-cut sentences, "
+              f"{report.orphaned_translations} human translations kept as orphans; "
+              f"backup: {report.backup}")
     return 0
 
 
@@ -80,19 +88,40 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from align.errors import ProjectError
-    from align.store import Project, restore_damaged
+    from align.store import DB_NAME, Project, check_database, restore_damaged
 
-    try:
-        with Project.open(args.project) as p:
+    directory = Path(args.project)
+    if not directory.is_dir():
+        raise ProjectError(f"{directory}: no such project folder")
+    db = directory / DB_NAME
+    if db.is_file() and check_database(db) is None:
+        with Project.open(directory) as p:
             safety = p.restore(args.backup)
         print(f"restored; the state before the restore was saved as {safety}")
-    except ProjectError:
-        if not Path(args.project).is_dir():
-            raise
-        # The database itself cannot be opened: move it aside and copy the backup in.
-        db = restore_damaged(args.project, args.backup)
-        print(f"restored {db} from backup; the damaged database was kept beside it")
+        return 0
+    # The database is missing or cannot be opened: move it aside and copy the backup in.
+    restored = restore_damaged(directory, args.backup)
+    aside = " (the damaged database was kept beside it)" if db.exists() else ""
+    print(f"restored {restored} from backup{aside}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Full integrity check; exit 0 only for a healthy bitext database."""
+    from align.store import DB_NAME, Project, check_database
+
+    db = Path(args.project) / DB_NAME
+    if not db.is_file():
+        raise ProjectError(f"{args.project}: not a bitext project (no {DB_NAME})")
+    problem = check_database(db)
+    if problem:
+        raise ProjectError(f"{db}: {problem}; `bitext restore {args.project}` brings back the "
+                           f"newest backup")
+    with Project.open(args.project) as p:
+        result = p.integrity_check()
+    if result != "ok":
+        raise ProjectError(f"{db}: integrity check failed: {result}")
+    print(f"{db}: ok")
     return 0
 
 
