@@ -295,7 +295,11 @@ class Project:
             if self.conn.in_transaction:
                 yield self.conn
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise ProjectError(f"the project database is busy or read-only ({exc}); "
+                                   f"nothing was saved, try again") from None
             try:
                 yield self.conn
             except BaseException:
