@@ -1,0 +1,55 @@
+"""`bitext segment FILE`: show how a text splits into blocks (turns, headings...) and sentences."""
+from __future__ import annotations
+
+import argparse
+import json
+
+OUTLINE_WIDTH = 100
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "segment", help="split a text into speaker turns, headings and sentences",
+        description="Read a text file and print its structure: narration, speaker turns, "
+                    "headings and trailing boilerplate, each with its sentences. Similar "
+                    "speaker labels are merged (\"Solkin\" into \"Sorkin\"); --keep-apart "
+                    "undoes a merge.")
+    p.add_argument("file", help="the text file (UTF-8, UTF-16/32 with BOM, or a recognisable legacy encoding)")
+    p.add_argument("--lang", default="de", help="language of the text (default: de)")
+    p.add_argument("--json", action="store_true",
+                   help='print {"blocks": [...], "speakers": {...}} as JSON')
+    p.add_argument("--keep-apart", action="append", default=[], metavar="LABEL",
+                   help="a speaker label (as written) not to merge into a similar one; repeatable")
+    p.set_defaults(func=cmd_segment)
+
+
+def cmd_segment(args: argparse.Namespace) -> int:
+    from align.segment import segment_document
+    from align.textio import read_text_file
+
+    text = read_text_file(args.file)
+    doc = segment_document(text, lang=args.lang, title=args.file, undo_merges=args.keep_apart)
+    if args.json:
+        print(json.dumps(doc.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(outline(doc))
+    return 0
+
+
+def outline(doc) -> str:
+    """A readable outline: one line per block, its sentences indented below."""
+    lines = []
+    for number, block in enumerate(doc.blocks, 1):
+        who = f" {block.speaker}" if block.speaker else ""
+        if block.speaker_label and block.speaker_label != block.speaker:
+            who += f" (written {block.speaker_label})"
+        count = len(block.sentences)
+        lines.append(f"#{number} {block.kind}{who}: {count} sentence{'s' * (count != 1)}")
+        for sentence in block.sentences:
+            if len(sentence) > OUTLINE_WIDTH:
+                sentence = sentence[:OUTLINE_WIDTH - 1].rstrip() + "…"
+            lines.append(f"    {sentence}")
+    if doc.speakers:
+        merged = "; ".join(f"{name} <- {', '.join(aliases)}" for name, aliases in doc.speakers.items())
+        lines.append(f"merged speaker labels: {merged} (undo with --keep-apart LABEL)")
+    return "\n".join(lines)

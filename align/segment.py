@@ -1,0 +1,223 @@
+"""Segmenting a text into blocks: narration, speaker turns, headings and boilerplate.
+
+The heuristics, all general (nothing here knows the Davos interview):
+
+* Trailing boilerplate (what a web page glues after an article) is found from the end:
+  everything after a last separator ("|" alone or ending a line, "***", "---") when only
+  short lines follow, or else a closing run of at least two truncated teaser lines
+  ("Heute ist Lehrertag. Wenn Sie an Ihre Studienzeit..."). When such a trailer exists,
+  long third-person sentences at the end of the last turn (an author bio glued to
+  "Vielen Dank!") are boilerplate too.
+* Speakers come from `align.speakers` (recurring labels, near-duplicates merged).
+* A heading is a short run of words without final punctuation or comma right before a
+  speaker label ("Unterschied zu Amazon Sorkin: ..."), cut off the end of the text
+  before it; in narration, a short unpunctuated line of its own.
+* Blank lines separate paragraphs; single newlines too, unless the text is hard-wrapped
+  (most lines of similar width, ending mid-sentence), where they are mere spaces.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from typing import Iterable
+
+from align.document import Block, Document
+from align.sentences import split_sentences
+from align.speakers import find_speakers
+from align.textio import normalize_text
+
+MAX_HEADING_WORDS = 10
+MAX_TRAILER_LINE = 200  # longer lines after a separator are content, not a link list
+MAX_TEASER_LINE = 120
+MIN_BIO_WORDS = 20
+
+_SEPARATOR_LINE = re.compile(r"[|¦‖*_=~#•·\-–—\s]+")
+_SEPARATOR_AT_LINE_END = re.compile(r"\s+([|¦‖])[ \t]*$")
+_TEASER = re.compile(r"(?:\.\.\.|…)\s*$")
+_TERMINATOR = re.compile(r"(?:[.!?…]+[\"“”»«'’)\]]*|[:;])(?=\s)")
+_SENTENCE_FINAL = re.compile(r"[.!?…:;\"“”»«'’)\]]$")
+# First/second person (dialogue) and third person (a text about someone) pronouns.
+_DIALOGUE_WORDS = {
+    "de": re.compile(r"(?i:\b(?:ich|mich|mir|mein\w*|wir|uns|unser\w*|du|dich|dir|dein\w*|euch|euer\w*)\b)"
+                     r"|(?<=[^\s.!?:]\s)(?:Sie|Ihnen|Ihr\w*)\b"),  # polite "Sie", not sentence-initial
+    "en": re.compile(r"\b(?:I|me|my|mine|we|us|our\w*|you\w*)\b", re.IGNORECASE),
+    "zh": re.compile(r"[我你您咱]"),
+}
+_THIRD_PERSON = {
+    "de": re.compile(r"\b(?:er|ihn|ihm|sein\w*|sie)\b"),
+    "en": re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their)\b", re.IGNORECASE),
+    "zh": re.compile(r"[他她]"),
+}
+
+
+def segment_document(text: str, lang: str = "de", title: str = "",
+                     undo_merges: Iterable[str] = ()) -> Document:
+    """Split a transcript or plain text into blocks of sentences.
+
+    `undo_merges` names labels (as written, e.g. "Solkin") that must stay separate
+    speakers instead of being merged into a similar, more frequent label.
+    """
+    text = normalize_text(text, title or "text")
+    body, trailer = _split_trailer(text)
+    speakers = find_speakers(body, undo_merges)
+    wrapped = _is_hard_wrapped(body)
+    blocks: list[Block] = []
+
+    pieces: list[tuple[str | None, str]] = []  # (label or None for narration, text)
+    position = 0
+    label: str | None = None
+    for turn in speakers.turns:
+        pieces.append((label, body[position:turn.start]))
+        label, position = turn.label, turn.end
+    pieces.append((label, body[position:]))
+
+    for index, (label, piece) in enumerate(pieces):
+        heading = None
+        if index + 1 < len(pieces):  # a heading stands right before a speaker label
+            piece, heading = _cut_heading(piece, keep_first=label is not None)
+        if label is None:
+            blocks.extend(_narration_blocks(piece, lang, wrapped))
+        else:
+            sentences = _sentences(piece, lang, wrapped)
+            if sentences:
+                blocks.append(Block("turn", sentences, speaker=speakers.canonical[label],
+                                    speaker_label=label))
+        if heading:
+            blocks.append(Block("heading", [heading]))
+
+    if trailer:
+        _move_bio_to_boilerplate(blocks, lang)
+    blocks.extend(trailer)
+    return Document(blocks=blocks, lang=lang, speakers=speakers.merges, title=title)
+
+
+def _split_trailer(text: str) -> tuple[str, list[Block]]:
+    """Cut trailing boilerplate off the text: (body, boilerplate blocks)."""
+    lines = text.rstrip().split("\n")
+    # 1. The last separator, when only short lines follow it.
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i].strip()
+        rest = lines[i + 1:]
+        if any(len(r.strip()) > MAX_TRAILER_LINE for r in rest):
+            break
+        sep_line = bool(line) and bool(_SEPARATOR_LINE.fullmatch(line)) and len(line) <= 20
+        sep_end = _SEPARATOR_AT_LINE_END.search(lines[i])
+        if not (sep_line or sep_end):
+            continue
+        if sep_line:
+            body_lines, separator = lines[:i], line
+        else:
+            body_lines, separator = lines[:i] + [lines[i][:sep_end.start()]], sep_end.group(1)
+        body = "\n".join(body_lines)
+        if body.strip():
+            return body, [Block("boilerplate", [separator])] + _trailer_blocks(rest)
+    # 2. A closing run of truncated teaser lines ("..."), possibly with blank lines between.
+    i = len(lines)
+    teasers = 0
+    while i > 0 and (not lines[i - 1].strip() or _is_teaser(lines[i - 1])):
+        teasers += bool(lines[i - 1].strip())
+        i -= 1
+    if teasers >= 2 and "\n".join(lines[:i]).strip():
+        return "\n".join(lines[:i]), _trailer_blocks(lines[i:])
+    return text, []
+
+
+def _is_teaser(line: str) -> bool:
+    line = line.strip()
+    return len(line) <= MAX_TEASER_LINE and bool(_TEASER.search(line))
+
+
+def _trailer_blocks(lines: list[str]) -> list[Block]:
+    """Teaser lines are grouped into one block (a line each); other lines are blocks of their own."""
+    blocks: list[Block] = []
+    teasers: list[str] = []
+    for line in (raw.strip() for raw in lines):
+        if not line:
+            continue
+        if _is_teaser(line):
+            teasers.append(line)
+            continue
+        if teasers:
+            blocks.append(Block("boilerplate", teasers))
+            teasers = []
+        blocks.append(Block("boilerplate", [line]))
+    if teasers:
+        blocks.append(Block("boilerplate", teasers))
+    return blocks
+
+
+def _cut_heading(piece: str, keep_first: bool) -> tuple[str, str | None]:
+    """Split a heading off the end of the text before a speaker label.
+
+    `keep_first`: the piece is a turn, which keeps at least its first sentence.
+    """
+    stripped = piece.rstrip()
+    last_line_start = stripped.rfind("\n") + 1
+    ends = list(_TERMINATOR.finditer(stripped, last_line_start))
+    tail_start = ends[-1].end() if ends else last_line_start
+    tail = stripped[tail_start:].strip()
+    before = stripped[:tail_start].strip()
+    if keep_first and not before:
+        return piece, None
+    if not _looks_like_heading(tail):
+        return piece, None
+    return stripped[:tail_start], tail
+
+
+def _looks_like_heading(line: str) -> bool:
+    words = line.split()
+    return (0 < len(words) <= MAX_HEADING_WORDS
+            and "," not in line
+            and not _SENTENCE_FINAL.search(line)
+            and (line[:1].isupper() or (line[:1] in "„\"“»‚‘'" and line[1:2].isupper())))
+
+
+def _narration_blocks(piece: str, lang: str, wrapped: bool) -> list[Block]:
+    """Narration: one block per paragraph; a short unpunctuated line of its own is a heading."""
+    blocks = []
+    for paragraph in _paragraphs(piece, wrapped):
+        if "\n" not in paragraph and _looks_like_heading(paragraph) and \
+                len(paragraph.split()) <= MAX_HEADING_WORDS:
+            blocks.append(Block("heading", [paragraph]))
+            continue
+        sentences = split_sentences(paragraph, lang)
+        if sentences:
+            blocks.append(Block("narration", sentences))
+    return blocks
+
+
+def _sentences(piece: str, lang: str, wrapped: bool) -> list[str]:
+    return [s for paragraph in _paragraphs(piece, wrapped) for s in split_sentences(paragraph, lang)]
+
+
+def _paragraphs(piece: str, wrapped: bool) -> list[str]:
+    chunks = re.split(r"\n\s*\n", piece) if wrapped else piece.split("\n")
+    return [" ".join(c.split()) if wrapped else c.strip() for c in chunks if c.strip()]
+
+
+def _is_hard_wrapped(text: str) -> bool:
+    """Lines broken at a fixed width (e-mail, Project Gutenberg) rather than per paragraph."""
+    lines = [line.rstrip() for line in text.split("\n") if line.strip()]
+    if len(lines) < 5:
+        return False
+    lengths = [len(line) for line in lines]
+    open_ended = sum(1 for line in lines if not _SENTENCE_FINAL.search(line))
+    return 40 <= statistics.median(lengths) <= 100 and open_ended >= 0.5 * len(lines)
+
+
+def _move_bio_to_boilerplate(blocks: list[Block], lang: str) -> None:
+    """Long third-person sentences ending the last turn (an author bio) become boilerplate."""
+    if not blocks or blocks[-1].kind not in ("turn", "narration"):
+        return
+    last = blocks[-1]
+    dialogue = _DIALOGUE_WORDS.get(lang, _DIALOGUE_WORDS["en"])
+    third = _THIRD_PERSON.get(lang, _THIRD_PERSON["en"])
+    bio: list[str] = []
+    while len(last.sentences) > 1:
+        sentence = last.sentences[-1]
+        long_enough = len(sentence.split()) >= MIN_BIO_WORDS or (lang == "zh" and len(sentence) >= 40)
+        if not (long_enough and third.search(sentence) and not dialogue.search(sentence)):
+            break
+        bio.insert(0, last.sentences.pop())
+    if bio:
+        blocks.append(Block("boilerplate", bio))

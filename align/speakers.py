@@ -1,0 +1,170 @@
+"""Finding speaker labels ("Sorkin:", "Jack Ma:", "Q:") in a transcript, and merging typos.
+
+Nothing here knows any name. A label is a run of 1-3 capitalised words right before a
+colon and whitespace. It is taken for a speaker when it starts a turn (at the start of a
+line or after a sentence end) at least twice, or when it is a near-duplicate of such a
+label ("Solkin" for "Sorkin"). Single-word ordinals and discourse words ("Erstens:",
+"Finally:", "Hinweis:") are never speakers; phrases whose last word is lower case
+("Das Gute ist:") or whose first word follows a lower-case word mid-sentence
+("... die Frage:") never start a turn in the first place.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+MAX_LABEL_WORDS = 3
+
+_COLON = re.compile(r":(?=\s)")
+_TOKEN = re.compile(r"\S+")
+# Single words that introduce a point, never a person.
+_NOT_A_SPEAKER = re.compile(
+    r"(?:\w+tens|first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|fifth(?:ly)?|"
+    r"finally|lastly|next|then|also|however|example|beispiel|note|hinweis|anmerkung|"
+    r"achtung|warning|warnung|tipp?|fazit|summary|zusammenfassung|update|edit|ps|p\.s\.|nb|"
+    r"source|quelle|foto|photo|bild|image|video|schließlich|zuletzt|außerdem|zunächst)",
+    re.IGNORECASE)
+_SENTENCE_END = ".!?…“”\"»)]"
+
+
+@dataclass(frozen=True)
+class TurnStart:
+    start: int  # offset of the label's first character
+    end: int  # offset just after the colon: where the turn's own text begins
+    label: str  # the label exactly as written ("Solkin")
+
+
+@dataclass
+class Speakers:
+    turns: list[TurnStart]
+    canonical: dict[str, str]  # label as written -> canonical speaker name
+    merges: dict[str, list[str]] = field(default_factory=dict)  # canonical -> merged aliases
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    label: str
+    start: int
+    colon: int
+    clean: bool  # starts a line, or follows a sentence end
+
+
+def find_speakers(text: str, undo_merges: Iterable[str] = ()) -> Speakers:
+    """Find turn starts and speaker names; `undo_merges` lists aliases to keep separate."""
+    by_colon = _candidates(text)
+    clean_counts = Counter(c.label for cands in by_colon.values() for c in cands if c.clean)
+    accepted = {label for label, n in clean_counts.items() if n >= 2 and _may_be_speaker(label)}
+    # A label seen once at a turn start is a speaker when it is a near-duplicate of one.
+    accepted |= {label for label in clean_counts if label not in accepted and _may_be_speaker(label)
+                 and any(_similar(label, other) for other in accepted)}
+    turns = []
+    for colon, cands in sorted(by_colon.items()):
+        # The longest accepted label wins ("Jack Ma", not "Ma"). A mid-sentence label
+        # (a missing period before it: "... gemacht haben Solkin: Bitte") needs a
+        # capitalised word or a quote after it.
+        for cand in sorted(cands, key=lambda c: c.start):
+            if cand.label in accepted and (cand.clean or _capitalised_after(text, colon)):
+                turns.append(TurnStart(cand.start, colon + 1, cand.label))
+                break
+    canonical, merges = _merge_near_duplicates(text, turns, set(undo_merges))
+    return Speakers(turns=turns, canonical=canonical, merges=merges)
+
+
+def _candidates(text: str) -> dict[int, list[_Candidate]]:
+    """Every run of 1-3 capitalised words right before ': ', with all its suffixes."""
+    out: dict[int, list[_Candidate]] = {}
+    for m in _COLON.finditer(text):
+        colon = m.start()
+        line_start = text.rfind("\n", 0, colon) + 1
+        tokens = list(_TOKEN.finditer(text, line_start, colon))[-MAX_LABEL_WORDS:]
+        if not tokens or tokens[-1].end() != colon:
+            continue  # "word :" or ":" alone
+        run = []
+        for tok in reversed(tokens):
+            if not _is_name_word(tok.group()):
+                break
+            run.append(tok)
+        for tok in run:  # each suffix of the run: "Jack Ma" and "Ma"
+            label = " ".join(text[tok.start():colon].split())
+            out.setdefault(colon, []).append(
+                _Candidate(label, tok.start(), colon, _is_clean_start(text, tok.start())))
+    return out
+
+
+def _is_name_word(token: str) -> bool:
+    if not token[:1].isupper():
+        return False
+    if token.endswith("."):  # "Dr.", "Mr." -- but not "Meinung."
+        return len(token) <= 4 and token[:-1].isalpha()
+    return bool(re.fullmatch(r"[^\W\d_][\w'’-]*", token))
+
+
+def _is_clean_start(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip(" \t")
+    return not before or before.endswith("\n") or before[-1] in _SENTENCE_END
+
+
+def _capitalised_after(text: str, colon: int) -> bool:
+    rest = text[colon + 1:].lstrip()
+    return rest[:1].isupper() or rest[:1] in "„\"“»«‚‘'("
+
+
+def _may_be_speaker(label: str) -> bool:
+    return " " in label or not _NOT_A_SPEAKER.fullmatch(label)
+
+
+def _similar(a: str, b: str) -> bool:
+    """Near-duplicate labels: a typo of the same name ("Solkin"/"Sorkin")."""
+    if a == b or len(a.split()) != len(b.split()) or min(len(a), len(b)) < 4:
+        return False
+    limit = 1 if max(len(a), len(b)) <= 8 else 2
+    return _edit_distance(a.lower(), b.lower()) <= limit
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _merge_near_duplicates(text: str, turns: list[TurnStart],
+                           keep_apart: set[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    labels = list(dict.fromkeys(t.label for t in turns))  # in order of first appearance
+    turn_counts = Counter(t.label for t in turns)
+    mentions = {label: len(re.findall(r"(?<!\w)" + re.escape(label) + r"(?!\w)", text))
+                for label in labels}
+    # Two labels that speak right after each other are two people (Q and A, Anna and Anne).
+    adjacent = {frozenset((a.label, b.label)) for a, b in zip(turns, turns[1:])}
+    group = {label: label for label in labels}
+
+    def root(label: str) -> str:
+        while group[label] != label:
+            label = group[label]
+        return label
+
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            if a in keep_apart or b in keep_apart or frozenset((a, b)) in adjacent:
+                continue
+            if _similar(a, b):
+                group[root(b)] = root(a)
+    members: dict[str, list[str]] = {}
+    for label in labels:
+        members.setdefault(root(label), []).append(label)
+    canonical: dict[str, str] = {}
+    merges: dict[str, list[str]] = {}
+    for names in members.values():
+        # The more frequent label wins: turns first, then mentions anywhere in the text
+        # ("Andrew Ross Sorkin" in the introduction), then the earlier one.
+        best = max(names, key=lambda n: (turn_counts[n], mentions[n], -labels.index(n)))
+        for name in names:
+            canonical[name] = best
+        if len(names) > 1:
+            merges[best] = [n for n in names if n != best]
+    return canonical, merges
