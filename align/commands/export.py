@@ -1,0 +1,134 @@
+"""`bitext export` and `bitext import-translation`: aligned text out, existing translations in."""
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+
+from align.errors import InputError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from align.formats import FORMATS
+    from align.formats.rows import STATUS_FILTERS
+
+    p = sub.add_parser(
+        "export", help="export aligned parallel text (TMX, TSV, Moses, JSONL, XLIFF)",
+        description="Export the project's aligned text. A row is exported when every chosen "
+                    "language has text; boilerplate is left out unless asked for. Moses "
+                    "writes one file per language: --output corpus gives corpus.de, corpus.en.")
+    p.add_argument("project", help="project folder")
+    p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt")
+    p.add_argument("--langs", help="comma-separated languages, source first (default: all)")
+    p.add_argument("--status", default="mt", choices=STATUS_FILTERS,
+                   help="minimum status of every translated sentence of a row: mt (all, the "
+                        "default), edited (touched by a person), reviewed")
+    p.add_argument("--include-boilerplate", action="store_true",
+                   help="also export blocks marked as boilerplate")
+    p.add_argument("--output", required=True,
+                   help="file to write (for moses: the file name before .<lang>)")
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "import-translation",
+        help="import an existing translation (TMX, XLIFF, TSV, JSONL or plain text)",
+        description="Link an existing translation to the project's source text. Parallel "
+                    "files are matched by their source text; plain text is split into "
+                    "sentences and aligned. The previous translation in that language is "
+                    "archived, never deleted, and a backup is taken first.")
+    p.add_argument("project", help="project folder")
+    p.add_argument("file", help="the translation")
+    p.add_argument("--lang", required=True, help="language of the translation (e.g. en)")
+    p.add_argument("--format", dest="fmt", choices=["text", *sorted(
+        name for name, spec in FORMATS.items() if spec.readable)],
+        help="how to read FILE (default: by its ending: .tmx .xlf .tsv .jsonl, else text)")
+    p.set_defaults(func=cmd_import_translation)
+
+
+def _langs(value: str | None) -> list[str] | None:
+    return [x.strip() for x in value.split(",") if x.strip()] if value else None
+
+
+def output_paths(output: str, fmt: str, langs, force: bool) -> dict[str | None, Path]:
+    """Where each file goes (None -> the single file), checked before anything is written."""
+    from align.safepath import safe_output_path
+
+    target = Path(output).expanduser()
+    if target.is_dir():
+        raise InputError(f"{output}: is a folder; give a file name")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"{parent}: no such folder")
+    names = {lang: f"{target.name}.{lang}" for lang in langs} if fmt == "moses" else {None: target.name}
+    paths = {key: safe_output_path(parent, name) for key, name in names.items()}
+    for path in paths.values():
+        if path.name.startswith("project.sqlite"):
+            raise InputError(f"{path}: refusing to write over a project database")
+        if path.exists() and not force:
+            raise InputError(f"{path}: exists; use --force to overwrite")
+    return paths
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: no half-written export."""
+    fd, tmp = tempfile.mkstemp(prefix=".export-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from align.formats import export_table
+    from align.store import Project
+
+    with Project.open(args.project) as project:
+        table, data = export_table(project, args.fmt, _langs(args.langs), args.status,
+                                   args.include_boilerplate)
+    paths = output_paths(args.output, args.fmt, table.langs, args.force)
+    files = data if isinstance(data, dict) else {None: data}
+    for key, path in paths.items():
+        write_atomic(path, files[key])
+    where = ", ".join(str(p) for p in paths.values())
+    print(f"wrote {where}: {len(table.rows)} units ({', '.join(table.langs)})")
+    if table.skipped:
+        print(f"left out {table.skipped} units where a language had no text")
+    if table.filtered:
+        print(f"left out {table.filtered} units below status {args.status}")
+    return 0
+
+
+def _aligner(project, lang: str):
+    """The models layer's sentence aligner, as a function of (source, target) sentences."""
+    from models.alignment import align_texts
+
+    source_lang = project.source_lang
+    return lambda src, tgt: align_texts(src, tgt, source_lang, lang)
+
+
+def cmd_import_translation(args: argparse.Namespace) -> int:
+    from align import translation_import as ti
+    from align.store import Project
+
+    lang = args.lang.strip().lower()
+    fmt = ti.detect_format(args.file, args.fmt)
+    # Read and check the file before the project is opened for writing.
+    if fmt == "text":
+        from align.textio import read_text_file
+
+        text = read_text_file(args.file)
+        with Project.open(args.project) as project:
+            result = ti.import_text(project, text, lang, args.file, _aligner(project, lang))
+    else:
+        table = ti.read_parallel(args.file, fmt)
+        with Project.open(args.project) as project:
+            result = ti.import_table(project, table, lang, args.file, fmt)
+    print(result.summary())
+    for text in result.unmatched:
+        print(f"  not matched: {text[:100]}")
+    return 0

@@ -1,0 +1,82 @@
+"""Export and import formats: a registry of name -> writer/reader, and `export_project`.
+
+Every format writes a `rows.Table` (the project's aligned text, already filtered) and, where
+the format can hold it, reads one back; the round-trip tests hold every reader to what its
+writer wrote.
+
+    from align.formats import export_project
+    data = export_project(project, "tmx", langs=["de", "en"], status="reviewed")
+    files = export_project(project, "moses")          # {"de": b"...", "en": b"..."}
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Sequence
+
+from align.errors import InputError
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    module: str              # align.formats.<module>: write(table), read(...)
+    extension: str           # file name ending; Moses writes one file per language
+    description: str
+    multi_file: bool = False  # write() returns {lang: bytes}
+    pair_only: bool = False   # exactly two languages
+    readable: bool = True     # import-translation can read it (Moses needs two files)
+
+    def load(self):
+        return importlib.import_module(f"align.formats.{self.module}")
+
+    def write(self, table):
+        return self.load().write(table)
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("tmx", "tmx", ".tmx", "TMX 1.4b translation memory (CAT tools)"),
+    Format("tsv", "tsv", ".tsv", "tab-separated table, one row per aligned unit"),
+    Format("moses", "moses", "", "one plain-text file per language, line-aligned (MT training)",
+           multi_file=True, readable=False),
+    Format("jsonl", "jsonl", ".jsonl", "JSON lines {\"translation\": {...}} (Hugging Face datasets)"),
+    Format("xliff", "xliff", ".xlf", "XLIFF 2.1, one language pair", pair_only=True),
+)}
+
+# File endings import-translation recognises as a parallel format (anything else is text).
+READ_BY_EXTENSION = {".tmx": "tmx", ".tsv": "tsv", ".jsonl": "jsonl", ".xlf": "xliff",
+                     ".xliff": "xliff"}
+
+
+def get_format(name: str) -> Format:
+    try:
+        return FORMATS[name.lower()]
+    except KeyError:
+        raise InputError(f"unknown export format {name!r}; use one of {', '.join(FORMATS)}") from None
+
+
+def export_table(project, fmt: str, langs: Sequence[str] | None = None, status: str = "mt",
+                 include_boilerplate: bool = False):
+    """(table, data): the rows that were exported and the file contents."""
+    from align.formats.rows import build_table
+
+    spec = get_format(fmt)
+    table = build_table(project, langs=langs, status=status,
+                        include_boilerplate=include_boilerplate)
+    if spec.pair_only and len(table.langs) != 2:
+        raise InputError(f"{spec.name} holds one language pair; choose two languages with "
+                         f"--langs (e.g. --langs {table.langs[0]},{table.langs[1]})")
+    return table, spec.write(table)
+
+
+def export_project(project, fmt: str, langs: Sequence[str] | None = None, status: str = "mt",
+                   include_boilerplate: bool = False) -> bytes | dict[str, bytes]:
+    """The project's aligned text in format `fmt`.
+
+    langs: languages to include, source first (default: the source and every translated
+    language); status: minimum status of every target sentence of a row ("mt" = all,
+    "edited" = touched by a person, "reviewed"); include_boilerplate: also export blocks
+    marked as boilerplate. Returns the file's bytes, or {lang: bytes} for Moses.
+    Raises InputError (one line) for an unknown format, language or status.
+    """
+    return export_table(project, fmt, langs, status, include_boilerplate)[1]

@@ -1,0 +1,267 @@
+"""Import an existing translation of the project's text (TMX, XLIFF, TSV, JSONL or plain text).
+
+Parallel files (TMX and friends) already pair source and target text: each unit's source
+text is looked up among the stored source sentences (exact text after collapsing
+whitespace; a unit may cover several consecutive sentences of one block, joined as the
+export joins them), and the unit's target text is linked to them. This reads back what
+`bitext export` wrote, and also files from CAT tools made from the same German text.
+
+Plain text has no pairing: it is split into sentences and aligned to the stored source
+sentences by an aligner the caller passes in (the models layer's sentence aligner), so this
+module stays free of model code.
+
+Everything is read, checked and matched before the project is touched; a file that cannot
+be used raises InputError with one line, and the project stays as it was. The store then
+archives the previous translation of that language (never deletes it) after a backup.
+
+Known limit: the store records imported sentences with origin "human"; the origin a file
+states (e.g. mt:<model>) is not kept per sentence. Statuses are kept.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from align.errors import InputError
+from align.formats import READ_BY_EXTENSION, get_format
+from align.formats.rows import STATUS_RANK, Table, clean, joiner
+
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+PREFIX = 8  # characters of a sentence used to find where a unit may start
+
+# (source sentences, target sentences) -> links as (source indexes, target indexes, score)
+Aligner = Callable[[Sequence[str], Sequence[str]], Sequence]
+
+
+@dataclass
+class ImportResult:
+    lang: str
+    name: str
+    kind: str                       # the format read ("tmx", ..., "text")
+    units: int                      # units (or target sentences) read from the file
+    linked: int                     # units linked to source sentences
+    unmatched: list[str] = field(default_factory=list)   # first texts that matched nothing
+    unmatched_count: int = 0
+    backup: Path | None = None
+
+    def summary(self) -> str:
+        line = (f"imported {self.linked} of {self.units} {self.lang} units from {self.name} "
+                f"({self.kind})")
+        if self.unmatched_count:
+            line += f"; {self.unmatched_count} did not match the stored source text and were left out"
+        if self.backup:
+            line += f"; backup: {self.backup}"
+        return line
+
+
+def _read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(f"{path}: file too large ({size / 1e6:.1f} MB; the limit is "
+                             f"{limit / 1e6:.0f} MB)")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a file") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+
+
+def read_parallel(path: str | Path, fmt: str) -> Table:
+    """Read a TMX/XLIFF/TSV/JSONL file into a Table (safe XML parsing for the XML formats)."""
+    path = Path(path)
+    spec = get_format(fmt)
+    if not spec.readable:
+        raise InputError(f"{spec.name} files cannot be imported one at a time; import the "
+                         f"target-language file as plain text")
+    return spec.load().read(_read_bytes(path), str(path))
+
+
+# ----- parallel files ------------------------------------------------------------------------
+
+class _SourceIndex:
+    """The stored source sentences in document order, findable by their first characters."""
+
+    def __init__(self, segments, lang: str):
+        self.ids = [s.id for s in segments]
+        self.blocks = [s.block_id for s in segments]
+        self.texts = [clean(s.text) for s in segments]
+        self.sep = joiner(lang)
+        self.by_prefix: dict[str, list[int]] = {}
+        for k, text in enumerate(self.texts):
+            self.by_prefix.setdefault(text[:PREFIX], []).append(k)
+        self.short = [k for k, t in enumerate(self.texts) if len(t) < PREFIX]
+        self.used: set[int] = set()
+
+    def _run_from(self, start: int, text: str) -> list[int] | None:
+        acc, run = self.texts[start], [start]
+        while acc != text:
+            nxt = run[-1] + 1
+            if (not text.startswith(acc) or nxt >= len(self.texts)
+                    or self.blocks[nxt] != self.blocks[start] or nxt in self.used):
+                return None
+            acc = acc + self.sep + self.texts[nxt]
+            run.append(nxt)
+        return run
+
+    def match(self, text: str, pointer: int) -> list[int] | None:
+        """Consecutive unused sentences of one block whose joined text is `text`; the first
+        such run at or after `pointer` (files are in document order), else any."""
+        starts = sorted(set(self.by_prefix.get(text[:PREFIX], []))
+                        | {k for k in self.short if text.startswith(self.texts[k])})
+        starts = [k for k in starts if k not in self.used]
+        for k in [k for k in starts if k >= pointer] + [k for k in starts if k < pointer]:
+            run = self._run_from(k, text)
+            if run:
+                self.used.update(run)
+                return run
+        return None
+
+
+def check_languages(table: Table, source_lang: str, lang: str, name: str) -> None:
+    found = ", ".join(table.langs) or "none"
+    if lang == source_lang:
+        raise InputError(f"{name}: {lang} is the project's source language; import a "
+                         f"translation into another language")
+    missing = [x for x in (source_lang, lang) if x not in table.langs]
+    if missing:
+        raise InputError(f"{name}: no {' or '.join(missing)} text in this file (its languages: "
+                         f"{found}); it must pair the project's {source_lang} text with {lang}")
+
+
+def match_table(project, table: Table, lang: str, name: str):
+    """(target sentences, links, statuses, unmatched texts) for a parallel table."""
+    source_lang = project.source_lang
+    check_languages(table, source_lang, lang, name)
+    index = _SourceIndex(project.source_segments(), source_lang)
+    sentences: list[str] = []
+    links: list[tuple[list[str], list[int], float | None]] = []
+    statuses: list[str] = []
+    unmatched: list[str] = []
+    pointer = 0
+    for row in table.rows:
+        src, tgt = row.cells.get(source_lang), row.cells.get(lang)
+        if src is None or tgt is None or not clean(src.text) or not clean(tgt.text):
+            continue
+        run = index.match(clean(src.text), pointer)
+        if run is None:
+            unmatched.append(clean(src.text))
+            continue
+        pointer = run[-1] + 1
+        links.append(([index.ids[k] for k in run], [len(sentences)], tgt.score))
+        sentences.append(clean(tgt.text))
+        statuses.append(tgt.status if tgt.status in STATUS_RANK else "edited")
+    if not links:
+        raise InputError(f"{name}: none of its {len(table.rows)} units matches the project's "
+                         f"{source_lang} text, so nothing was imported (was it made from "
+                         f"another text?)")
+    return sentences, links, statuses, unmatched
+
+
+def _apply_statuses(project, lang: str, links, statuses: Sequence[str]) -> None:
+    """The store imports sentences as 'edited'; set the status each unit had in the file."""
+    wanted = {tuple(src): status for (src, _, _), status in zip(links, statuses)
+              if status != "edited"}
+    if not wanted:
+        return
+    segs = {}
+    for link in project.links(lang):
+        status = wanted.get(tuple(link.src_ids))
+        if status:
+            segs.update({t: status for t in link.tgt_ids})
+    for seg_id, seg in project.segments_by_id(segs).items():
+        project.set_status(seg_id, segs[seg_id], seg.version, actor="import")
+
+
+def import_table(project, table: Table, lang: str, name: str, kind: str) -> ImportResult:
+    sentences, links, statuses, unmatched = match_table(project, table, lang, name)
+    backup = project.import_target_track(
+        lang, sentences, links, origin_detail={"imported_from": Path(name).name, "format": kind})
+    _apply_statuses(project, lang, links, statuses)
+    return ImportResult(lang=lang, name=name, kind=kind, units=len(table.rows), linked=len(links),
+                        unmatched=unmatched[:5], unmatched_count=len(unmatched), backup=backup)
+
+
+# ----- plain text ----------------------------------------------------------------------------
+
+def strip_speaker_labels(sentences: Sequence[str], labels: Sequence[str]) -> list[str]:
+    """Drop "Sorkin: " before a sentence when Sorkin is a speaker the project knows (the
+    source side stores turns without their labels)."""
+    if not labels:
+        return list(sentences)
+    pattern = re.compile(r"^\s*(?:" + "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
+                         + r")\s*[:：]\s*")
+    out = []
+    for s in sentences:
+        stripped = pattern.sub("", s, count=1)
+        if stripped.strip():
+            out.append(stripped)
+    return out
+
+
+def _link_parts(link) -> tuple[tuple[int, ...], tuple[int, ...], float | None]:
+    if hasattr(link, "src"):
+        return tuple(link.src), tuple(link.tgt), getattr(link, "score", None)
+    src, tgt, *rest = link
+    return tuple(src), tuple(tgt), (rest[0] if rest else None)
+
+
+def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
+    """(target sentences, links) for a plain-text translation aligned to the source text.
+
+    The whole translation is aligned against the source sentences of the blocks that are
+    not boilerplate, in document order. A link may not cross a turn: when the aligner joins
+    the last sentence of one block with the first of the next, the targets stay with the
+    first block and the other source sentences are left unlinked.
+    """
+    from align.sentences import split_sentences
+
+    source_lang = project.source_lang
+    if lang == source_lang:
+        raise InputError(f"{name}: {lang} is the project's source language; import a "
+                         f"translation into another language")
+    blocks = project.blocks(include_excluded=False)
+    labels = sorted({x for b in blocks for x in (b.speaker, b.speaker_label) if x}
+                    | set(project.speaker_merges()))
+    sentences = strip_speaker_labels(split_sentences(text, lang), labels)
+    if not sentences:
+        raise InputError(f"{name}: no {lang} sentences in this file")
+    source = [s for b in blocks for s in project.source_segments(b.id)]
+    if not source:
+        raise InputError("the project has no source sentences to align to")
+    raw = aligner([s.text for s in source], sentences)
+    links: list[tuple[list[str], list[int], float | None]] = []
+    for link in raw:
+        src, tgt, score = _link_parts(link)
+        if not src and not tgt:
+            continue
+        first_block = source[src[0]].block_id if src else None
+        same = [source[i].id for i in src if source[i].block_id == first_block]
+        links.append((same, list(tgt), None if score is None else round(float(score), 4)))
+    covered = {t for _, tgt, _ in links for t in tgt}
+    if not covered:
+        raise InputError(f"{name}: no sentence of the translation could be aligned")
+    return sentences, links
+
+
+def import_text(project, text: str, lang: str, name: str, aligner: Aligner) -> ImportResult:
+    sentences, links = align_text(project, text, lang, name, aligner)
+    backup = project.import_target_track(
+        lang, sentences, links, origin_detail={"imported_from": Path(name).name, "format": "text"})
+    linked = sum(1 for src, tgt, _ in links if src and tgt)
+    return ImportResult(lang=lang, name=name, kind="text", units=len(sentences), linked=linked,
+                        backup=backup)
+
+
+def detect_format(path: str | Path, fmt: str | None = None) -> str:
+    """The format to read `path` as: the one asked for, else by file ending, else text."""
+    if fmt:
+        fmt = fmt.lower()
+        if fmt != "text":
+            get_format(fmt)
+        return fmt
+    return READ_BY_EXTENSION.get(Path(path).suffix.lower(), "text")
