@@ -1,0 +1,79 @@
+"""Optional CTranslate2 engine: the same opus-mt model, converted once to int8, several
+times faster on a CPU than transformers.
+
+The conversion is kept in the cache folder, named after the model id and revision, so a
+changed model is converted again and an unchanged one never is. transformers stays the
+reference path; this engine only has to give the same interface (`generate`).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from models.hub import ModelRef
+from models.marian import Generated
+
+QUANTIZATION = "int8"
+
+
+def converted_dir(ref: ModelRef, cache: Path) -> Path:
+    slug = re.sub(r"[^\w.-]+", "_", ref.model_id).strip("_")[-80:]
+    revision = re.sub(r"[^\w]+", "", ref.revision)[-16:]
+    return cache / "ctranslate2" / f"{slug}@{revision}-{QUANTIZATION}"
+
+
+def ensure_converted(ref: ModelRef, cache: Path) -> Path:
+    """The CTranslate2 copy of `ref`, converting it on first use."""
+    target = converted_dir(ref, cache)
+    if (target / "model.bin").is_file():
+        return target
+    from ctranslate2.converters import TransformersConverter
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Convert next to the final place and rename: an interrupted conversion leaves no
+    # half-written model behind.
+    tmp = Path(tempfile.mkdtemp(prefix=".converting-", dir=target.parent))
+    try:
+        TransformersConverter(str(ref.path)).convert(str(tmp / "model"), quantization=QUANTIZATION,
+                                                    force=True)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(tmp / "model", target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+class CT2Engine:
+    name = "ctranslate2-int8"
+
+    def __init__(self, model_dir: Path, tokenizer, threads: int | None = None):
+        import ctranslate2
+
+        self.tokenizer = tokenizer
+        self.eos = tokenizer.eos_token
+        self.translator = ctranslate2.Translator(
+            str(model_dir), device="cpu", compute_type=QUANTIZATION,
+            intra_threads=threads or 0, inter_threads=1)
+
+    def generate(self, batch: list[list[int]], beam: int, max_new_tokens: int) -> list[Generated]:
+        source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch]
+        results = self.translator.translate_batch(
+            source,
+            beam_size=beam,
+            max_decoding_length=max_new_tokens,
+            # The translator already split long sentences; never let CTranslate2 truncate.
+            max_input_length=0,
+            return_end_token=True,
+        )
+        out = []
+        for result in results:
+            tokens = list(result.hypotheses[0])
+            finished = bool(tokens) and tokens[-1] == self.eos
+            if finished:
+                tokens = tokens[:-1]
+            out.append(Generated(self.tokenizer.convert_tokens_to_ids(tokens), finished))
+        return out

@@ -1,0 +1,169 @@
+"""Where translation models come from: names, the cache folder, downloading, listing.
+
+Models live in a Hugging Face-layout cache folder (default `~/.cache/bitext/models`,
+overridden by `$BITEXT_CACHE` or `--cache-dir`). Only `pull` talks to the network;
+`resolve` (used by every load) reads the disk only, and a missing model is answered with
+the command that fetches it.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from align.errors import InputError, ModelNotFoundError
+
+DEFAULT_CACHE = Path("~/.cache/bitext/models")
+
+# Short names for the language pairs the reader uses.
+PAIRS: dict[str, str] = {
+    "de-en": "Helsinki-NLP/opus-mt-de-en",
+    # Direct German->Chinese: a multi-target model that needs a `>>id<<` token.
+    "de-zh": "Helsinki-NLP/opus-mt-de-ZH",
+    # Second step of the default Chinese route (German -> English -> Chinese).
+    "en-zh": "Helsinki-NLP/opus-mt-en-zh",
+}
+# What `bitext models pull` fetches without arguments: the default routes to en and zh.
+DEFAULT_PULL = ("de-en", "en-zh")
+
+# Files a MarianMT model needs (no TF/Flax/Rust weights).
+_TOKENIZER_FILES = ["config.json", "generation_config.json", "tokenizer_config.json",
+                    "vocab.json", "source.spm", "target.spm", "target_vocab.json"]
+_WEIGHT_FILES = ["model.safetensors", "pytorch_model.bin"]
+_HUB_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A model on disk: its name, the folder, and the exact revision of its files."""
+    model_id: str
+    path: Path
+    revision: str
+
+    @property
+    def identity(self) -> dict[str, str]:
+        return {"model_id": self.model_id, "revision": self.revision}
+
+
+def cache_dir(override: str | Path | None = None) -> Path:
+    chosen = override or os.environ.get("BITEXT_CACHE") or DEFAULT_CACHE
+    return Path(chosen).expanduser()
+
+
+def hub_id(name: str) -> str:
+    """`de-en` -> `Helsinki-NLP/opus-mt-de-en`; a full Hub id is returned unchanged."""
+    return PAIRS.get(name.lower(), name)
+
+
+def pull_hint(model_id: str) -> str:
+    short = next((pair for pair, mid in PAIRS.items() if mid == model_id), model_id)
+    return f"bitext models pull {short}"
+
+
+def _folder_revision(path: Path) -> str:
+    """A content hash of a local model folder, so edited weights never reuse stale cache."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(str(file.relative_to(path)).encode())
+        with file.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return "sha256:" + digest.hexdigest()[:16]
+
+
+def resolve(model: str | Path, cache: str | Path | None = None) -> ModelRef:
+    """Find a model on disk without touching the network.
+
+    `model` is a folder, a pair short name (`de-en`) or a Hub id; Hub ids are looked up in
+    the cache folder filled by `bitext models pull`.
+    """
+    path = Path(model).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise InputError(f"{path} is not a model folder (it has no config.json)")
+        return ModelRef(model_id=str(path.resolve()), path=path.resolve(),
+                        revision=_folder_revision(path))
+    model_id = hub_id(str(model))
+    if not _HUB_ID.match(model_id):
+        raise InputError(f"no model folder at {model} (and it is not a Hugging Face model id)")
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    folder = cache_dir(cache)
+    try:
+        snapshot = Path(snapshot_download(model_id, cache_dir=folder, local_files_only=True))
+    except LocalEntryNotFoundError:
+        raise ModelNotFoundError(
+            f"model {model_id} is not on disk (looked in {folder}); "
+            f"fetch it with: {pull_hint(model_id)}") from None
+    if not (snapshot / "config.json").is_file() or not any(
+            (snapshot / w).is_file() for w in _WEIGHT_FILES):
+        raise ModelNotFoundError(
+            f"model {model_id} is only partly on disk ({snapshot}); "
+            f"finish the download with: {pull_hint(model_id)}")
+    return ModelRef(model_id=model_id, path=snapshot, revision=snapshot.name)
+
+
+def pull(name: str, cache: str | Path | None = None, *, endpoint: str | None = None,
+         progress: bool = True) -> ModelRef:
+    """Download one model into the cache (resumes a broken download; progress bars on stderr)."""
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import (LocalEntryNotFoundError, OfflineModeIsEnabled,
+                                        RepositoryNotFoundError)
+    from huggingface_hub.utils import disable_progress_bars, enable_progress_bars
+
+    model_id = hub_id(name)
+    if not _HUB_ID.match(model_id):
+        raise InputError(f"{name!r} is neither a language pair ({', '.join(PAIRS)}) nor a Hub id")
+    folder = cache_dir(cache)
+    folder.mkdir(parents=True, exist_ok=True)
+    (disable_progress_bars if not progress else enable_progress_bars)()
+    try:
+        listing = snapshot_download(model_id, cache_dir=folder, endpoint=endpoint,
+                                    allow_patterns=_TOKENIZER_FILES + _WEIGHT_FILES, dry_run=True)
+        names = {info.filename for info in listing}
+        # One copy of the weights is enough; safetensors loads faster and safer.
+        weights = next((w for w in _WEIGHT_FILES if w in names), None)
+        if weights is None:
+            raise ModelNotFoundError(f"{model_id} has no PyTorch weights to download")
+        snapshot_download(model_id, cache_dir=folder, endpoint=endpoint,
+                          allow_patterns=_TOKENIZER_FILES + [weights])
+    except RepositoryNotFoundError:
+        raise ModelNotFoundError(f"there is no model {model_id} on the Hugging Face Hub") from None
+    except (LocalEntryNotFoundError, OfflineModeIsEnabled, OSError) as exc:
+        reason = " ".join(str(exc).split())[:200]
+        raise ModelNotFoundError(
+            f"cannot download {model_id}: the Hugging Face Hub is not reachable (offline?) "
+            f"[{reason}]. Run `{pull_hint(model_id)}` again when online (it resumes), "
+            f"or copy a model folder here and pass it with --model DIR") from None
+    return resolve(model_id, folder)
+
+
+@dataclass(frozen=True)
+class LocalModel:
+    model_id: str
+    revision: str
+    size_bytes: int
+    path: Path
+
+
+def list_models(cache: str | Path | None = None) -> list[LocalModel]:
+    """Models in the cache folder (complete or not), newest revision per model."""
+    from huggingface_hub import scan_cache_dir
+    from huggingface_hub.errors import CacheNotFound
+
+    folder = cache_dir(cache)
+    try:
+        info = scan_cache_dir(folder)
+    except CacheNotFound:
+        return []
+    found = []
+    for repo in sorted(info.repos, key=lambda r: r.repo_id):
+        if repo.repo_type != "model":
+            continue
+        for rev in sorted(repo.revisions, key=lambda r: r.last_modified, reverse=True):
+            found.append(LocalModel(repo.repo_id, rev.commit_hash, rev.size_on_disk,
+                                    rev.snapshot_path))
+    return found

@@ -1,0 +1,324 @@
+"""Sentence-level MarianMT translation (Helsinki-NLP opus-mt) through transformers.
+
+One `MarianTranslator` per model per process. It:
+- loads the model from disk only (a folder, or a Hub id already pulled into the cache);
+- prepends the target-language token `>>id<<` that multi-target models need, and refuses
+  a token the tokenizer does not know;
+- splits a sentence longer than the model's input limit at clause boundaries and joins
+  the translated pieces, telling the caller (never truncating);
+- sorts by length, translates in batches with beam search, and restores the input order;
+- answers repeated sentences from a persistent cache.
+The engine that runs the network is pluggable: `TorchEngine` (transformers, the
+reference) or `CT2Engine` (CTranslate2 int8, in models.ct2_backend).
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Protocol, Sequence
+
+from align.clauses import join_pieces, split_to_fit
+from align.errors import InputError
+from models.hub import ModelRef, cache_dir, resolve
+from models.translation_cache import TranslationCache, cache_key
+
+# Which `>>id<<` to use when a multi-target model is asked for Chinese without one:
+# Simplified Mandarin first (opus-mt-en-zh's `>>cmn_Hans<<`), then the codes older
+# group models such as opus-mt-de-ZH use.
+PREFERRED_TARGET_TOKENS = (">>cmn_Hans<<", ">>zho_Hans<<", ">>cmn<<", ">>zh_CN<<", ">>zh_cn<<",
+                           ">>zho<<", ">>zh<<")
+BACKENDS = ("torch", "ctranslate2")
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    beam: int = 4
+    # Most tokens generated per sentence (capped by the model's positions).
+    max_length: int = 512
+    batch_size: int = 16
+    # `>>id<<` for multi-target models; None picks one (see PREFERRED_TARGET_TOKENS).
+    target_token: str | None = None
+
+    def __post_init__(self):
+        if self.beam < 1 or self.max_length < 1 or self.batch_size < 1:
+            raise InputError("beam, max length and batch size must be at least 1")
+
+
+@dataclass(frozen=True)
+class Translation:
+    text: str
+    # Things the user must be told: the sentence was split, the output may be cut short.
+    notes: tuple[str, ...] = ()
+    from_cache: bool = False
+
+
+@dataclass(frozen=True)
+class Generated:
+    ids: list[int]   # target token ids, without start/end/padding
+    finished: bool   # False: stopped by the length limit, not by </s>
+
+
+class Engine(Protocol):
+    name: str
+
+    def generate(self, batch: list[list[int]], beam: int, max_new_tokens: int) -> list[Generated]:
+        ...
+
+
+class TorchEngine:
+    """transformers' `generate` on a MarianMTModel (CPU, fp32): the reference path."""
+    name = "torch"
+
+    def __init__(self, model, threads: int | None = None):
+        import torch
+
+        if threads:
+            torch.set_num_threads(threads)
+        self.model = model.eval()
+        cfg = model.config
+        self.pad_id, self.eos_id = cfg.pad_token_id, cfg.eos_token_id
+
+    def generate(self, batch: list[list[int]], beam: int, max_new_tokens: int) -> list[Generated]:
+        import copy
+
+        import torch
+
+        width = max(len(ids) for ids in batch)
+        input_ids = torch.full((len(batch), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, ids in enumerate(batch):
+            input_ids[row, :len(ids)] = torch.tensor(ids)
+            mask[row, :len(ids)] = 1
+        config = copy.deepcopy(self.model.generation_config)
+        config.num_beams = beam
+        config.num_return_sequences = 1
+        config.do_sample = False
+        # Encoder-decoder: max_length counts the decoder start token.
+        config.max_length = max_new_tokens + 1
+        config.max_new_tokens = None
+        with torch.inference_mode():
+            out = self.model.generate(input_ids=input_ids, attention_mask=mask,
+                                      generation_config=config)
+        results = []
+        for row in out[:, 1:].tolist():
+            end = row.index(self.eos_id) if self.eos_id in row else len(row)
+            # opus-mt configs force </s> into the last slot (forced_eos_token_id), so an
+            # end there means the limit was hit, not that the sentence was complete.
+            finished = end < max_new_tokens - 1
+            results.append(Generated([t for t in row[:end] if t != self.pad_id], finished))
+        return results
+
+
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass
+class _Unit:
+    """One piece of one input sentence, as the model sees it."""
+    sentence: int
+    text: str
+    ids: list[int] = field(default_factory=list)
+    out: Generated | None = None
+
+
+class MarianTranslator:
+    def __init__(self, ref: ModelRef, tokenizer, engine: Engine, *, max_positions: int,
+                 settings: GenerationSettings = GenerationSettings(),
+                 cache: TranslationCache | None = None):
+        self.ref = ref
+        self.tokenizer = tokenizer
+        self.engine = engine
+        self.settings = settings
+        self.cache = cache
+        self.target_token = choose_target_token(
+            tokenizer.supported_language_codes, settings.target_token, ref.model_id)
+        # Source tokens the encoder takes, counting </s> (and the target token).
+        self.source_limit = min(int(tokenizer.model_max_length), max_positions)
+        # The decoder start token takes position 0.
+        self.max_new_tokens = min(settings.max_length, max_positions - 1)
+
+    # -- identity (for the cache and for recording where a translation came from) --
+    @property
+    def origin_detail(self) -> dict:
+        return {
+            "model": self.ref.model_id,
+            "revision": self.ref.revision,
+            "backend": self.engine.name,
+            "beam": self.settings.beam,
+            "max_length": self.max_new_tokens,
+            "target_token": self.target_token,
+        }
+
+    def _cache_settings(self) -> dict:
+        detail = self.origin_detail
+        return {k: detail[k] for k in ("backend", "beam", "max_length", "target_token")}
+
+    # -- tokens --
+    def _with_token(self, text: str) -> str:
+        return f"{self.target_token} {text}" if self.target_token else text
+
+    def encode(self, text: str) -> list[int]:
+        return self.tokenizer(self._with_token(text), verbose=False)["input_ids"]
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.encode(text))
+
+    def decode(self, ids: list[int]) -> str:
+        # Marian's tokenizer decodes with the *source* SentencePiece model by default in
+        # transformers 5; the output is target language.
+        return self.tokenizer.decode(ids, skip_special_tokens=True, use_source_tokenizer=False)
+
+    # -- translation --
+    def translate(self, texts: Sequence[str], progress: ProgressFn | None = None) -> list[Translation]:
+        """One translation per input text, in input order (empty in, empty out)."""
+        texts = [t if isinstance(t, str) else str(t) for t in texts]
+        model_identity = self.ref.identity
+        settings = self._cache_settings()
+        keys = [cache_key(model_identity, settings, t.strip()) for t in texts]
+        results: list[Translation | None] = [None] * len(texts)
+        hits = self.cache.get_many(k for k, t in zip(keys, texts) if t.strip()) if self.cache else {}
+
+        todo: dict[str, int] = {}        # key -> first sentence index needing the model
+        for i, (key, text) in enumerate(zip(keys, texts)):
+            if not text.strip():
+                results[i] = Translation("")
+            elif key in hits:
+                out, notes = hits[key]
+                results[i] = Translation(out, tuple(notes), from_cache=True)
+            else:
+                todo.setdefault(key, i)
+
+        units: list[_Unit] = []
+        notes: dict[int, list[str]] = {i: [] for i in todo.values()}
+        for i in todo.values():
+            pieces = self._pieces(texts[i].strip(), notes[i])
+            units.extend(_Unit(i, p) for p in pieces)
+        self._run(units, progress)
+
+        by_sentence: dict[int, list[_Unit]] = {}
+        for unit in units:
+            by_sentence.setdefault(unit.sentence, []).append(unit)
+        fresh = []
+        for key, i in todo.items():
+            parts = by_sentence[i]
+            text = join_pieces([self.decode(u.out.ids) for u in parts])
+            if any(not u.out.finished for u in parts):
+                notes[i].append(f"the translation reached the maximum length ({self.max_new_tokens} "
+                                f"tokens) and may be incomplete; raise --max-length")
+            if not text:
+                notes[i].append("the model produced no output for this sentence")
+            results[i] = Translation(text, tuple(notes[i]))
+            fresh.append((key, text, notes[i]))
+        for i, key in enumerate(keys):      # repeats of a sentence translated above
+            if results[i] is None:
+                results[i] = results[todo[key]]
+        if self.cache is not None and fresh:
+            self.cache.put_many(fresh, model=self.ref.model_id)
+        return results  # type: ignore[return-value]
+
+    def _pieces(self, text: str, notes: list[str]) -> list[str]:
+        """The sentence, or its clause-level pieces when it is too long for the model."""
+        n = self.count_tokens(text)
+        if n <= self.source_limit:
+            return [text]
+        pieces = split_to_fit(text, lambda s: self.count_tokens(s) <= self.source_limit)
+        notes.append(f"split into {len(pieces)} parts at clause boundaries: the sentence has "
+                     f"{n} tokens, the model takes at most {self.source_limit}")
+        return pieces
+
+    def _run(self, units: list[_Unit], progress: ProgressFn | None) -> None:
+        for unit in units:
+            unit.ids = self.encode(unit.text)
+        # Longest first, so each batch holds sentences of similar length (little padding).
+        order = sorted(units, key=lambda u: len(u.ids), reverse=True)
+        size = self.settings.batch_size
+        done = 0
+        for start in range(0, len(order), size):
+            batch = order[start:start + size]
+            outs = self.engine.generate([u.ids for u in batch], self.settings.beam,
+                                        self.max_new_tokens)
+            for unit, out in zip(batch, outs, strict=True):
+                unit.out = out
+            done += len(batch)
+            if progress:
+                progress(done, len(order))
+
+
+class PivotTranslator:
+    """source -> pivot -> target through two translators (German -> English -> Chinese)."""
+
+    def __init__(self, first: MarianTranslator, second: MarianTranslator):
+        self.first, self.second = first, second
+
+    @property
+    def origin_detail(self) -> dict:
+        return {"pivot": [self.first.origin_detail, self.second.origin_detail]}
+
+    def translate(self, texts: Sequence[str], progress: ProgressFn | None = None) -> list[Translation]:
+        middle = self.first.translate(texts, progress)
+        final = self.second.translate([m.text for m in middle], progress)
+        return [Translation(f.text,
+                            tuple(f"step 1: {n}" for n in m.notes) + tuple(f"step 2: {n}" for n in f.notes),
+                            m.from_cache and f.from_cache)
+                for m, f in zip(middle, final)]
+
+
+def choose_target_token(supported: Sequence[str], requested: str | None, model_id: str) -> str | None:
+    """The `>>id<<` token to prepend, or None for a single-target model."""
+    supported = list(supported)
+    if requested:
+        token = requested if requested.startswith(">>") else f">>{requested}<<"
+        if not supported:
+            raise InputError(f"model {model_id} has a single target language and takes no "
+                             f"target-language token (got {token})")
+        if token not in supported:
+            raise InputError(f"model {model_id} does not support the target token {token}; "
+                             f"supported: {' '.join(supported)}")
+        return token
+    if not supported:
+        return None
+    if len(supported) == 1:
+        return supported[0]
+    for token in PREFERRED_TARGET_TOKENS:
+        if token in supported:
+            return token
+    raise InputError(f"model {model_id} needs a target-language token (--target-token); "
+                     f"supported: {' '.join(supported)}")
+
+
+def load_tokenizer(path: Path):
+    from transformers import MarianTokenizer
+
+    with warnings.catch_warnings():
+        # transformers suggests sacremoses for a normaliser Marian's tokenizer never calls.
+        warnings.filterwarnings("ignore", message=".*sacremoses.*")
+        return MarianTokenizer.from_pretrained(path, local_files_only=True)
+
+
+def load_translator(model: str | Path, *, backend: str = "torch",
+                    settings: GenerationSettings = GenerationSettings(),
+                    cache: str | Path | None = None, use_cache: bool = True,
+                    threads: int | None = None) -> MarianTranslator:
+    """Load a model by folder, pair name or Hub id (from disk only) and wrap it."""
+    if backend not in BACKENDS:
+        raise InputError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
+    ref = resolve(model, cache)
+    tokenizer = load_tokenizer(ref.path)
+    folder = cache_dir(cache)
+    if backend == "ctranslate2":
+        from transformers import MarianConfig
+
+        from models.ct2_backend import CT2Engine, ensure_converted
+
+        config = MarianConfig.from_pretrained(ref.path, local_files_only=True)
+        engine: Engine = CT2Engine(ensure_converted(ref, folder), tokenizer, threads=threads)
+    else:
+        from transformers import MarianMTModel
+
+        hf_model = MarianMTModel.from_pretrained(ref.path, local_files_only=True)
+        config = hf_model.config
+        engine = TorchEngine(hf_model, threads=threads)
+    store = TranslationCache(folder / "translations.sqlite") if use_cache else None
+    return MarianTranslator(ref, tokenizer, engine, max_positions=config.max_position_embeddings,
+                            settings=settings, cache=store)

@@ -1,0 +1,223 @@
+"""Machine-translate a stored project, sentence by sentence, without touching human work.
+
+Routes: German -> English with opus-mt-de-en. German -> Chinese by default through
+English (opus-mt-de-en, then opus-mt-en-zh with `>>cmn_Hans<<`): the English step is
+shared with the English column, and when a person corrects the English the Chinese is
+derived again from the corrected text. `zh_route="direct"` uses opus-mt-de-ZH instead.
+
+Only sentences with no translation, a translation made from a source text that has since
+changed, or (pivot) a Chinese made from English that has since changed are translated.
+Results are written in small chunks, each chunk its own transactions, so an interrupted
+run loses at most one chunk and the next run picks up the rest (the translation cache
+makes the repeated part free). The store refuses to overwrite edited or reviewed targets.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from align.errors import InputError
+from align.store import Project, SegmentRow, text_sig
+from models.hub import PAIRS, cache_dir, resolve
+from models.marian import GenerationSettings, MarianTranslator, load_translator
+
+ProgressFn = Callable[[int, int], None]
+ZH_ROUTES = ("pivot", "direct")
+DEFAULT_ZH_ROUTE = "pivot"
+CHUNK = 32
+
+
+def route(source_lang: str, lang: str, zh_route: str | None = None) -> list[str]:
+    """The language pairs a translation goes through, e.g. ['de-en', 'en-zh']."""
+    zh_route = zh_route or os.environ.get("BITEXT_ZH_ROUTE") or DEFAULT_ZH_ROUTE
+    if zh_route not in ZH_ROUTES:
+        raise InputError(f"unknown Chinese route {zh_route!r}; choose {' or '.join(ZH_ROUTES)}")
+    if source_lang == lang:
+        raise InputError(f"the project is already in {lang}")
+    if lang == "zh" and source_lang != "en" and zh_route == "pivot":
+        return [f"{source_lang}-en", "en-zh"]
+    return [f"{source_lang}-{lang}"]
+
+
+def model_for(pair: str, models: Mapping[str, str] | None = None) -> str:
+    """A folder or Hub id for a pair: an explicit choice, else the default opus-mt model."""
+    if models and pair in models:
+        return models[pair]
+    src, tgt = pair.split("-", 1)
+    return PAIRS.get(pair, f"Helsinki-NLP/opus-mt-{src}-{tgt}")
+
+
+_loaded: dict[tuple, MarianTranslator] = {}
+_lock = threading.Lock()
+
+
+def get_translator(model: str, *, backend: str | None = None,
+                   settings: GenerationSettings | None = None, cache: str | Path | None = None,
+                   use_cache: bool = True, threads: int | None = None) -> MarianTranslator:
+    """One loaded model per process, whoever asks for it (CLI, app, pivot steps)."""
+    backend = backend or os.environ.get("BITEXT_BACKEND") or "torch"
+    settings = settings or GenerationSettings()
+    key = (str(model), backend, settings, str(cache_dir(cache)), use_cache, threads)
+    with _lock:
+        if key not in _loaded:
+            _loaded[key] = load_translator(model, backend=backend, settings=settings,
+                                           cache=cache, use_cache=use_cache, threads=threads)
+        return _loaded[key]
+
+
+def check_route(lang: str, source_lang: str = "de", *, cache: str | Path | None = None,
+                zh_route: str | None = None, models: Mapping[str, str] | None = None) -> str:
+    """Describe the route to `lang` if all its models are on disk (disk only, no loading);
+    raises ModelNotFoundError naming the command that fetches a missing one."""
+    steps = []
+    for pair in route(source_lang, lang, zh_route):
+        ref = resolve(model_for(pair, models), cache)
+        steps.append(f"{pair}: {ref.model_id.rsplit('/', 1)[-1]}")
+    return " → ".join(steps)
+
+
+def translate_sentences(texts: Sequence[str], lang: str, source_lang: str = "de", *,
+                        cache: str | Path | None = None, zh_route: str | None = None,
+                        models: Mapping[str, str] | None = None, backend: str | None = None,
+                        settings: GenerationSettings | None = None) -> tuple[list[str], dict]:
+    """Translate loose sentences along the route; returns (texts, origin detail)."""
+    current = list(texts)
+    details = []
+    for pair in route(source_lang, lang, zh_route):
+        tr = get_translator(model_for(pair, models), backend=backend, settings=settings, cache=cache)
+        current = [t.text for t in tr.translate(current)]
+        details.append({"pair": pair, **tr.origin_detail})
+    return current, _detail(details)
+
+
+def _detail(steps: list[dict]) -> dict:
+    return steps[0] if len(steps) == 1 else {"route": [s["pair"] for s in steps], "steps": steps}
+
+
+@dataclass
+class LanguageReport:
+    lang: str
+    translated: int = 0       # written (new or refreshed)
+    kept_human: int = 0       # left alone: a person edited or reviewed it
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (source id, what to know)
+
+
+@dataclass
+class ProjectTranslateReport:
+    languages: list[LanguageReport] = field(default_factory=list)
+
+    @property
+    def translated(self) -> int:
+        return sum(r.translated for r in self.languages)
+
+
+def _english_for_sources(project: Project) -> dict[str, str]:
+    """Current English (MT or human-corrected) per source sentence, where one exists and
+    was made from the current German."""
+    stale = {s.id for s in project.segments_needing_translation("en")}
+    english = {t.id: t for t in project.target_segments("en")}
+    found = {}
+    for link in project.links("en"):
+        if len(link.src_ids) != 1 or link.src_ids[0] in stale:
+            continue
+        parts = [english[t].text for t in link.tgt_ids if t in english]
+        text = " ".join(p.strip() for p in parts if p.strip())
+        if text:
+            found[link.src_ids[0]] = text
+    return found
+
+
+def _chinese_from_stale_english(project: Project, english: dict[str, str]) -> set[str]:
+    """Source ids whose machine Chinese was derived from English that has changed since."""
+    chinese = {t.id: t for t in project.target_segments("zh")}
+    stale = set()
+    for link in project.links("zh"):
+        if len(link.src_ids) != 1 or len(link.tgt_ids) != 1:
+            continue
+        target = chinese.get(link.tgt_ids[0])
+        if target is None or target.status != "mt" or target.origin != "mt":
+            continue
+        made_from = target.origin_detail.get("pivot_sig")
+        sid = link.src_ids[0]
+        if made_from is not None and sid in english and made_from != text_sig(english[sid]):
+            stale.add(sid)
+    return stale
+
+
+def translate_project(project: Project, langs: Sequence[str], *,
+                      progress: ProgressFn | None = None, cache: str | Path | None = None,
+                      zh_route: str | None = None, models: Mapping[str, str] | None = None,
+                      backend: str | None = None, settings: GenerationSettings | None = None,
+                      threads: int | None = None) -> ProjectTranslateReport:
+    """Translate what is missing or out of date in each language (English before Chinese,
+    so a pivot uses the fresh English)."""
+    source_lang = project.source_lang()
+    report = ProjectTranslateReport()
+    order = sorted(dict.fromkeys(langs), key=lambda l: (l != "en", l))
+
+    def translator(pair: str) -> MarianTranslator:
+        return get_translator(model_for(pair, models), backend=backend, settings=settings,
+                              cache=cache, threads=threads)
+
+    for lang in order:
+        pairs = route(source_lang, lang, zh_route)
+        steps = [translator(p) for p in pairs]      # load (or fail) before any work
+        todo: list[SegmentRow] = project.segments_needing_translation(lang)
+        english: dict[str, str] = {}
+        if len(pairs) == 2:
+            english = _english_for_sources(project)
+            again = _chinese_from_stale_english(project, english)
+            have = {s.id for s in todo}
+            todo += [s for s in project.source_segments() if s.id in again and s.id not in have]
+        lang_report = LanguageReport(lang)
+        report.languages.append(lang_report)
+        total = len(todo)
+        if progress:
+            progress(0, total)
+        for start in range(0, total, CHUNK):
+            chunk = todo[start:start + CHUNK]
+            outputs = _translate_chunk(chunk, steps, pairs, english)
+            for seg, (text, detail, notes) in zip(chunk, outputs):
+                if project.set_machine_translation(seg.id, lang, text, detail):
+                    lang_report.translated += 1
+                else:
+                    lang_report.kept_human += 1
+                lang_report.notes.extend((seg.id, n) for n in notes)
+            if progress:
+                progress(min(start + CHUNK, total), total)
+    return report
+
+
+def _translate_chunk(chunk: list[SegmentRow], steps: list[MarianTranslator], pairs: list[str],
+                     english: dict[str, str]) -> list[tuple[str, dict, list[str]]]:
+    """(text, origin detail, notes) per source sentence."""
+    if len(steps) == 1:
+        out = steps[0].translate([s.text for s in chunk])
+        detail = {"pair": pairs[0], **steps[0].origin_detail}
+        return [(t.text, {**detail, "notes": list(t.notes)} if t.notes else detail, list(t.notes))
+                for t in out]
+    first, second = steps
+    # Pivot: the stored English where it is current (a person may have corrected it),
+    # else German -> English now.
+    missing = [s for s in chunk if s.id not in english]
+    fresh = dict(zip((s.id for s in missing), first.translate([s.text for s in missing])))
+    middle = [english[s.id] if s.id in english else fresh[s.id].text for s in chunk]
+    final = second.translate(middle)
+    results = []
+    for seg, mid, out in zip(chunk, middle, final):
+        notes = [f"{pairs[0]}: {n}" for n in (fresh[seg.id].notes if seg.id in fresh else ())]
+        notes += [f"{pairs[1]}: {n}" for n in out.notes]
+        detail = {
+            "route": pairs,
+            "steps": [{"pair": pairs[0], **first.origin_detail,
+                       "from_stored_english": seg.id in english},
+                      {"pair": pairs[1], **second.origin_detail}],
+            "pivot_sig": text_sig(mid),
+        }
+        if notes:
+            detail["notes"] = notes
+        results.append((out.text, detail, notes))
+    return results
