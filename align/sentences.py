@@ -58,6 +58,8 @@ _ORDINAL_LEADERS = frozenset(
     "dieser diese dieses diesem diesen jeder jede jedes jedem jeden".split())
 _INITIAL_IN_NAME = re.compile(r"(?:^|\s)(?:[A-ZÄÖÜ][\w-]*|[A-ZÄÖÜ]\.)\s+[A-ZÄÖÜ]\.$")
 _LONE_INITIAL = re.compile(r"(?:^|(?<=\s))[A-ZÄÖÜ]\.(?:$|(?=\s))")
+# A numbered item starts a sentence: "1. Punkt eins. 2. Punkt zwei."
+_NUMBERED_ITEM = re.compile(r"(?<=[^\W\d_][.!?])\s+(?=\d{1,3}\.\s+[„\"»“]?[^\W\d_])")
 # A one-word reply after a question is a sentence of its own ("Ist er vorbei? Nein. Ich").
 _ONE_WORD_REPLY = re.compile(r"(?:(?<=[?!]\s)|(?<=[?!][\"“”»«]\s))([^\W\d_]+)\.(?=\s+[„\"»“]?[^\W\d_])")
 
@@ -158,6 +160,11 @@ def _forced_boundaries(text: str, lang: str) -> set[int]:
         word = m.group(1) + "."
         if not _ends_with(word, _NON_FINAL.get(lang, ())) and _starts_capitalised(text, m.end()):
             cuts.add(m.end())
+    for m in _NUMBERED_ITEM.finditer(text):
+        left = text[:m.start()]
+        if not (_ends_with(left, _NON_FINAL.get(lang, ())) or _ends_with(left, _BEFORE_NUMBER.get(lang, ()))
+                or _LONE_INITIAL.search(left)):
+            cuts.add(m.start())
     if lang == "de":
         for m in _NUMBER_PERIOD.finditer(text):
             if not _is_german_ordinal(text, m.start(1), text[m.end():].lstrip()) and \
