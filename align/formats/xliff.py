@@ -55,7 +55,8 @@ def write(table: Table) -> bytes:
             segment.set("state", STATE_OF[cell.status])
         etree.SubElement(segment, _q("source")).text = row.cells[src].text
         etree.SubElement(segment, _q("target")).text = cell.text
-    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
+    return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+            + etree.tostring(root, encoding="UTF-8", pretty_print=True))
 
 
 def _text(element: etree._Element | None) -> str:
