@@ -188,6 +188,11 @@ def connect(db_path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def check_database(db_path: str | os.PathLike) -> str | None:
     """None when `db_path` is a healthy bitext database, else a short description of what
     is wrong. Reads only."""
@@ -198,7 +203,7 @@ def check_database(db_path: str | os.PathLike) -> str | None:
             conn.execute("PRAGMA query_only=1")
             result = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
             if result != ["ok"]:
-                return f"the project database is damaged ({'; '.join(result)})"
+                return f"the project database is damaged ({_one_line('; '.join(result))})"
             has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND"
                                     " name='meta'").fetchone()
             if has_meta:
@@ -207,7 +212,7 @@ def check_database(db_path: str | os.PathLike) -> str | None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        return f"the project database is damaged or not a database ({exc})"
+        return f"the project database is damaged or not a database ({_one_line(str(exc))})"
     if version is None:
         return "not a bitext project database (no schema version)"
     if str(version) != str(SCHEMA_VERSION):
@@ -321,7 +326,7 @@ class Project:
     def integrity_check(self) -> str:
         """'ok', or SQLite's description of what is damaged."""
         rows = self._query("PRAGMA integrity_check")
-        return "; ".join(r[0] for r in rows)
+        return _one_line("; ".join(r[0] for r in rows), limit=2000)
 
     def _log(self, entity: str, entity_id: str, action: str, old: dict | None,
              new: dict | None, actor: str = "user") -> None:
