@@ -1,0 +1,521 @@
+"""The reader's view model: what the app shows, as plain data and escaped HTML.
+
+No Streamlit here (and no models): the app calls these functions and renders the result,
+so every rule about rows, filters, pages, progress and escaping is unit-tested on its own.
+
+A *row* is the smallest stretch of a turn that every shown language agrees on: the German
+sentences linked to each other through any language's links, with each language's target
+sentences for them. In the usual 1:1 case a row is one German sentence with its English
+and Chinese sentence; a 2:1 link in English makes one row of two German sentences.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from align.errors import ConflictError
+from align.store import BlockRow, LinkRow, Project, SegmentRow
+
+LANG_NAMES = {"de": "Deutsch", "en": "English", "zh": "中文"}
+STATUS_LABELS = {"mt": "machine", "edited": "edited", "reviewed": "reviewed"}
+STATUS_FILTERS = ("any", "untranslated", "mt", "edited", "reviewed")
+ORDERS = ("document", "lowest score first")
+
+
+def lang_name(lang: str) -> str:
+    return LANG_NAMES.get(lang, lang)
+
+
+# ----- loading ------------------------------------------------------------------------------
+@dataclass
+class Snapshot:
+    """Everything the reader needs from the store, read in a handful of queries."""
+    title: str
+    source_lang: str
+    blocks: list[BlockRow]
+    sources: dict[str, list[SegmentRow]]                 # block id -> source sentences
+    targets: dict[str, dict[str, SegmentRow]]            # lang -> id -> target sentence
+    links: dict[str, dict[str, list[LinkRow]]]           # lang -> block id -> links in order
+    languages: list[str] = field(default_factory=list)   # languages that have targets
+
+
+def load_snapshot(project: Project, langs: Iterable[str]) -> Snapshot:
+    info = project.document_info() or {"title": "", "lang": "de"}
+    blocks = project.blocks()
+    sources: dict[str, list[SegmentRow]] = {b.id: [] for b in blocks}
+    for seg in project.source_segments():
+        sources.setdefault(seg.block_id, []).append(seg)
+    targets: dict[str, dict[str, SegmentRow]] = {}
+    links: dict[str, dict[str, list[LinkRow]]] = {}
+    for lang in dict.fromkeys(langs):
+        targets[lang] = {t.id: t for t in project.target_segments(lang)}
+        per_block: dict[str, list[LinkRow]] = {}
+        for link in project.links(lang):
+            per_block.setdefault(link.block_id, []).append(link)
+        links[lang] = per_block
+    return Snapshot(info["title"], info["lang"], blocks, sources, targets, links,
+                    project.languages())
+
+
+# ----- rows ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cell:
+    """One language's side of a row."""
+    lang: str
+    links: tuple[LinkRow, ...]
+    sentences: tuple[SegmentRow, ...]
+    missing: tuple[str, ...]          # source ids of this row with no link in this language
+
+    @property
+    def scores(self) -> list[float]:
+        return [link.score for link in self.links if link.score is not None]
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str                          # stable across reruns: never a position
+    block_id: str
+    number: int                       # 1-based, within the block (for display only)
+    sources: tuple[SegmentRow, ...]
+    cells: dict[str, Cell]
+
+    @property
+    def min_score(self) -> float | None:
+        scores = [s for cell in self.cells.values() for s in cell.scores]
+        return min(scores) if scores else None
+
+    def target_ids(self) -> list[str]:
+        return [t.id for cell in self.cells.values() for t in cell.sentences]
+
+
+@dataclass(frozen=True)
+class BlockView:
+    block: BlockRow
+    number: int                       # 1-based position among all blocks
+    rows: tuple[Row, ...]
+    total_rows: int                   # before filtering
+
+    @property
+    def collapsed(self) -> bool:
+        return self.block.excluded
+
+
+def _source_groups(sources: Sequence[SegmentRow], links: Iterable[LinkRow]) -> list[list[int]]:
+    """Contiguous runs of source indexes that some link ties together."""
+    index = {s.id: i for i, s in enumerate(sources)}
+    reach = list(range(len(sources)))         # reach[i]: last index row i must extend to
+    for link in links:
+        idx = sorted(index[s] for s in link.src_ids if s in index)
+        if len(idx) > 1:
+            for i in range(idx[0], idx[-1] + 1):
+                reach[i] = max(reach[i], idx[-1])
+    groups: list[list[int]] = []
+    i = 0
+    while i < len(sources):
+        end = reach[i]
+        j = i
+        while j <= end:
+            end = max(end, reach[j])
+            j += 1
+        groups.append(list(range(i, end + 1)))
+        i = end + 1
+    return groups
+
+
+def block_rows(snapshot: Snapshot, block: BlockRow, langs: Sequence[str]) -> list[Row]:
+    sources = snapshot.sources.get(block.id, [])
+    block_links = {lang: snapshot.links.get(lang, {}).get(block.id, []) for lang in langs}
+    groups = _source_groups(sources, (l for ls in block_links.values() for l in ls))
+    group_of = {sources[i].id: g for g, members in enumerate(groups) for i in members}
+    n_groups = max(len(groups), 1)
+    per_group: dict[str, list[list[LinkRow]]] = {}
+    for lang in langs:
+        buckets: list[list[LinkRow]] = [[] for _ in range(n_groups)]
+        last = 0
+        for link in block_links[lang]:
+            g = next((group_of[s] for s in link.src_ids if s in group_of), None)
+            # A target-only link (0:N) stays next to the link before it.
+            g = last if g is None else g
+            buckets[g].append(link)
+            last = g
+        per_group[lang] = buckets
+    rows: list[Row] = []
+    for g in range(n_groups):
+        members = [sources[i] for i in groups[g]] if groups else []
+        cells = {}
+        for lang in langs:
+            links = tuple(per_group[lang][g])
+            table = snapshot.targets.get(lang, {})
+            sentences = tuple(table[t] for link in links for t in link.tgt_ids if t in table)
+            covered = {s for link in links for s in link.src_ids}
+            missing = tuple(s.id for s in members if s.id not in covered)
+            cells[lang] = Cell(lang, links, sentences, missing)
+        if not members and not any(c.sentences for c in cells.values()):
+            continue
+        key = members[0].id if members else "t-" + next(
+            t.id for c in cells.values() for t in c.sentences)
+        rows.append(Row(key, block.id, len(rows) + 1, tuple(members), cells))
+    return rows
+
+
+# ----- filters ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RowFilter:
+    speakers: frozenset[str] = frozenset()   # empty: every speaker
+    status: str = "any"                      # one of STATUS_FILTERS
+    text: str = ""
+    below_score: float | None = None         # only rows with a link scoring below this
+    order: str = "document"
+
+    @property
+    def active(self) -> bool:
+        return bool(self.speakers or self.status != "any" or self.text.strip()
+                    or self.below_score is not None or self.order != "document")
+
+
+def _matches_text(row: Row, needle: str) -> bool:
+    texts = [s.text for s in row.sources] + [t.text for c in row.cells.values() for t in c.sentences]
+    return any(needle in t.casefold() for t in texts)
+
+
+def row_matches(row: Row, f: RowFilter) -> bool:
+    if f.status == "untranslated":
+        if not any(c.missing for c in row.cells.values()):
+            return False
+    elif f.status != "any":
+        if not any(t.status == f.status for c in row.cells.values() for t in c.sentences):
+            return False
+    if f.text.strip() and not _matches_text(row, f.text.strip().casefold()):
+        return False
+    if f.below_score is not None:
+        score = row.min_score
+        if score is None or score >= f.below_score:
+            return False
+    return True
+
+
+def build_view(snapshot: Snapshot, langs: Sequence[str], f: RowFilter = RowFilter()) -> list[BlockView]:
+    """Blocks with their matching rows, in document order or lowest score first.
+
+    Ordered by score, each row becomes its own item (shown under its turn's heading), so
+    the weakest links of the whole document come first."""
+    out: list[BlockView] = []
+    for number, block in enumerate(snapshot.blocks, start=1):
+        if f.speakers and (block.kind != "turn" or block.speaker not in f.speakers):
+            continue
+        rows = block_rows(snapshot, block, langs)
+        kept = [r for r in rows if row_matches(r, f)] if f.active else rows
+        if f.active and not kept:
+            continue
+        if f.order == "lowest score first":
+            out.extend(BlockView(block, number, (r,), len(rows)) for r in kept)
+        else:
+            out.append(BlockView(block, number, tuple(kept), len(rows)))
+    if f.order == "lowest score first":
+        out.sort(key=lambda v: (v.rows[0].min_score is None, v.rows[0].min_score or 0.0))
+    return out
+
+
+# ----- pages --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Page:
+    items: list[BlockView]
+    number: int      # 1-based, clamped to [1, count]
+    count: int
+    total: int       # items over all pages
+
+
+def paginate(items: Sequence[BlockView], page: int, per_page: int) -> Page:
+    per_page = max(1, per_page)
+    count = max(1, -(-len(items) // per_page))
+    number = min(max(1, page), count)
+    start = (number - 1) * per_page
+    return Page(list(items[start:start + per_page]), number, count, len(items))
+
+
+def page_of_row(items: Sequence[BlockView], row_key: str, per_page: int) -> int | None:
+    for i, item in enumerate(items):
+        if any(r.key == row_key for r in item.rows):
+            return i // max(1, per_page) + 1
+    return None
+
+
+def next_row_key(items: Sequence[BlockView], row_key: str) -> str | None:
+    """The row after `row_key` in reading order (for "save and next")."""
+    keys = [r.key for item in items if not item.collapsed for r in item.rows]
+    if row_key in keys:
+        i = keys.index(row_key)
+        return keys[i + 1] if i + 1 < len(keys) else None
+    return None
+
+
+# ----- progress -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Progress:
+    lang: str
+    sources: int        # sentences to translate (boilerplate left out)
+    translated: int     # of those, with at least one target sentence linked
+    mt: int
+    edited: int
+    reviewed: int
+
+    @property
+    def targets(self) -> int:
+        return self.mt + self.edited + self.reviewed
+
+    @property
+    def fraction_reviewed(self) -> float:
+        return self.reviewed / self.targets if self.targets else 0.0
+
+    @property
+    def fraction_translated(self) -> float:
+        return self.translated / self.sources if self.sources else 0.0
+
+    def caption(self) -> str:
+        return (f"{self.translated}/{self.sources} sentences translated · {self.mt} machine · "
+                f"{self.edited} edited · {self.reviewed} reviewed")
+
+
+def progress(snapshot: Snapshot, lang: str) -> Progress:
+    included = {b.id for b in snapshot.blocks if not b.excluded}
+    sources = [s for b in included for s in snapshot.sources.get(b, [])]
+    table = snapshot.targets.get(lang, {})
+    covered: set[str] = set()
+    counted: set[str] = set()
+    counts = {"mt": 0, "edited": 0, "reviewed": 0}
+    for block_id, links in snapshot.links.get(lang, {}).items():
+        if block_id not in included:
+            continue
+        for link in links:
+            present = [t for t in link.tgt_ids if t in table]
+            if present:
+                covered.update(link.src_ids)
+            for t in present:
+                if t not in counted:
+                    counted.add(t)
+                    counts[table[t].status] = counts.get(table[t].status, 0) + 1
+    translated = sum(1 for s in sources if s.id in covered)
+    return Progress(lang, len(sources), translated, counts["mt"], counts["edited"],
+                    counts["reviewed"])
+
+
+def speakers(snapshot: Snapshot) -> list[str]:
+    return sorted({b.speaker for b in snapshot.blocks if b.kind == "turn" and b.speaker})
+
+
+# ----- HTML ---------------------------------------------------------------------------------
+def highlight(text: str, query: str = "") -> str:
+    """`text` escaped for HTML, with case-insensitive matches of `query` in <mark>."""
+    query = query.strip()
+    if not query:
+        return _lines(html.escape(text))
+    out, pos = [], 0
+    for m in re.finditer(re.escape(query), text, flags=re.IGNORECASE):
+        out.append(html.escape(text[pos:m.start()]))
+        out.append(f"<mark>{html.escape(m.group(0))}</mark>")
+        pos = m.end()
+    out.append(html.escape(text[pos:]))
+    return _lines("".join(out))
+
+
+def _lines(escaped: str) -> str:
+    # A newline typed into a correction shows as a line break, never as raw markup.
+    return escaped.replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def score_badge(score: float | None, low: float) -> str:
+    if score is None:
+        return ""
+    cls = "bx-score bx-low" if score < low else "bx-score"
+    return f'<span class="{cls}" title="alignment score">{score:.2f}</span>'
+
+
+def _sentence_html(seg: SegmentRow, query: str) -> str:
+    status = html.escape(seg.status)
+    label = html.escape(STATUS_LABELS.get(seg.status, seg.status))
+    return (f'<span class="bx-s bx-{status}" data-sid="{html.escape(seg.id)}">'
+            f'{highlight(seg.text, query)}<span class="bx-dot" title="{label}"></span></span>')
+
+
+def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
+    parts = []
+    for link in cell.links:
+        sents = " ".join(_sentence_html(cell_seg, query) for cell_seg in
+                         (s for s in cell.sentences if s.id in link.tgt_ids))
+        fixed = ' bx-fixed' if link.fixed else ''
+        parts.append(f'<span class="bx-link{fixed}">{sents}{score_badge(link.score, low)}</span>')
+    if cell.missing:
+        parts.append('<span class="bx-missing">not translated</span>')
+    return " ".join(parts)
+
+
+def row_html(row: Row, langs: Sequence[str], query: str = "", low: float = 0.5,
+             selected: bool = False) -> str:
+    src = " ".join(f'<span class="bx-s">{highlight(s.text, query)}</span>' for s in row.sources)
+    cols = [f'<div class="bx-cell bx-src" lang="de">{src}</div>']
+    for lang in langs:
+        cell = row.cells.get(lang)
+        body = cell_html(cell, query, low) if cell else ""
+        cols.append(f'<div class="bx-cell" lang="{html.escape(lang)}">{body}</div>')
+    cls = "bx-row bx-selected" if selected else "bx-row"
+    return (f'<div class="{cls}" data-row="{html.escape(row.key)}" '
+            f'style="--bx-cols:{len(langs) + 1}">{"".join(cols)}</div>')
+
+
+def block_title(view: BlockView) -> str:
+    b = view.block
+    if b.kind == "turn":
+        return b.speaker or "?"
+    return {"heading": "Heading", "narration": "Narration",
+            "boilerplate": "Boilerplate"}.get(b.kind, b.kind)
+
+
+def block_header_html(view: BlockView, query: str = "") -> str:
+    b = view.block
+    who = highlight(block_title(view), query)
+    alias = ""
+    if b.kind == "turn" and b.speaker_label and b.speaker_label != b.speaker:
+        alias = f' <span class="bx-alias">written “{html.escape(b.speaker_label)}”</span>'
+    kind = html.escape(b.kind)
+    more = ""
+    if len(view.rows) < view.total_rows:
+        more = f' <span class="bx-alias">{len(view.rows)} of {view.total_rows} rows match</span>'
+    return (f'<div class="bx-head bx-{kind}"><span class="bx-num">{view.number}</span>'
+            f'<span class="bx-who">{who}</span>{alias}{more}</div>')
+
+
+def heading_html(view: BlockView, langs: Sequence[str], query: str = "") -> str:
+    """A heading block reads as a heading: the German line, its translations beneath."""
+    parts = []
+    for row in view.rows:
+        parts.append(row_html(row, langs, query))
+    return f'<div class="bx-heading-block">{"".join(parts)}</div>'
+
+
+def column_header_html(langs: Sequence[str], source_lang: str = "de") -> str:
+    cols = [f'<div class="bx-cell">{html.escape(lang_name(source_lang))}</div>']
+    cols += [f'<div class="bx-cell">{html.escape(lang_name(lang))}</div>' for lang in langs]
+    return f'<div class="bx-row bx-colhead" style="--bx-cols:{len(langs) + 1}">{"".join(cols)}</div>'
+
+
+# ----- saving -------------------------------------------------------------------------------
+@dataclass
+class SaveResult:
+    saved: list[str] = field(default_factory=list)       # segment ids committed
+    created: list[str] = field(default_factory=list)     # new target sentence ids
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: dict[str, ConflictError] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.conflicts
+
+
+def save_edits(project: Project, edits: Sequence[tuple[str, int, str]],
+               new_sentences: Sequence[tuple[str, str, str]] = (),
+               mark_reviewed: bool = False) -> SaveResult:
+    """Commit a row's corrections: `edits` are (segment id, version seen, text),
+    `new_sentences` (lang, source id, text) for sentences that had no translation.
+
+    Each sentence is its own transaction, so a conflict on one never loses the others;
+    a conflicting save is refused and reported with both versions (the store also keeps
+    the refused text in the history)."""
+    result = SaveResult()
+    for seg_id, version, text in edits:
+        text = text.strip()
+        try:
+            current = project.segment(seg_id)
+            if text == current.text:
+                # Nothing to write (also when another window saved this very text).
+                seg = current
+                result.unchanged.append(seg_id)
+            elif not text:
+                result.unchanged.append(seg_id)   # an emptied box is not a translation
+                continue
+            else:
+                seg = project.edit_segment(seg_id, text, version)
+                result.saved.append(seg_id)
+            if mark_reviewed and seg.status != "reviewed":
+                project.set_status(seg_id, "reviewed", seg.version)
+                if seg_id not in result.saved:
+                    result.saved.append(seg_id)
+        except ConflictError as err:
+            result.conflicts[seg_id] = err
+    for lang, src_id, text in new_sentences:
+        if not text.strip():
+            continue
+        try:
+            seg = project.add_target_sentence(lang, src_id, text)
+            result.created.append(seg.id)
+            if mark_reviewed:
+                project.set_status(seg.id, "reviewed", seg.version)
+        except ConflictError as err:
+            result.conflicts[f"{lang}:{src_id}"] = err
+    return result
+
+
+def toggle_reviewed(project: Project, seg_id: str, version: int) -> SegmentRow:
+    """Reviewed <-> edited (a reviewed machine translation goes back to `mt` via undo)."""
+    seg = project.segment(seg_id)
+    if seg.version != version:
+        raise ConflictError("this sentence was changed elsewhere; reload to see it",
+                            current_text=seg.text, current_version=seg.version)
+    new = "edited" if seg.status == "reviewed" else "reviewed"
+    return project.set_status(seg_id, new, version)
+
+
+def history_lines(project: Project, seg_id: str, limit: int = 20) -> list[str]:
+    lines = []
+    for h in project.history(seg_id, limit=limit):
+        new = (h.new_value or {}).get("text")
+        what = h.action + (" (undone)" if h.undone else "")
+        when = h.at[:19].replace("T", " ")
+        lines.append(f"{when} · {what} · {h.actor}" + (f": {new}" if new is not None else ""))
+    return lines
+
+
+# ----- style --------------------------------------------------------------------------------
+# Reading typography: a serif text face at a comfortable measure, CJK faces for Chinese,
+# equal columns, quiet status marks; the row under the pointer or being edited is tinted so
+# its linked sentences read as one unit.
+READER_CSS = """
+.bx-row { display: grid; grid-template-columns: repeat(var(--bx-cols), minmax(0, 1fr));
+  column-gap: 1.6rem; padding: .45rem .6rem; border-radius: 6px;
+  border-bottom: 1px solid rgba(120,110,90,.12); }
+.bx-row:hover { background: #f6f2e8; }
+.bx-row.bx-selected { background: #fdf3d3; box-shadow: inset 3px 0 0 #d49b00; }
+.bx-cell { font-family: "Source Serif 4", "Noto Serif", Georgia, "Times New Roman", serif;
+  font-size: 1.04rem; line-height: 1.62; color: #23201a; hyphens: auto; overflow-wrap: anywhere; }
+.bx-cell[lang="zh"] { font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", "Source Han Serif SC",
+  "PingFang SC", "Microsoft YaHei", serif; font-size: 1.06rem; line-height: 1.75; }
+.bx-src { color: #1b1a17; }
+.bx-colhead { position: sticky; top: 2.9rem; z-index: 5; background: rgba(255,255,255,.96);
+  border-bottom: 2px solid #d8cfb8; margin-bottom: .2rem; backdrop-filter: blur(3px); }
+.bx-colhead .bx-cell { font-family: inherit; font-size: .78rem; letter-spacing: .08em;
+  text-transform: uppercase; color: #7a7262; font-weight: 600; }
+.bx-colhead:hover { background: rgba(255,255,255,.96); }
+.bx-head { display: flex; align-items: baseline; gap: .55rem; margin: 1.1rem 0 .15rem .6rem; }
+.bx-num { font-size: .75rem; color: #a39a86; min-width: 1.6rem; font-variant-numeric: tabular-nums; }
+.bx-who { font-weight: 650; font-size: .98rem; color: #5a3e0a; letter-spacing: .01em; }
+.bx-heading .bx-who, .bx-narration .bx-who { color: #7a7262; font-weight: 500;
+  font-style: italic; }
+.bx-alias { font-size: .78rem; color: #a39a86; }
+.bx-link + .bx-link { border-left: 2px solid #e4dcc8; padding-left: .45rem; margin-left: .1rem; }
+.bx-s { }
+.bx-dot { display: inline-block; width: .42rem; height: .42rem; border-radius: 50%;
+  margin: 0 .15rem .12rem .3rem; vertical-align: middle; background: #c9c2b2; }
+.bx-edited .bx-dot { background: #3b82f6; }
+.bx-reviewed .bx-dot { background: #16a34a; }
+.bx-missing { color: #b1a891; font: italic .88rem/1.6 "Source Sans 3", sans-serif; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+.bx-score { font: 500 .68rem/1 ui-monospace, monospace; color: #8c846f; background: #f1ede3;
+  border-radius: 4px; padding: .1rem .3rem; margin-left: .3rem; vertical-align: middle; }
+.bx-score.bx-low { color: #8a3b00; background: #ffe3c2; }
+.bx-row mark { background: #ffe57a; padding: 0 .08rem; border-radius: 2px; }
+.bx-edit-src, .bx-conflict { font-family: "Source Serif 4", "Noto Serif", Georgia, serif;
+  font-size: 1rem; line-height: 1.55; }
+.bx-conflict { background: #fbfaf6; padding: .5rem .7rem; border-radius: 6px;
+  border: 1px solid #e8e2d2; white-space: pre-wrap; }
+"""

@@ -1,0 +1,544 @@
+"""bitext reader: read German | English | 中文 side by side, correct, align, export.
+
+Run with `make app` (or `BITEXT_PROJECT=DIR streamlit run app.py`). This file only lays out
+widgets: the rules live in align/reader.py (rows, filters, pages, escaping, saving) and
+models/app_services.py (translation, re-alignment, import, export).
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from align import reader as rd
+from align.errors import BitextError, ConflictError
+from align.store import Project
+from models import app_services as svc
+
+DEFAULT_PROJECT = "data/projects/davos"
+PAGE_SIZES = (5, 10, 20, 50)
+TARGET_CHOICES = ("en", "zh")
+
+st.set_page_config(page_title="bitext reader", layout="wide",
+                   initial_sidebar_state="expanded")
+ss = st.session_state
+
+
+# ----- project ------------------------------------------------------------------------------
+def project_dir() -> Path:
+    if "project_dir" not in ss:
+        ss.project_dir = os.environ.get("BITEXT_PROJECT", DEFAULT_PROJECT)
+    return Path(ss.project_dir)
+
+
+def project() -> Project:
+    """One connection per browser session (SQLite connections are not shared across threads)."""
+    directory = project_dir()
+    held = ss.get("_project")
+    if held is None or held[0] != str(directory):
+        if held is not None:
+            held[1].close()
+        ss._project = (str(directory), Project.open(directory))
+    return ss._project[1]
+
+
+def flash(message: str, kind: str = "success") -> None:
+    ss.setdefault("flashes", []).append((kind, message))
+
+
+def show_flashes() -> None:
+    for kind, message in ss.pop("flashes", []):
+        icon = {"success": "✅", "error": "⚠️", "info": "ℹ️"}.get(kind, None)
+        st.toast(message, icon=icon)
+
+
+def guarded(fn, *args, ok: str | None = None):
+    """Run a store/service call from a callback; a user-facing error becomes a message."""
+    try:
+        result = fn(*args)
+    except BitextError as exc:
+        flash(str(exc), "error")
+        return None
+    if ok:
+        flash(ok)
+    return result
+
+
+# ----- callbacks (run before the script, so the page shows their result) ----------------------
+def select_row(key: str | None) -> None:
+    ss.edit_row = None if ss.get("edit_row") == key else key
+
+
+def save_row(row_key: str, fields: list[tuple], mark_reviewed: bool) -> None:
+    edits, new = [], []
+    for kind, a, b, widget in fields:
+        text = ss.get(widget, "")
+        if kind == "edit":
+            edits.append((a, b, text))
+        else:
+            new.append((a, b, text))
+    result = rd.save_edits(project(), edits, new, mark_reviewed=mark_reviewed)
+    conflicts = ss.setdefault("conflicts", {})
+    for seg_id in [*result.saved, *result.unchanged, *result.created]:
+        conflicts.pop(seg_id, None)
+    conflicts.update({k: (e.current_text, e.attempted_text, e.current_version)
+                      for k, e in result.conflicts.items()})
+    n = len(result.saved) + len(result.created)
+    stamp = time.strftime("%H:%M:%S")
+    if result.conflicts:
+        flash(f"{len(result.conflicts)} sentence(s) were changed elsewhere; both versions are "
+              f"shown below", "error")
+    elif n:
+        flash(f"Saved {n} sentence(s) at {stamp}" + (" · reviewed" if mark_reviewed else ""))
+    else:
+        flash("Nothing changed", "info")
+    ss.saved_at = (row_key, stamp, n)
+    if mark_reviewed and result.ok:
+        order = ss.get("_order", [])
+        nxt = order[order.index(row_key) + 1] if row_key in order[:-1] else None
+        ss.edit_row = nxt
+        if nxt is not None:
+            ss.page = ss.get("_page_of", {}).get(nxt, ss.get("page", 1))
+
+
+def resolve_conflict(seg_id: str, keep_mine: bool) -> None:
+    current, mine, version = ss.conflicts.pop(seg_id)
+    if keep_mine and ":" not in seg_id:
+        guarded(project().edit_segment, seg_id, mine, version, ok="Saved your version")
+
+
+def undo(seg_id: str) -> None:
+    if guarded(project().undo, seg_id) is None:
+        flash("Nothing left to undo for this sentence", "info")
+    else:
+        flash("Undone")
+
+
+def toggle_reviewed(seg_id: str, version: int) -> None:
+    seg = guarded(rd.toggle_reviewed, project(), seg_id, version)
+    if seg is not None:
+        flash(f"Marked {seg.status}")
+
+
+def link_action(action: str, *args) -> None:
+    p = project()
+    ops = {"merge": p.merge_links, "split": p.split_link, "move": p.move_target}
+    guarded(ops[action], *args, ok={"merge": "Links merged", "split": "Link split",
+                                    "move": "Sentence moved"}[action])
+
+
+def set_excluded(block_id: str, excluded: bool) -> None:
+    guarded(project().set_block_excluded, block_id, excluded,
+            ok="Excluded from translation and export" if excluded else "Included again")
+
+
+def retranslate(row_key: str, src_ids: tuple[str, ...], lang: str, widgets: dict) -> None:
+    outcome = guarded(svc.retranslate, project(), src_ids, lang)
+    if outcome is None:
+        return
+    if outcome.saved:
+        flash(f"Re-translated ({lang_label(lang)})")
+    else:
+        # Human work is never overwritten: the suggestion goes into the editor to accept.
+        for seg_id, text in outcome.suggestions.items():
+            if seg_id in widgets:
+                ss[widgets[seg_id]] = text
+        flash("The sentence was corrected by hand; the new machine translation is in the "
+              "editor: save it to accept", "info")
+
+
+def rederive_zh(src_ids: tuple[str, ...], widgets: dict) -> None:
+    outcome = guarded(svc.rederive_chinese, project(), src_ids)
+    if outcome is None:
+        return
+    if outcome.saved:
+        flash("Chinese re-derived from the corrected English")
+    else:
+        for seg_id, text in outcome.suggestions.items():
+            if seg_id in widgets:
+                ss[widgets[seg_id]] = text
+        flash("The Chinese was corrected by hand; the new version is in the editor: save it "
+              "to accept", "info")
+
+
+def realign(block_id: str, lang: str) -> None:
+    guarded(svc.realign_block, project(), block_id, lang, ok=f"Re-aligned ({lang_label(lang)})")
+
+
+def lang_label(lang: str) -> str:
+    return rd.lang_name(lang)
+
+
+def go_page(delta: int) -> None:
+    ss.page = max(1, ss.get("page", 1) + delta)
+
+
+# ----- sidebar ------------------------------------------------------------------------------
+def sidebar(snapshot: rd.Snapshot) -> tuple[list[str], rd.RowFilter, int]:
+    sb = st.sidebar
+    sb.markdown("### bitext reader")
+    available = list(dict.fromkeys([*TARGET_CHOICES, *snapshot.languages]))
+    langs = sb.pills("Columns", available, selection_mode="multi", default=available[:2],
+                     format_func=lang_label, key="langs")
+    sb.markdown("**Find**")
+    text = sb.text_input("Search", key="q", placeholder="word in any column…",
+                         label_visibility="collapsed")
+    speakers = sb.multiselect("Speaker", rd.speakers(snapshot), key="speakers",
+                              placeholder="all speakers")
+    status = sb.selectbox("Status", rd.STATUS_FILTERS, key="status",
+                          format_func=lambda s: {"any": "any status",
+                                                 "untranslated": "not translated yet",
+                                                 "mt": "machine (unreviewed)"}.get(s, s))
+    low = sb.toggle("Only weak links", key="low", help="links whose alignment score is below "
+                    "the threshold")
+    threshold = sb.slider("Score below", 0.0, 1.0, 0.5, 0.05, key="threshold", disabled=not low)
+    order = sb.radio("Order", rd.ORDERS, key="order", horizontal=True)
+    per_page = sb.selectbox("Turns per page", PAGE_SIZES, index=1, key="per_page")
+    f = rd.RowFilter(frozenset(speakers), status, text, threshold if low else None, order)
+    return list(langs or []), f, per_page
+
+
+def translate_panel(p: Project, langs: list[str]) -> None:
+    with st.sidebar.expander("Machine translation", icon=":material/translate:"):
+        for lang in langs:
+            state = svc.model_status(lang)
+            todo = svc.count_untranslated(p, lang)
+            if not state.available:
+                st.warning(f"{lang_label(lang)}: {state.message}")
+                st.code(state.fetch_command, language="bash")
+                continue
+            st.caption(f"{lang_label(lang)}: {state.message} · {todo} sentence(s) to translate")
+            if st.button(f"Translate into {lang_label(lang)}", key=f"tr-{lang}",
+                         disabled=todo == 0):
+                bar = st.progress(0.0, text="loading the model…")
+
+                def report(done: int, total: int) -> None:
+                    bar.progress(done / total if total else 1.0,
+                                 text=f"{done}/{total} sentences")
+
+                try:
+                    n = svc.translate_missing(p, lang, report)
+                except BitextError as exc:
+                    st.error(str(exc))
+                else:
+                    flash(f"Translated {n} sentence(s) into {lang_label(lang)}")
+                    st.rerun()
+
+
+def export_panel(p: Project, langs: list[str]) -> None:
+    with st.sidebar.expander("Export", icon=":material/download:"):
+        fmt = st.selectbox("Format", svc.EXPORT_FORMATS, key="exp_fmt")
+        exp_langs = st.multiselect("Languages", langs or list(TARGET_CHOICES), default=langs,
+                                   key="exp_langs", format_func=lang_label)
+        status = st.selectbox("Sentences", ("mt", "edited", "reviewed"), key="exp_status",
+                              format_func={"mt": "all translations",
+                                           "edited": "edited or reviewed",
+                                           "reviewed": "reviewed only"}.get)
+        boiler = st.checkbox("Include boilerplate", key="exp_boiler")
+        name = svc.export_filename(p, fmt, exp_langs)
+        directory = str(p.dir)
+        st.download_button(
+            f"Download {fmt.upper()}", key="exp_dl", file_name=name, mime=svc.export_mime(fmt),
+            # Built when clicked, from a connection of its own (it runs outside the script).
+            data=lambda: svc.export_bytes(directory, fmt, exp_langs, status, boiler),
+            on_click="ignore", icon=":material/download:", disabled=not exp_langs)
+
+
+def import_panel(expanded: bool = False) -> None:
+    with st.sidebar.expander("Import a text", icon=":material/upload_file:", expanded=expanded):
+        st.caption("A German text (upload or paste) becomes a new project; optionally add an "
+                   "existing English or Chinese translation to align against it.")
+        up = st.file_uploader("German text file", type=["txt", "md"], key="imp_file")
+        pasted = st.text_area("…or paste the text", key="imp_text", height=120)
+        name = st.text_input("Project name", key="imp_name", placeholder="my-interview")
+        if st.button("Import", key="imp_go", type="primary"):
+            try:
+                raw = up.getvalue() if up is not None else pasted.encode("utf-8")
+                source = up.name if up is not None else "pasted.txt"
+                target, report = svc.import_source(raw, source, name, svc.projects_root(project_dir()))
+            except BitextError as exc:
+                st.error(str(exc))
+            else:
+                ss.project_dir = str(target)
+                ss.pop("edit_row", None)
+                flash(f"Imported {report.sentences} sentences in {report.blocks} blocks")
+                st.rerun()
+        st.divider()
+        st.caption("Existing translation of the current project (aligned sentence by sentence)")
+        tr = st.file_uploader("Translation file", type=list(svc.TRANSLATION_TYPES),
+                              key="imp_tr", disabled=not Project.exists(project_dir()))
+        lang = st.selectbox("Its language", TARGET_CHOICES, key="imp_tr_lang",
+                            format_func=lang_label)
+        if st.button("Import and align", key="imp_tr_go", disabled=tr is None):
+            try:
+                with st.spinner("Aligning the translation with the German…"):
+                    result = svc.import_translation(project(), tr.getvalue(), tr.name, lang)
+            except BitextError as exc:
+                st.error(str(exc))
+            else:
+                flash(result.summary())
+                st.rerun()
+
+
+def project_panel() -> None:
+    with st.sidebar.expander("Project", icon=":material/folder_open:"):
+        st.caption(f"Open: `{project_dir()}`")
+        others = svc.list_projects(svc.projects_root(project_dir()))
+        if len(others) > 1:
+            choice = st.selectbox("Switch to", others, key="proj_pick",
+                                  index=others.index(str(project_dir()))
+                                  if str(project_dir()) in others else 0)
+            if choice != str(project_dir()) and st.button("Open", key="proj_open"):
+                ss.project_dir = choice
+                ss.pop("edit_row", None)
+                st.rerun()
+        path = st.text_input("Open a project folder", key="proj_path")
+        if path and st.button("Open folder", key="proj_open_path"):
+            if Project.exists(path):
+                ss.project_dir = path
+                ss.pop("edit_row", None)
+                st.rerun()
+            else:
+                st.error(f"{path}: not a bitext project (no project.sqlite)")
+
+
+def shortcuts_help() -> None:
+    st.sidebar.caption("Keys: Tab moves between controls · ⌘/Ctrl+Enter saves · "
+                       "⌘/Ctrl+Shift+Enter saves as reviewed and opens the next row · "
+                       "Alt+←/→ page · Esc closes the editor")
+
+
+# ----- reading view -------------------------------------------------------------------------
+def header(snapshot: rd.Snapshot, langs: list[str]) -> None:
+    st.markdown(f"## {snapshot.title or 'Untitled'}", help=f"project folder: {project_dir()}")
+    if langs:
+        cols = st.columns(len(langs))
+        for col, lang in zip(cols, langs):
+            prog = rd.progress(snapshot, lang)
+            col.progress(prog.fraction_reviewed,
+                         text=f"**{lang_label(lang)}** · {prog.reviewed}/{prog.targets} reviewed")
+            col.caption(prog.caption())
+
+
+def render_row(row: rd.Row, langs: list[str], f: rd.RowFilter, low: float,
+               item_rows: list[rd.Row]) -> None:
+    selected = ss.get("edit_row") == row.key
+    left, right = st.columns([40, 1], gap="small", vertical_alignment="top")
+    left.html(rd.row_html(row, langs, f.text, low, selected=selected))
+    right.button("", key=f"edit-{row.key}", on_click=select_row, args=(row.key,),
+                 type="tertiary", icon=":material/edit:",
+                 help="Correct this row (translation, status, alignment)")
+    if selected:
+        editor(row, langs, item_rows)
+
+
+def editor(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
+    p = project()
+    conflicts = ss.setdefault("conflicts", {})
+    with st.container(border=True, key=f"editor-{row.key}"):
+        fields: list[tuple] = []
+        widgets: dict[str, str] = {}
+        with st.form(f"form-{row.key}", border=False, enter_to_submit=False):
+            cols = st.columns(len(langs) + 1)
+            cols[0].caption(rd.lang_name("de"))
+            cols[0].html('<div class="bx-edit-src">' + " ".join(
+                rd.highlight(s.text) for s in row.sources) + "</div>")
+            for col, lang in zip(cols[1:], langs):
+                cell = row.cells[lang]
+                for seg in cell.sentences:
+                    key = f"ta-{seg.id}-v{seg.version}"
+                    widgets[seg.id] = key
+                    fields.append(("edit", seg.id, seg.version, key))
+                    col.text_area(f"{lang_label(lang)} · {rd.STATUS_LABELS.get(seg.status)}",
+                                  value=seg.text, key=key, height="content")
+                for src_id in cell.missing:
+                    key = f"new-{lang}-{src_id}"
+                    fields.append(("new", lang, src_id, key))
+                    col.text_area(f"{lang_label(lang)} · not translated yet", key=key,
+                                  placeholder="Type the translation…", height="content")
+            b1, b2, b3 = st.columns([1, 1.6, 1])
+            b1.form_submit_button("Save", type="primary", shortcut="Mod+Enter",
+                                  on_click=save_row, args=(row.key, fields, False),
+                                  width="stretch")
+            b2.form_submit_button("Save as reviewed, next row", shortcut="Mod+Shift+Enter",
+                                  on_click=save_row, args=(row.key, fields, True),
+                                  width="stretch")
+            b3.form_submit_button("Close", shortcut="Esc", on_click=select_row,
+                                  args=(None,), width="stretch")
+        saved = ss.get("saved_at")
+        if saved and saved[0] == row.key:
+            st.caption(f"✓ saved to disk at {saved[1]}" if saved[2] else
+                       f"nothing to save ({saved[1]})")
+        for seg_id, (current, mine, _version) in list(conflicts.items()):
+            if seg_id not in widgets and seg_id.split(":")[-1] not in {s.id for s in row.sources}:
+                continue
+            with st.container(border=True):
+                st.warning("Someone changed this sentence in another window while you edited "
+                           "it. Both versions are kept:")
+                a, b = st.columns(2)
+                a.caption("Saved version (shown in the editor)")
+                a.html(f'<div class="bx-conflict">{rd.highlight(current)}</div>')
+                b.caption("Your version (not saved)")
+                b.html(f'<div class="bx-conflict">{rd.highlight(mine)}</div>')
+                k1, k2 = st.columns(2)
+                k1.button("Keep the saved version", key=f"cf-keep-{seg_id}",
+                          on_click=resolve_conflict, args=(seg_id, False))
+                k2.button("Save my version over it", key=f"cf-mine-{seg_id}",
+                          on_click=resolve_conflict, args=(seg_id, True),
+                          disabled=":" in seg_id)
+        sentence_tools(row, langs, widgets)
+        link_tools(row, langs, item_rows)
+        with st.expander("History of these sentences"):
+            for lang in langs:
+                for seg in row.cells[lang].sentences:
+                    lines = rd.history_lines(p, seg.id)
+                    st.caption(f"{lang_label(lang)} · version {seg.version}")
+                    st.text("\n".join(lines) or "no changes yet")
+
+
+def sentence_tools(row: rd.Row, langs: list[str], widgets: dict) -> None:
+    src_ids = tuple(s.id for s in row.sources)
+    cols = st.columns(len(langs) + 1)
+    cols[0].caption("Sentence tools")
+    for col, lang in zip(cols[1:], langs):
+        cell = row.cells[lang]
+        for i, seg in enumerate(cell.sentences):
+            box = col.container(horizontal=True, gap="small")
+            tag = f" {i + 1}" if len(cell.sentences) > 1 else ""
+            box.button(f"↶ Undo{tag}", key=f"undo-{seg.id}", on_click=undo, args=(seg.id,),
+                       help="Walk this sentence's history back one change")
+            box.button("Unreview" if seg.status == "reviewed" else f"✓ Reviewed{tag}",
+                       key=f"rev-{seg.id}", on_click=toggle_reviewed, args=(seg.id, seg.version))
+        if src_ids and (cell.sentences or cell.missing):
+            box = col.container(horizontal=True, gap="small")
+            box.button("Re-translate", icon=":material/translate:", key=f"retr-{lang}-{row.key}", on_click=retranslate,
+                       args=(row.key, src_ids, lang, widgets),
+                       help="Ask the model again for this row")
+            if lang == "zh" and "en" in row.cells and row.cells["en"].sentences:
+                box.button("中文 from English", icon=":material/sync_alt:", key=f"rederive-{row.key}",
+                           on_click=rederive_zh, args=(src_ids, widgets),
+                           help="Translate the corrected English into Chinese (pivot)")
+
+
+def link_tools(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
+    cols = st.columns(len(langs) + 1)
+    cols[0].caption("Alignment")
+    block_links = {lang: [l for r in item_rows for l in r.cells[lang].links] for lang in langs}
+    for col, lang in zip(cols[1:], langs):
+        cell = row.cells[lang]
+        all_links = block_links[lang]
+        for link in cell.links:
+            i = next(k for k, l in enumerate(all_links) if l.id == link.id)
+            score = "manual" if link.score is None else f"score {link.score:.2f}"
+            col.caption(f"{len(link.src_ids)} Deutsch ↔ {len(link.tgt_ids)} "
+                        f"{lang_label(lang)} · {score}")
+            box = col.container(horizontal=True, gap="small")
+            if i + 1 < len(all_links):
+                box.button("⊕ Merge with next", key=f"merge-{link.id}", on_click=link_action,
+                           args=("merge", link.id, all_links[i + 1].id))
+            if max(len(link.src_ids), len(link.tgt_ids)) > 1:
+                box.button("⊘ Split", key=f"split-{link.id}", on_click=link_action,
+                           args=("split", link.id))
+            if link.tgt_ids and i + 1 < len(all_links):
+                box.button("↓ Last sentence to next", key=f"down-{link.id}",
+                           on_click=link_action, args=("move", link.id, "down"))
+            if link.tgt_ids and i > 0:
+                box.button("↑ First sentence to previous", key=f"up-{link.id}",
+                           on_click=link_action, args=("move", link.id, "up"))
+        col.button(f"Re-align this turn", key=f"realign-{lang}-{row.key}",
+                   on_click=realign, args=(row.block_id, lang),
+                   help="Align the turn's sentences again (links fixed by hand stay)")
+
+
+def render_block(view: rd.BlockView, langs: list[str], f: rd.RowFilter, low: float) -> None:
+    rows = list(view.rows)
+    if view.collapsed:
+        n = sum(len(r.sources) for r in rows)
+        with st.expander(f"Boilerplate · {n} sentence(s) · left out of translation and export",
+                         icon=":material/inventory_2:"):
+            for row in rows:
+                st.html(rd.row_html(row, langs, f.text, low))
+            st.button("Include in translation and export", key=f"incl-{view.block.id}",
+                      on_click=set_excluded, args=(view.block.id, False))
+        return
+    head, menu = st.columns([40, 1], vertical_alignment="bottom")
+    head.html(rd.block_header_html(view, f.text))
+    with menu.popover("", type="tertiary", icon=":material/more_horiz:", help="Turn actions"):
+        st.button("Leave out of translation and export", key=f"excl-{view.block.id}",
+                  on_click=set_excluded, args=(view.block.id, True))
+        for lang in langs:
+            st.button(f"Re-align with {lang_label(lang)}", key=f"realign-b-{lang}-{view.block.id}",
+                      on_click=realign, args=(view.block.id, lang))
+    for row in rows:
+        render_row(row, langs, f, low, rows)
+
+
+def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_page: int) -> None:
+    items = rd.build_view(snapshot, langs, f)
+    count = max(1, -(-len(items) // per_page))
+    if ss.get("page", 1) > count:
+        ss.page = count
+    ss._order = [r.key for it in items if not it.collapsed for r in it.rows]
+    ss._page_of = {r.key: i // per_page + 1 for i, it in enumerate(items) for r in it.rows}
+    top = st.container(horizontal=True, vertical_alignment="center")
+    page = top.pagination(count, key="page", bind="query-params")
+    top.caption(f"{len(items)} {'rows' if f.order != 'document' else 'blocks'}"
+                f"{' match' if f.active else ''} · page {page} of {count}")
+    current = rd.paginate(items, page, per_page)
+    if not current.items:
+        st.info("Nothing matches these filters." if f.active else "This document is empty.")
+        return
+    st.html(rd.column_header_html(langs, snapshot.source_lang))
+    low = f.below_score if f.below_score is not None else 0.5
+    for view in current.items:
+        render_block(view, langs, f, low)
+    nav = st.container(horizontal=True)
+    nav.button("← Previous page", key="prev", on_click=go_page, args=(-1,),
+               disabled=page <= 1, shortcut="Alt+Left")
+    nav.button("Next page →", key="next", on_click=go_page, args=(1,),
+               disabled=page >= count, shortcut="Alt+Right")
+
+
+def welcome() -> None:
+    st.markdown("## bitext reader")
+    st.info(f"There is no project at `{project_dir()}` yet. Import a German text (sidebar), "
+            f"or import the bundled Davos interview:")
+    if st.button("Import the bundled interview", type="primary", key="imp_bundled"):
+        try:
+            report = svc.import_bundled(project_dir())
+        except BitextError as exc:
+            st.error(str(exc))
+        else:
+            flash(f"Imported {report.sentences} sentences")
+            st.rerun()
+    import_panel(expanded=True)
+
+
+def main() -> None:
+    st.html(f"<style>{rd.READER_CSS}</style>")
+    show_flashes()
+    if not Project.exists(project_dir()):
+        welcome()
+        return
+    try:
+        p = project()
+    except BitextError as exc:
+        st.error(str(exc))
+        project_panel()
+        return
+    langs_guess = ss.get("langs") or list(TARGET_CHOICES)
+    snapshot = rd.load_snapshot(p, [*TARGET_CHOICES, *langs_guess])
+    langs, f, per_page = sidebar(snapshot)
+    header(snapshot, langs)
+    reading_view(snapshot, langs, f, per_page)
+    # Sidebar tools after the text: the reading view shows first.
+    translate_panel(p, langs)
+    export_panel(p, langs)
+    import_panel()
+    project_panel()
+    shortcuts_help()
+
+
+main()

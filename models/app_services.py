@@ -1,0 +1,257 @@
+"""What the reader app asks of models and files, without Streamlit.
+
+Translation, re-translation, re-deriving Chinese from corrected English, re-alignment,
+model presence, import and export: each is a plain function over a `Project`, so the app
+stays a layout and these are tested directly. Heavy libraries (torch, transformers) load
+only inside the calls that need a model.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from align.errors import BitextError, InputError, ModelNotFoundError
+from align.store import Project
+
+ProgressFn = Callable[[int, int], None]
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "data" / "davos_interview_de.txt"
+EXPORT_FORMATS = ("tmx", "tsv", "moses", "jsonl")
+_MIME = {"tmx": "application/x-tmx+xml", "tsv": "text/tab-separated-values",
+         "moses": "application/zip", "jsonl": "application/jsonl"}
+
+
+# ----- models -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ModelState:
+    lang: str
+    available: bool
+    message: str              # one line for the user
+    fetch_command: str = ""   # what to run when the model is missing
+
+
+_status_cache: dict[str, tuple[float, ModelState]] = {}
+_STATUS_TTL = 5.0
+
+
+def model_status(lang: str) -> ModelState:
+    """Is the model route to `lang` on disk? Reads the disk only (cached a few seconds,
+    since the app asks on every rerun)."""
+    hit = _status_cache.get(lang)
+    if hit and time.monotonic() - hit[0] < _STATUS_TTL:
+        return hit[1]
+    from models.project_translate import check_route
+
+    try:
+        description = check_route(lang)
+        state = ModelState(lang, True, description)
+    except ModelNotFoundError as exc:
+        state = ModelState(lang, False, str(exc), _command_in(str(exc)))
+    except BitextError as exc:
+        state = ModelState(lang, False, str(exc))
+    _status_cache[lang] = (time.monotonic(), state)
+    return state
+
+
+def _command_in(message: str) -> str:
+    marker = "bitext models pull"
+    i = message.find(marker)
+    if i < 0:
+        return marker
+    return message[i:].split(";")[0].split("`")[0].strip().rstrip(".")
+
+
+def count_untranslated(project: Project, lang: str) -> int:
+    return len(project.segments_needing_translation(lang))
+
+
+def translate_missing(project: Project, lang: str, progress: ProgressFn | None = None) -> int:
+    """Machine-translate every sentence of `lang` still missing (never human work)."""
+    from models.project_translate import translate_project
+
+    return translate_project(project, [lang], progress=progress).translated
+
+
+@dataclass
+class Outcome:
+    saved: bool                                              # written to the store
+    suggestions: dict[str, str] = field(default_factory=dict)  # target id -> text to review
+
+
+def retranslate(project: Project, src_ids: Sequence[str], lang: str) -> Outcome:
+    """Translate a row's German again. A machine translation is replaced in the store; a
+    sentence a person corrected is never overwritten: the new text comes back as a
+    suggestion for the editor."""
+    from models.project_translate import translate_sentences
+
+    sources = project.segments_by_id(src_ids)
+    texts = [sources[i].text for i in src_ids if i in sources]
+    translations, detail = translate_sentences(texts, lang)
+    return _apply(project, list(src_ids), lang, translations, detail)
+
+
+def rederive_chinese(project: Project, src_ids: Sequence[str]) -> Outcome:
+    """Translate the row's (corrected) English into Chinese: the pivot's second step."""
+    from models.project_translate import translate_sentences
+
+    en = _row_targets(project, src_ids, "en")
+    if not en:
+        raise InputError("this row has no English to derive the Chinese from")
+    texts = [t.text for t in en]
+    translations, detail = translate_sentences(texts, "zh", source_lang="en")
+    detail = {**detail, "from_english": [t.id for t in en]}
+    if len(src_ids) == len(translations):
+        return _apply(project, list(src_ids), "zh", translations, detail)
+    # Row shapes differ (e.g. two English sentences for one German): one joined text.
+    return _apply(project, list(src_ids), "zh", ["".join(translations)], detail)
+
+
+def _row_targets(project: Project, src_ids: Sequence[str], lang: str):
+    wanted = set(src_ids)
+    links = [l for l in project.links(lang) if wanted & set(l.src_ids)]
+    ids = [t for l in links for t in l.tgt_ids]
+    table = project.segments_by_id(ids)
+    return [table[i] for i in ids if i in table]
+
+
+def _apply(project: Project, src_ids: list[str], lang: str, texts: list[str],
+           detail: dict) -> Outcome:
+    targets = _row_targets(project, src_ids, lang)
+    if len(texts) == len(src_ids):
+        # One translation per German sentence: the store refreshes machine output and
+        # refuses to touch human work (returns False), which then becomes a suggestion.
+        refused = [(s, t) for s, t in zip(src_ids, texts)
+                   if not project.set_machine_translation(s, lang, t, detail)]
+        if not refused:
+            return Outcome(True)
+        texts = [t for _, t in refused]
+    if len(targets) == 1:
+        return Outcome(False, {targets[0].id: " ".join(texts) if lang != "zh" else "".join(texts)})
+    return Outcome(False, {t.id: text for t, text in zip(targets, texts)})
+
+
+def realign_block(project: Project, block_id: str, lang: str) -> int:
+    """Align one turn's German again with its `lang` sentences, in the order the reader
+    shows them; links a person fixed are kept as anchors. Returns the number of links."""
+    from align.aligner import Link
+    from models.alignment import align_document
+
+    sources = project.source_segments(block_id)
+    links = project.links(lang, block_id)
+    targets = {t.id: t for t in project.target_segments(lang, block_id)}
+    order = list(dict.fromkeys([t for l in links for t in l.tgt_ids if t in targets]
+                               + sorted(targets, key=lambda i: targets[i].position)))
+    if not sources or not order:
+        raise InputError(f"this turn has no {lang} sentences to align")
+    s_index = {s.id: i for i, s in enumerate(sources)}
+    t_index = {t: j for j, t in enumerate(order)}
+    anchors = []
+    for l in links:
+        if l.fixed and all(s in s_index for s in l.src_ids) and all(t in t_index for t in l.tgt_ids):
+            anchors.append(Link(tuple(s_index[s] for s in l.src_ids),
+                                tuple(t_index[t] for t in l.tgt_ids), 1.0))
+    found = align_document([([s.text for s in sources], [targets[t].text for t in order])],
+                           project.source_lang, lang, anchors=[anchors])[0]
+    project.replace_links(block_id, lang,
+                          [([sources[i].id for i in l.src], [order[j] for j in l.tgt],
+                            round(float(l.score), 4)) for l in found])
+    return len(found)
+
+
+# ----- import -------------------------------------------------------------------------------
+def projects_root(current: Path) -> Path:
+    return Path(current).resolve().parent
+
+
+def list_projects(root: Path) -> list[str]:
+    if not root.is_dir():
+        return []
+    found = [d for d in sorted(root.iterdir()) if Project.exists(d)]
+    cwd = Path.cwd()
+    return [str(d.relative_to(cwd)) if d.is_relative_to(cwd) else str(d) for d in found]
+
+
+def import_source(raw: bytes, source_name: str, project_name: str, root: Path):
+    """A German text (uploaded bytes or pasted) becomes a new project under `root`."""
+    from align.importer import import_text
+    from align.safepath import check_file_name
+    from align.textio import decode_text
+
+    if not raw.strip():
+        raise InputError("nothing to import: the text is empty")
+    name = check_file_name((project_name or "").strip() or Path(source_name).stem)
+    target = Path(root) / name
+    if Project.exists(target):
+        raise InputError(f"a project named {name!r} already exists; choose another name")
+    text = decode_text(raw, source_name)
+    report = import_text(text, target, source_name)
+    return target, report
+
+
+def import_bundled(directory: Path):
+    from align.importer import import_file
+
+    return import_file(BUNDLED, directory)
+
+
+TRANSLATION_TYPES = ("txt", "md", "tmx", "tsv", "jsonl", "xlf", "xliff")
+
+
+def import_translation(project: Project, raw: bytes, name: str, lang: str):
+    """An existing translation: plain text is split into sentences and aligned against the
+    project's German (the CLI's `import-translation` path); a TMX/TSV/JSONL/XLIFF file is
+    matched unit by unit. The previous translation is archived, never deleted."""
+    import tempfile
+
+    from align import translation_import as ti
+    from align.safepath import check_file_name
+    from align.textio import decode_text
+    from models.alignment import align_texts
+
+    name = check_file_name(Path(name).name)
+    fmt = ti.detect_format(name)
+    if fmt == "text":
+        source_lang = project.source_lang
+        return ti.import_text(project, decode_text(raw, name), lang, name,
+                              lambda src, tgt: align_texts(src, tgt, source_lang, lang))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(raw)
+        table = ti.read_parallel(path, fmt)
+    return ti.import_table(project, table, lang, name, fmt)
+
+
+# ----- export -------------------------------------------------------------------------------
+def export_filename(project: Project, fmt: str, langs: Sequence[str]) -> str:
+    stem = (project.document_info() or {}).get("title") or project.dir.name
+    ext = {"moses": "zip"}.get(fmt, fmt)
+    return f"{stem}.{'-'.join([project.source_lang, *langs])}.{ext}"
+
+
+def export_mime(fmt: str) -> str:
+    return _MIME.get(fmt, "application/octet-stream")
+
+
+def export_bytes(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str], status: str,
+                 include_boilerplate: bool) -> bytes:
+    """What the CLI's `bitext export` writes, as one download (same code path). Moses is
+    one file per language: they come zipped, named <title>.<lang> as the CLI names them."""
+    import io
+    import zipfile
+
+    from align.formats import export_project
+
+    with Project.open(project_dir) as project:
+        all_langs = [project.source_lang, *langs]
+        stem = (project.document_info() or {}).get("title") or project.dir.name
+        data = export_project(project, fmt, all_langs, status, include_boilerplate)
+    if isinstance(data, dict):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for lang, content in data.items():
+                zf.writestr(f"{stem}.{lang}", content)
+        return buf.getvalue()
+    return data

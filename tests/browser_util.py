@@ -1,0 +1,131 @@
+"""Run the reader in a real browser: start `streamlit run app.py` on a free local port and
+drive Debian's Chromium through Playwright (Playwright's own browser download is not used).
+
+Used by tests/test_browser.py and bench/bench_app.py.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("BITEXT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# Widgets are code-split and drawn as skeletons until their script has arrived.
+NO_SKELETON = "() => !document.querySelector(\"[data-testid='stSkeleton']\")"
+
+
+def chromium_path() -> str:
+    """The Chromium binary, or a clear failure (browser tests never skip)."""
+    path = CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium")
+    if not path:
+        raise RuntimeError(f"Chromium not found at {CHROMIUM}: install Debian's chromium "
+                           f"(`make browser`, or `apt-get install chromium`)")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AppServer:
+    """`streamlit run app.py` against one project folder, bound to 127.0.0.1."""
+
+    def __init__(self, project_dir: Path, env: dict | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = ARTIFACTS / f"streamlit-{self.port}.log"
+        self.project_dir = Path(project_dir)
+        self.env = {**os.environ, "BITEXT_PROJECT": str(project_dir), **(env or {})}
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60.0) -> "AppServer":
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+               "--server.address", "127.0.0.1", "--server.port", str(self.port),
+               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]
+        self._log = self.log.open("w")
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=self._log,
+                                     stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited ({self.proc.returncode}); see {self.log}:\n"
+                                   + self.log.read_text()[-2000:])
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(self.url + "_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"streamlit did not answer on {self.url} within {timeout:.0f}s")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if getattr(self, "_log", None):
+            self._log.close()
+
+    def __enter__(self) -> "AppServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def browser(viewport=(1440, 900)):
+    """A Playwright page in headless Chromium (laptop-sized window)."""
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = b.new_context(viewport={"width": viewport[0], "height": viewport[1]},
+                                    accept_downloads=True)
+            yield context.new_page()
+        finally:
+            b.close()
+
+
+def wait_idle(page, timeout: float = 30_000) -> None:
+    """Wait until the script run that an interaction started has finished."""
+    # The state flips to "running" a moment after a click; give it that moment, then
+    # wait for it to settle.
+    page.wait_for_timeout(150)
+    page.wait_for_selector(IDLE, timeout=timeout)
+    page.wait_for_function(NO_SKELETON, timeout=timeout)
+
+
+def open_app(page, url: str, timeout: float = 60_000) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector(".bx-row", timeout=timeout)
+    page.wait_for_selector(IDLE, timeout=timeout)
+    page.wait_for_function(NO_SKELETON, timeout=timeout)
+
+
+def screenshot(page, name: str, full_page: bool = False) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
