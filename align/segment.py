@@ -97,9 +97,8 @@ def _split_trailer(text: str) -> tuple[str, list[Block]]:
     # 1. The last separator, when only short lines follow it.
     for i in range(len(lines) - 1, -1, -1):
         line = lines[i].strip()
-        rest = lines[i + 1:]
-        if any(len(r.strip()) > MAX_TRAILER_LINE for r in rest):
-            break
+        if i + 1 < len(lines) and len(lines[i + 1].strip()) > MAX_TRAILER_LINE:
+            break  # a long line after the separator: content, not a link list
         sep_line = bool(line) and bool(_SEPARATOR_LINE.fullmatch(line)) and len(line) <= 20
         sep_end = _SEPARATOR_AT_LINE_END.search(lines[i])
         if not (sep_line or sep_end):
@@ -110,7 +109,7 @@ def _split_trailer(text: str) -> tuple[str, list[Block]]:
             body_lines, separator = lines[:i] + [lines[i][:sep_end.start()]], sep_end.group(1)
         body = "\n".join(body_lines)
         if body.strip():
-            return body, [Block("boilerplate", [separator])] + _trailer_blocks(rest)
+            return body, [Block("boilerplate", [separator])] + _trailer_blocks(lines[i + 1:])
     # 2. A closing run of truncated teaser lines ("..."), possibly with blank lines between.
     i = len(lines)
     teasers = 0

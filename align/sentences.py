@@ -104,14 +104,16 @@ def _base_language(lang: str) -> str:
 
 
 def _cjk_boundaries(text: str) -> set[int]:
-    return {m.end() for m in _CJK_END.finditer(text) if text[m.end():].strip()}
+    last = len(text.rstrip())
+    return {m.end() for m in _CJK_END.finditer(text) if m.end() < last}
 
 
 def _latin_boundaries(text: str, lang: str) -> set[int]:
     """Character offsets where a sentence ends: sentencex's, corrected by the rules."""
     cuts = {cut for cut in _library_boundaries(text, lang) if not _not_a_boundary(text, cut, lang)}
     cuts |= _forced_boundaries(text, lang)
-    return {c for c in cuts if 0 < c < len(text) and text[c:].strip()}
+    last = len(text.rstrip())
+    return {c for c in cuts if 0 < c < last}
 
 
 def _library_boundaries(text: str, lang: str) -> set[int]:
@@ -133,7 +135,7 @@ def _abbreviation_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _not_a_boundary(text: str, cut: int, lang: str) -> bool:
-    left, right = text[:cut], text[cut:].lstrip()
+    left, right = _left(text, cut), _right(text, cut)
     if _ends_with(left, _NON_FINAL.get(lang, ())):
         return True
     if right[:1].isdigit() and _ends_with(left, _BEFORE_NUMBER.get(lang, ())):
@@ -149,6 +151,19 @@ def _not_a_boundary(text: str, cut: int, lang: str) -> bool:
     return False
 
 
+# Rules look at a window around a position: slicing the whole text for each of
+# thousands of boundaries would make long texts quadratic.
+_WINDOW = 80
+
+
+def _left(text: str, pos: int) -> str:
+    return text[max(0, pos - _WINDOW):pos]
+
+
+def _right(text: str, pos: int) -> str:
+    return text[pos:pos + _WINDOW].lstrip()
+
+
 def _ends_with(left: str, words: tuple[str, ...]) -> bool:
     return bool(words) and bool(_abbreviation_pattern(words).search(left))
 
@@ -161,20 +176,20 @@ def _forced_boundaries(text: str, lang: str) -> set[int]:
         if not _ends_with(word, _NON_FINAL.get(lang, ())) and _starts_capitalised(text, m.end()):
             cuts.add(m.end())
     for m in _NUMBERED_ITEM.finditer(text):
-        left = text[:m.start()]
+        left = _left(text, m.start())
         if not (_ends_with(left, _NON_FINAL.get(lang, ())) or _ends_with(left, _BEFORE_NUMBER.get(lang, ()))
                 or _LONE_INITIAL.search(left)):
             cuts.add(m.start())
     if lang == "de":
         for m in _NUMBER_PERIOD.finditer(text):
-            if not _is_german_ordinal(text, m.start(1), text[m.end():].lstrip()) and \
+            if not _is_german_ordinal(text, m.start(1), _right(text, m.end())) and \
                     m.group(2)[:1].isupper():
                 cuts.add(m.end())
     return cuts
 
 
 def _starts_capitalised(text: str, pos: int) -> bool:
-    rest = text[pos:].lstrip().lstrip("„\"»“‘'(")
+    rest = _right(text, pos).lstrip("„\"»“‘'(")
     return rest[:1].isupper()
 
 
@@ -185,7 +200,7 @@ def _is_german_ordinal(text: str, number_start: int, right: str) -> bool:
         return True  # "am 3. und 4. Mai", "Das 3. ist" -- not a sentence end before lower case
     if next_word.group(1).lower().rstrip(".") in _MONTHS_DE:
         return True
-    before = text[:number_start].rstrip()
+    before = _left(text, number_start).rstrip()
     if not before or (before[-1] in ".!?:;…“”\"»" and not _ends_with(before, _BEFORE_NUMBER["de"])):
         return True  # an enumeration item: "1. Punkt eins." (but not "Abs. 3. Das")
     previous_word = re.search(r"([^\W\d_]+)$", before)

@@ -77,8 +77,13 @@ def _candidates(text: str) -> dict[int, list[_Candidate]]:
     out: dict[int, list[_Candidate]] = {}
     for m in _COLON.finditer(text):
         colon = m.start()
-        line_start = text.rfind("\n", 0, colon) + 1
-        tokens = list(_TOKEN.finditer(text, line_start, colon))[-MAX_LABEL_WORDS:]
+        # Only a window before the colon is read: transcripts can be one long line.
+        window_start = max(text.rfind("\n", max(0, colon - 200), colon) + 1, colon - 200)
+        tokens = list(_TOKEN.finditer(text, window_start, colon))
+        if tokens and window_start > 0 and tokens[0].start() == window_start and \
+                not text[window_start - 1].isspace():
+            tokens = tokens[1:]  # a word cut by the window
+        tokens = tokens[-MAX_LABEL_WORDS:]
         if not tokens or tokens[-1].end() != colon:
             continue  # "word :" or ":" alone
         run = []
@@ -102,12 +107,12 @@ def _is_name_word(token: str) -> bool:
 
 
 def _is_clean_start(text: str, pos: int) -> bool:
-    before = text[:pos].rstrip(" \t")
+    before = text[max(0, pos - 80):pos].rstrip(" \t")
     return not before or before.endswith("\n") or before[-1] in _SENTENCE_END
 
 
 def _capitalised_after(text: str, colon: int) -> bool:
-    rest = text[colon + 1:].lstrip()
+    rest = text[colon + 1:colon + 81].lstrip()
     return rest[:1].isupper() or rest[:1] in "„\"“»«‚‘'("
 
 
