@@ -47,8 +47,12 @@ class ImportResult:
     backup: Path | None = None
 
     def summary(self) -> str:
-        line = (f"imported {self.linked} of {self.units} {self.lang} units from {self.name} "
-                f"({self.kind})")
+        if self.kind == "text":
+            line = (f"imported {self.units} {self.lang} sentences from {self.name}, aligned to "
+                    f"the source text: {self.linked} links")
+        else:
+            line = (f"imported {self.linked} of {self.units} {self.lang} units from {self.name} "
+                    f"({self.kind})")
         if self.unmatched_count:
             line += f"; {self.unmatched_count} did not match the stored source text and were left out"
         if self.backup:
