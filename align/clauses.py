@@ -26,7 +26,7 @@ CLAUSE_OPENERS = frozenset("""
 # (rank, pattern): lower rank = better place to cut. Each match marks the gap between
 # the end of the left piece and the start of the right piece.
 _BOUNDARIES: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (0, re.compile(r"(?<=[;:])\s+|\s+(?=[–—]\s)|(?<=[–—])\s+|(?<=[；：])")),
+    (0, re.compile(r"(?<=[;:])\s+|\s+(?=[–—]\s)|(?<=[；：])")),
     (1, re.compile(r"(?<=,)\s+(?=(\w+))|(?<=，)")),
     (2, re.compile(r"(?<=,)\s+")),
     (3, re.compile(r"\s+")),

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 from models.hub import ModelRef
@@ -37,8 +38,11 @@ def ensure_converted(ref: ModelRef, cache: Path) -> Path:
     # half-written model behind.
     tmp = Path(tempfile.mkdtemp(prefix=".converting-", dir=target.parent))
     try:
-        TransformersConverter(str(ref.path)).convert(str(tmp / "model"), quantization=QUANTIZATION,
-                                                    force=True)
+        with warnings.catch_warnings():
+            # The converter loads Marian's tokenizer, which asks for a package it never uses.
+            warnings.filterwarnings("ignore", message=".*sacremoses.*")
+            TransformersConverter(str(ref.path)).convert(str(tmp / "model"),
+                                                        quantization=QUANTIZATION, force=True)
         if target.exists():
             shutil.rmtree(target)
         os.replace(tmp / "model", target)

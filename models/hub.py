@@ -133,9 +133,13 @@ def pull(name: str, cache: str | Path | None = None, *, endpoint: str | None = N
     except RepositoryNotFoundError:
         raise ModelNotFoundError(f"there is no model {model_id} on the Hugging Face Hub") from None
     except (LocalEntryNotFoundError, OfflineModeIsEnabled, OSError) as exc:
+        from huggingface_hub import constants
+
         reason = " ".join(str(exc).split())[:200]
+        why = ("offline mode is on (HF_HUB_OFFLINE is set)" if constants.HF_HUB_OFFLINE
+               else "the Hugging Face Hub is not reachable (offline?)")
         raise ModelNotFoundError(
-            f"cannot download {model_id}: the Hugging Face Hub is not reachable (offline?) "
+            f"cannot download {model_id}: {why} "
             f"[{reason}]. Run `{pull_hint(model_id)}` again when online (it resumes), "
             f"or copy a model folder here and pass it with --model DIR") from None
     return resolve(model_id, folder)
