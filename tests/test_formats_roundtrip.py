@@ -248,3 +248,43 @@ def test_import_keeps_previous_translation_archived(sample, tmp_path):
     assert [t.text for t in sample.target_segments("en")] == [
         ENGLISH[0], "You have just met Donald Trump, the president-elect."]
     assert all(t.status == "reviewed" for t in sample.target_segments("en"))
+
+
+@pytest.mark.parametrize("name", [n for n, f in sorted(FORMATS.items())])
+def test_markup_characters_and_controls_round_trip(tmp_path, name):
+    project = fresh_project(tmp_path, f"chars-{name}")
+    src = project.source_segments()
+    project.set_machine_translation(src[0].id, "en", 'A & B <c> "d" \'e\'\x01 f\tg', MODEL)
+    table, data = export_table(project, name, ["de", "en"])
+    assert table.rows[0].cells["en"].text == 'A & B <c> "d" \'e\' f g'
+    back = _read_back(name, table, data)
+    assert texts(back, "en") == texts(table, "en")
+
+
+TMX_FROM_A_CAT_TOOL = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE tmx SYSTEM "tmx14.dtd">
+<tmx version="1.4">
+<header creationtool="OmegaT" creationtoolversion="6" segtype="sentence" o-tmf="OmegaT TMX"
+ adminlang="EN-US" srclang="*all*" datatype="plaintext"/>
+<body>
+<tu><tuv lang="DE"><seg>Nochmals <hi>willkommen</hi>, Herr Jack Ma!</seg></tuv>
+<tuv xml:lang="en-GB"><seg>Welcome back, <bpt i="1">&lt;b&gt;</bpt>Mr Jack Ma<ept i="1">&lt;/b&gt;</ept>!</seg></tuv></tu>
+<tu><tuv xml:lang="de-AT"><seg>Alibaba hat 45.000 Mitarbeiter.</seg></tuv>
+<tuv xml:lang="en-GB"><seg>Alibaba employs 45,000 people.</seg></tuv>
+<tuv xml:lang="fr-FR"><seg>Alibaba compte 45 000 employés.</seg></tuv></tu>
+<tu><tuv xml:lang="de-DE"><seg>Dieser Satz steht nicht im Text.</seg></tuv>
+<tuv xml:lang="en-GB"><seg>This sentence is not in the text.</seg></tuv></tu>
+</body></tmx>
+"""
+
+
+def test_tmx_from_another_tool_is_imported(tmp_path):
+    path = tmp_path / "omegat.tmx"
+    path.write_text(TMX_FROM_A_CAT_TOOL, encoding="utf-8")
+    project = fresh_project(tmp_path, "omegat")
+    result = import_table(project, read_parallel(path, "tmx"), "en", str(path), "tmx")
+    assert (result.units, result.linked, result.unmatched_count) == (3, 2, 1)
+    assert result.unmatched == ["Dieser Satz steht nicht im Text."]
+    table = build_table(project, ["de", "en"])
+    assert texts(table, "en") == ["Welcome back, Mr Jack Ma!", "Alibaba employs 45,000 people."]
+    assert {r.cells["en"].status for r in table.rows} == {"edited"}

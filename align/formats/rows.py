@@ -52,9 +52,13 @@ def joiner(lang: str) -> str:
     return "" if lang in NO_SPACE_LANGS else " "
 
 
+# Control characters XML 1.0 cannot hold (tab, newline and return become spaces anyway).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def clean(text: str) -> str:
-    """One line with single spaces: what every format can hold (no tabs, no newlines)."""
-    return " ".join(text.split())
+    """One line with single spaces and no control characters: what every format can hold."""
+    return " ".join(_CONTROL.sub("", text).split())
 
 
 def join_sentences(lang: str, sentences: Sequence[str]) -> str:

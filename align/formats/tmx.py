@@ -81,13 +81,21 @@ def _props(element: etree._Element) -> dict[str, str]:
             for p in element if isinstance(p.tag, str) and local_name(p) == "prop"}
 
 
-def _seg_text(seg: etree._Element) -> str:
-    # Inline markup (<bpt>, <ph>...) holds native codes, not text: keep only the text
-    # around it, as a plain-text reader should.
-    parts = [seg.text or ""]
-    for child in seg:
+# Inline elements that hold native codes (formatting of the original), not text.
+CODE_ELEMENTS = frozenset({"bpt", "ept", "ph", "it", "ut"})
+
+
+def _inline_text(element: etree._Element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and local_name(child) not in CODE_ELEMENTS:
+            parts.append(_inline_text(child))      # <hi> wraps text that is part of the segment
         parts.append(child.tail or "")
-    return " ".join("".join(parts).split())
+    return "".join(parts)
+
+
+def _seg_text(seg: etree._Element) -> str:
+    return " ".join(_inline_text(seg).split())
 
 
 def read(data: bytes, name: str = "file.tmx") -> Table:
