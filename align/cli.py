@@ -32,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
         # One line, no traceback: the message says what was wrong and what to do.
         print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # `bitext segment ... | head`: the reader went away; not an error worth a traceback.
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
