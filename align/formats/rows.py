@@ -29,7 +29,7 @@ Which rows are exported:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from align.errors import InputError
@@ -109,7 +109,6 @@ class Table:
     created: str = ""                # the project's creation time (ISO), for fixed timestamps
     skipped: int = 0                 # rows left out because a language had no text
     filtered: int = 0                # rows left out by the status filter
-    extra: dict = field(default_factory=dict)
 
     @property
     def target_langs(self) -> tuple[str, ...]:
@@ -163,7 +162,7 @@ def resolve_langs(project, langs: Sequence[str] | None) -> tuple[str, ...]:
     if not langs:
         chosen = tuple(available)
     else:
-        chosen = tuple(dict.fromkeys(lang.strip().lower() for lang in langs if lang.strip()))
+        chosen = tuple(dict.fromkeys(primary_lang(lang, "--langs") for lang in langs if lang.strip()))
         unknown = [lang for lang in chosen if lang not in available]
         if unknown:
             raise InputError(f"the project has no {', '.join(unknown)} text; its languages are "
