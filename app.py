@@ -359,13 +359,14 @@ def editor(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
                     col.text_area(f"{lang_label(lang)} · not translated yet", key=key,
                                   placeholder="Type the translation…", height="content")
             b1, b2, b3 = st.columns([1, 1.6, 1])
-            b1.form_submit_button("Save", type="primary", shortcut="Mod+Enter",
+            b1.form_submit_button("Save", type="primary", shortcut="Mod+Enter", key=f"save-{row.key}",
                                   on_click=save_row, args=(row.key, fields, False),
                                   width="stretch")
             b2.form_submit_button("Save as reviewed, next row", shortcut="Mod+Shift+Enter",
+                                  key=f"savenext-{row.key}",
                                   on_click=save_row, args=(row.key, fields, True),
                                   width="stretch")
-            b3.form_submit_button("Close", shortcut="Esc", on_click=select_row,
+            b3.form_submit_button("Close", shortcut="Esc", on_click=select_row, key=f"close-{row.key}",
                                   args=(None,), width="stretch")
         saved = ss.get("saved_at")
         if saved and saved[0] == row.key:
@@ -452,17 +453,21 @@ def link_tools(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
                    help="Align the turn's sentences again (links fixed by hand stay)")
 
 
-def render_block(view: rd.BlockView, langs: list[str], f: rd.RowFilter, low: float) -> None:
-    rows = list(view.rows)
-    if view.collapsed:
-        n = sum(len(r.sources) for r in rows)
-        with st.expander(f"Boilerplate · {n} sentence(s) · left out of translation and export",
-                         icon=":material/inventory_2:"):
-            for row in rows:
+def render_boilerplate(views: list[rd.BlockView], langs: list[str], f: rd.RowFilter,
+                       low: float) -> None:
+    """Consecutive excluded blocks, collapsed into one expander."""
+    n = sum(len(r.sources) for v in views for r in v.rows)
+    with st.expander(f"Boilerplate · {n} sentence(s) · left out of translation and export",
+                     icon=":material/inventory_2:"):
+        for view in views:
+            for row in view.rows:
                 st.html(rd.row_html(row, langs, f.text, low))
             st.button("Include in translation and export", key=f"incl-{view.block.id}",
                       on_click=set_excluded, args=(view.block.id, False))
-        return
+
+
+def render_block(view: rd.BlockView, langs: list[str], f: rd.RowFilter, low: float) -> None:
+    rows = list(view.rows)
     head, menu = st.columns([40, 1], vertical_alignment="bottom")
     head.html(rd.block_header_html(view, f.text))
     with menu.popover("", type="tertiary", icon=":material/more_horiz:", help="Turn actions"):
@@ -492,8 +497,17 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
         return
     st.html(rd.column_header_html(langs, snapshot.source_lang))
     low = f.below_score if f.below_score is not None else 0.5
+    pending: list[rd.BlockView] = []
     for view in current.items:
+        if view.collapsed:
+            pending.append(view)
+            continue
+        if pending:
+            render_boilerplate(pending, langs, f, low)
+            pending = []
         render_block(view, langs, f, low)
+    if pending:
+        render_boilerplate(pending, langs, f, low)
     nav = st.container(horizontal=True)
     nav.button("← Previous page", key="prev", on_click=go_page, args=(-1,),
                disabled=page <= 1, shortcut="Alt+Left")

@@ -33,6 +33,18 @@ class ModelState:
     fetch_command: str = ""   # what to run when the model is missing
 
 
+def configured_models() -> dict[str, str]:
+    """Model folders chosen for pairs, as the CLI's `--model PAIR=MODEL`:
+    BITEXT_MODELS="de-en=/models/my-de-en,en-zh=/models/my-en-zh"."""
+    chosen = {}
+    for item in filter(None, (p.strip() for p in os.environ.get("BITEXT_MODELS", "").split(","))):
+        pair, sep, model = item.partition("=")
+        if not sep or not model.strip():
+            raise InputError(f"BITEXT_MODELS: {item!r} is not PAIR=MODEL (e.g. de-en=/path)")
+        chosen[pair.strip()] = model.strip()
+    return chosen
+
+
 _status_cache: dict[str, tuple[float, ModelState]] = {}
 _STATUS_TTL = 5.0
 
@@ -46,7 +58,7 @@ def model_status(lang: str) -> ModelState:
     from models.project_translate import check_route
 
     try:
-        description = check_route(lang)
+        description = check_route(lang, models=configured_models())
         state = ModelState(lang, True, description)
     except ModelNotFoundError as exc:
         state = ModelState(lang, False, str(exc), _command_in(str(exc)))
@@ -72,7 +84,8 @@ def translate_missing(project: Project, lang: str, progress: ProgressFn | None =
     """Machine-translate every sentence of `lang` still missing (never human work)."""
     from models.project_translate import translate_project
 
-    return translate_project(project, [lang], progress=progress).translated
+    return translate_project(project, [lang], progress=progress,
+                             models=configured_models()).translated
 
 
 @dataclass
@@ -89,7 +102,8 @@ def retranslate(project: Project, src_ids: Sequence[str], lang: str) -> Outcome:
 
     sources = project.segments_by_id(src_ids)
     texts = [sources[i].text for i in src_ids if i in sources]
-    translations, detail = translate_sentences(texts, lang)
+    translations, detail = translate_sentences(texts, lang, project.source_lang,
+                                               models=configured_models())
     return _apply(project, list(src_ids), lang, translations, detail)
 
 
@@ -101,8 +115,14 @@ def rederive_chinese(project: Project, src_ids: Sequence[str]) -> Outcome:
     if not en:
         raise InputError("this row has no English to derive the Chinese from")
     texts = [t.text for t in en]
-    translations, detail = translate_sentences(texts, "zh", source_lang="en")
-    detail = {**detail, "from_english": [t.id for t in en]}
+    translations, detail = translate_sentences(texts, "zh", source_lang="en",
+                                               models=configured_models())
+    from align.store import text_sig
+
+    # pivot_sig: which English this Chinese was made from (the project translator re-derives
+    # the Chinese when the English changes again).
+    detail = {**detail, "from_english": [t.id for t in en],
+              "pivot_sig": text_sig(" ".join(t.text.strip() for t in en))}
     if len(src_ids) == len(translations):
         return _apply(project, list(src_ids), "zh", translations, detail)
     # Row shapes differ (e.g. two English sentences for one German): one joined text.

@@ -1,0 +1,248 @@
+"""Page flows of app.py through streamlit.testing.v1.AppTest (the real script, a real
+project on disk), and the app's services (models/app_services.py) on their own."""
+from __future__ import annotations
+
+import json
+import zipfile
+import io
+
+import pytest
+from defusedxml import ElementTree
+from streamlit.testing.v1 import AppTest
+
+from align.store import Project
+from models import app_services as svc
+from tests.conftest import ROOT, add_reference_translations, make_gold_project
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def project_dir(tmp_path, monkeypatch):
+    directory = make_gold_project(tmp_path / "davos")
+    with Project.open(directory) as p:
+        add_reference_translations(p)
+    monkeypatch.setenv("BITEXT_PROJECT", str(directory))
+    # No model anywhere: the app must say so and keep working.
+    monkeypatch.setenv("BITEXT_CACHE", str(tmp_path / "no-models"))
+    monkeypatch.delenv("BITEXT_MODELS", raising=False)
+    return directory
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def html_text(at: AppTest) -> str:
+    return "\n".join(str(h.proto.body) for h in at.get("html"))
+
+
+def english(directory, german: str):
+    with Project.open(directory) as p:
+        src = next(s for s in p.source_segments() if s.text == german)
+        link = next(l for l in p.links("en") if src.id in l.src_ids)
+        return src.id, p.segment(link.tgt_ids[0])
+
+
+WELCOME = "Nochmals willkommen, Herr Jack Ma!"
+
+
+def test_opens_on_the_project_with_progress_and_columns(project_dir):
+    at = start()
+    body = html_text(at)
+    assert "davos_interview_de" in at.markdown[0].value
+    assert "Am frühen Morgen des 19. Januar" in body
+    assert "Welcome again, Mr Jack Ma!" in body and "再次欢迎马云先生！" in body
+    assert [p.proto.text for p in at.get("progress")][:2] == ["**English** · 0/13 reviewed",
+                                                              "**中文** · 0/13 reviewed"]
+    # The trailing boilerplate is collapsed into one expander, not shown among the turns.
+    at.selectbox(key="per_page").select(50).run()
+    assert [e.label for e in at.expander if "Boilerplate" in e.label] == [
+        "Boilerplate · 18 sentence(s) · left out of translation and export"]
+
+
+def test_edit_a_sentence_saves_to_disk_and_shows_the_saved_text(project_dir):
+    at = start()
+    src_id, seg = english(project_dir, WELCOME)
+    at.button(key=f"edit-{src_id}").click().run()
+    box = at.text_area(key=f"ta-{seg.id}-v{seg.version}")
+    assert box.value == "Welcome again, Mr Jack Ma!"
+    box.input("Welcome back, Mr Ma!")
+    at.button(key=f"save-{src_id}").click().run()
+    assert not at.exception
+    with Project.open(project_dir) as p:
+        saved = p.segment(seg.id)
+    assert (saved.text, saved.status) == ("Welcome back, Mr Ma!", "edited")
+    assert any("Saved 1 sentence" in t.proto.body for t in at.toast)
+    assert "Welcome back, Mr Ma!" in html_text(at)
+    # Undo walks it back.
+    at.button(key=f"undo-{seg.id}").click().run()
+    with Project.open(project_dir) as p:
+        assert p.segment(seg.id).text == "Welcome again, Mr Jack Ma!"
+
+
+def test_save_as_reviewed_moves_to_the_next_row(project_dir):
+    at = start()
+    src_id, seg = english(project_dir, WELCOME)
+    next_src, _ = english(project_dir, "Sie haben gerade den Trump Tower besucht und den "
+                                       "designierten Präsidenten Donald Trump getroffen.")
+    at.button(key=f"edit-{src_id}").click().run()
+    at.button(key=f"savenext-{src_id}").click().run()
+    with Project.open(project_dir) as p:
+        assert p.segment(seg.id).status == "reviewed"
+        zh = next(l for l in p.links("zh") if src_id in l.src_ids).tgt_ids[0]
+        assert p.segment(zh).status == "reviewed"
+    assert at.session_state["edit_row"] == next_src
+    assert at.get("progress")[0].proto.text == "**English** · 1/13 reviewed"
+
+
+def test_a_stale_save_shows_both_versions_and_can_keep_mine(project_dir):
+    at = start()
+    src_id, seg = english(project_dir, WELCOME)
+    at.button(key=f"edit-{src_id}").click().run()
+    with Project.open(project_dir) as other_tab:
+        other_tab.edit_segment(seg.id, "Changed in another tab.", seg.version)
+    at.text_area(key=f"ta-{seg.id}-v{seg.version}").input("Mine, typed here.")
+    at.button(key=f"save-{src_id}").click().run()
+    assert any("changed this sentence in another window" in w.value for w in at.warning)
+    shown = html_text(at)
+    assert "Changed in another tab." in shown and "Mine, typed here." in shown
+    at.button(key=f"cf-mine-{seg.id}").click().run()
+    with Project.open(project_dir) as p:
+        assert p.segment(seg.id).text == "Mine, typed here."
+
+
+def test_type_a_translation_where_there_is_none(project_dir):
+    at = start()
+    with Project.open(project_dir) as p:
+        first = p.source_segments()[0]
+    at.button(key=f"edit-{first.id}").click().run()
+    at.text_area(key=f"new-en-{first.id}").input("Early on 19 January, Jack Ma was interviewed.")
+    at.button(key=f"save-{first.id}").click().run()
+    with Project.open(project_dir) as p:
+        link = next(l for l in p.links("en") if first.id in l.src_ids)
+        assert p.segment(link.tgt_ids[0]).text.startswith("Early on 19 January")
+
+
+def test_merge_two_links_from_the_editor(project_dir):
+    at = start()
+    src_id, _ = english(project_dir, "Haben Sie ihn angerufen oder hat er Sie angerufen?")
+    at.button(key=f"edit-{src_id}").click().run()
+    with Project.open(project_dir) as p:
+        link = next(l for l in p.links("en") if src_id in l.src_ids)
+    at.button(key=f"merge-{link.id}").click().run()
+    with Project.open(project_dir) as p:
+        merged = next(l for l in p.links("en") if src_id in l.src_ids)
+    assert len(merged.src_ids) == 2 and merged.fixed
+
+
+def test_search_speaker_and_status_filters(project_dir):
+    at = start()
+    at.text_input(key="q").input("Trump Tower").run()
+    body = html_text(at)
+    assert "<mark>Trump Tower</mark>" in body and "Am frühen Morgen" not in body
+    at.text_input(key="q").input("").run()
+    at.selectbox(key="status").select("untranslated").run()
+    assert "Welcome again" not in html_text(at)
+    at.selectbox(key="status").select("any").run()
+    at.multiselect(key="speakers").select("Publikum").run()
+    assert "Wie stellen Sie sicher" in html_text(at)
+    assert "Nochmals willkommen" not in html_text(at)
+
+
+def test_pages_and_columns(project_dir):
+    at = start()
+    at.selectbox(key="per_page").select(5).run()
+    assert "Am frühen Morgen" in html_text(at)
+    at.button(key="next").click().run()
+    assert "Am frühen Morgen" not in html_text(at)
+    at.pills(key="langs").set_value(["en"]).run()
+    assert "再次欢迎" not in html_text(at) and "中文" not in html_text(at)
+
+
+def test_missing_model_names_the_command_and_the_rest_works(project_dir):
+    at = start()
+    warnings = [w.value for w in at.warning]
+    assert any("not on disk" in w for w in warnings)
+    assert any("bitext models pull de-en" in c.value for c in at.code)
+    # Reading, editing and export still work without a model.
+    assert "Welcome again" in html_text(at)
+
+
+def test_user_text_is_escaped_in_the_page(project_dir):
+    src_id, seg = english(project_dir, WELCOME)
+    with Project.open(project_dir) as p:
+        p.edit_segment(seg.id, "<script>alert('x')</script>", seg.version)
+    at = start()
+    body = html_text(at)
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in body
+    assert "<script>" not in body
+
+
+def test_opens_without_a_project_and_imports_the_interview(tmp_path, monkeypatch):
+    monkeypatch.setenv("BITEXT_PROJECT", str(tmp_path / "new"))
+    at = start()
+    assert any("no project" in i.value for i in at.info)
+    at.button(key="imp_bundled").click().run()
+    assert not at.exception
+    assert Project.exists(tmp_path / "new")
+    assert "Am frühen Morgen" in html_text(at)
+
+
+def test_import_pasted_text_as_a_new_project(project_dir):
+    at = start()
+    at.text_area(key="imp_text").input("Sorkin: Guten Tag. Wie geht es?\n\nJack Ma: Gut, danke.")
+    at.text_input(key="imp_name").input("short")
+    at.button(key="imp_go").click().run()
+    assert not at.exception
+    assert at.session_state["project_dir"].endswith("short")
+    assert "Gut, danke." in html_text(at)
+
+
+def test_import_refuses_a_name_that_leaves_the_folder(project_dir):
+    at = start()
+    at.text_area(key="imp_text").input("Ein Satz.")
+    at.text_input(key="imp_name").input("../outside")
+    at.button(key="imp_go").click().run()
+    assert any("separator" in e.value for e in at.error)
+    assert not (project_dir.parent.parent / "outside").exists()
+
+
+# ----- services ------------------------------------------------------------------------------
+@pytest.mark.parametrize("fmt", svc.EXPORT_FORMATS)
+def test_export_bytes_uses_the_cli_formats(project_dir, fmt):
+    data = svc.export_bytes(project_dir, fmt, ["en", "zh"], "mt", False)
+    if fmt == "tmx":
+        root = ElementTree.fromstring(data)
+        units = root.findall("./body/tu")
+        assert len(units) == 13
+        langs = {tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in units[0].findall("tuv")}
+        assert langs == {"de-DE", "en-US", "zh-CN"}
+    elif fmt == "jsonl":
+        first = json.loads(data.decode().splitlines()[0])
+        assert set(first["translation"]) >= {"de", "en", "zh"}
+    elif fmt == "moses":
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        assert sorted(names) == ["davos_interview_de.de", "davos_interview_de.en",
+                                 "davos_interview_de.zh"]
+    else:
+        assert len(data.decode().splitlines()) == 14  # header + 13 rows
+
+
+def test_model_status_without_models(tmp_path, monkeypatch):
+    monkeypatch.setenv("BITEXT_CACHE", str(tmp_path))
+    monkeypatch.delenv("BITEXT_MODELS", raising=False)
+    svc._status_cache.clear()
+    state = svc.model_status("zh")
+    assert not state.available and state.fetch_command == "bitext models pull de-en"
+
+
+def test_configured_models_parse_and_refuse(monkeypatch):
+    monkeypatch.setenv("BITEXT_MODELS", "de-en=/m/a, en-zh=/m/b")
+    assert svc.configured_models() == {"de-en": "/m/a", "en-zh": "/m/b"}
+    monkeypatch.setenv("BITEXT_MODELS", "de-en")
+    with pytest.raises(Exception, match="PAIR=MODEL"):
+        svc.configured_models()
