@@ -1,11 +1,12 @@
 """A real writer process for the durability, concurrency and load tests.
 
-    python tests/store_writer.py edit PROJECT_DIR SEED [COUNT]
-        Edits the project's English target sentences in a loop (COUNT edits, or until
-        killed). After each edit_segment() returned, i.e. after COMMIT, it prints
+    python tests/store_writer.py edit PROJECT_DIR SEED [COUNT [BACKUP_EVERY]]
+        Edits the project's English target sentences in a loop (COUNT acknowledged edits,
+        or until killed). After each edit_segment() returned, i.e. after COMMIT, it prints
         `ACK ["<segment id>", <version>, "<text>"]` and flushes stdout: a line the parent
         has read is an acknowledged edit. A refused stale save prints `CONFLICT <id>`.
-        Every 25th step takes a backup instead, so kills also land mid-backup.
+        Every BACKUP_EVERY-th step (default 25, 0 for never) takes a backup instead, so
+        kills also land mid-backup.
     python tests/store_writer.py import PROJECT_DIR SENTENCES
         Imports a generated document of SENTENCES sentences as a new project, then prints
         `IMPORTED` (used to kill an import half-way).
@@ -44,16 +45,16 @@ def make_project(directory: str | os.PathLike, blocks: int = 3, per_block: int =
     return Path(directory)
 
 
-def edit_loop(directory: str, seed: int, count: int | None) -> None:
+def edit_loop(directory: str, seed: int, count: int | None, backup_every: int = 25) -> None:
     rng = random.Random(seed)
     pid = os.getpid()
     with Project.open(directory) as project:
         ids = [t.id for t in project.target_segments("en")]
         print("READY", flush=True)
-        n = 0
-        while count is None or n < count:
+        n = acked = 0
+        while count is None or acked < count:
             n += 1
-            if n % 25 == 0:
+            if backup_every and n % backup_every == 0:
                 project.backup("writer")
                 continue
             seg_id = rng.choice(ids)
@@ -66,6 +67,7 @@ def edit_loop(directory: str, seed: int, count: int | None) -> None:
                 continue
             sys.stdout.write("ACK " + json.dumps([seg_id, saved.version, saved.text]) + "\n")
             sys.stdout.flush()
+            acked += 1
     print("DONE", flush=True)
 
 
@@ -84,7 +86,8 @@ def import_loop(directory: str, sentences: int) -> None:
 def main(argv: list[str]) -> int:
     mode, directory = argv[0], argv[1]
     if mode == "edit":
-        edit_loop(directory, int(argv[2]), int(argv[3]) if len(argv) > 3 else None)
+        edit_loop(directory, int(argv[2]), int(argv[3]) if len(argv) > 3 else None,
+                  int(argv[4]) if len(argv) > 4 else 25)
     elif mode == "import":
         import_loop(directory, int(argv[2]))
     else:
