@@ -195,7 +195,8 @@ def sidebar(snapshot: rd.Snapshot) -> tuple[list[str], rd.RowFilter, int]:
                     "the threshold")
     threshold = sb.slider("Score below", 0.0, 1.0, 0.5, 0.05, key="threshold", disabled=not low)
     order = sb.radio("Order", rd.ORDERS, key="order", horizontal=True)
-    per_page = sb.selectbox("Turns per page", PAGE_SIZES, index=1, key="per_page")
+    per_page = sb.selectbox("Turns per page", PAGE_SIZES, index=1, key="per_page",
+                            bind="query-params")
     f = rd.RowFilter(frozenset(speakers), status, text, threshold if low else None, order)
     return list(langs or []), f, per_page
 

@@ -514,6 +514,10 @@ READER_CSS = """
   border-radius: 4px; padding: .1rem .3rem; margin-left: .3rem; vertical-align: middle; }
 .bx-score.bx-low { color: #8a3b00; background: #ffe3c2; }
 .bx-row mark { background: #ffe57a; padding: 0 .08rem; border-radius: 2px; }
+[class*="st-key-editor-"] textarea { font-family: "Source Serif 4", "Noto Serif", Georgia, serif;
+  font-size: 1rem; line-height: 1.5; }
+[class*="st-key-editor-"] [lang="zh"] textarea, [class*="st-key-editor-"] textarea:lang(zh) {
+  font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif; }
 .bx-edit-src, .bx-conflict { font-family: "Source Serif 4", "Noto Serif", Georgia, serif;
   font-size: 1rem; line-height: 1.55; }
 .bx-conflict { background: #fbfaf6; padding: .5rem .7rem; border-radius: 6px;
