@@ -154,7 +154,7 @@ def translate_project(project: Project, langs: Sequence[str], *,
                       threads: int | None = None) -> ProjectTranslateReport:
     """Translate what is missing or out of date in each language (English before Chinese,
     so a pivot uses the fresh English)."""
-    source_lang = project.source_lang()
+    source_lang = project.source_lang
     report = ProjectTranslateReport()
     order = sorted(dict.fromkeys(langs), key=lambda l: (l != "en", l))
 
