@@ -8,7 +8,6 @@ and the history holds exactly that text at that version.
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import sqlite3
