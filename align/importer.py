@@ -12,6 +12,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 
 from align.document import Document
@@ -31,6 +32,7 @@ def import_document(doc: Document, project_dir: str | os.PathLike, source_name: 
     if project_dir.exists() and not project_dir.is_dir():
         raise ProjectError(f"{project_dir}: exists and is not a folder")
     project_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(project_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{project_dir.name}.importing-",
                                     dir=project_dir.parent))
     try:
@@ -43,6 +45,19 @@ def import_document(doc: Document, project_dir: str | os.PathLike, source_name: 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+STALE_STAGING_S = 3600  # an import still running after an hour is not plausible
+
+
+def _remove_stale_staging(project_dir: Path) -> None:
+    """Staging folders left by an import that was killed (they never hold a project)."""
+    for old in project_dir.parent.glob(f".{project_dir.name}.importing-*"):
+        try:
+            if time.time() - old.stat().st_mtime > STALE_STAGING_S:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def _publish(db: Path, project_dir: Path) -> None:

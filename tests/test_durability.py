@@ -8,6 +8,7 @@ and the history holds exactly that text at that version.
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import sqlite3
@@ -146,3 +147,19 @@ def test_write_refused_by_a_busy_database_saves_nothing_and_recovers(tmp_path):
         assert not a.conn.in_transaction
         saved = a.edit_segment(seg.id, "after the lock", seg.version)
         assert saved.version == seg.version + 1
+
+
+def test_staging_folders_of_killed_imports_are_cleared_later(tmp_path):
+    from align.document import Block, Document
+    from align.importer import import_document
+
+    stale = tmp_path / ".p.importing-dead"
+    stale.mkdir()
+    (stale / DB_NAME).write_bytes(b"half an import")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    fresh = tmp_path / ".p.importing-running"   # another import may still be using it
+    fresh.mkdir()
+    import_document(Document([Block("turn", ["Ein Satz."], speaker="A")]), tmp_path / "p",
+                    "t.txt", "sha")
+    assert not stale.exists() and fresh.exists()
+    assert Project.exists(tmp_path / "p")
