@@ -1066,10 +1066,35 @@ class Project:
     # ----- human translations --------------------------------------------------------------
     def import_target_track(self, lang: str, sentences: Sequence[str],
                             links: Sequence[tuple[Sequence[str], Sequence[int], float | None]],
-                            origin_detail: dict | None = None, actor: str = "import") -> Path:
+                            origin_detail: dict | None = None, actor: str = "import",
+                            statuses: Sequence[str] | None = None,
+                            origins: Sequence[str] | None = None) -> Path:
         """Store a human translation: `links` pair source segment ids with indexes into
         `sentences`. The previous targets of `lang` are archived (kept, marked inactive), never
-        deleted; a backup is taken first. Returns the backup path."""
+        deleted; a backup is taken first. Returns the backup path.
+
+        `statuses` (one per sentence, default 'edited') and `origins` (one per sentence:
+        'human', or 'mt:<model>' as exports write it) restore what a file such as a TMX
+        recorded, in the same transaction."""
+        if statuses is not None:
+            if len(statuses) != len(sentences):
+                raise InputError("one status per imported sentence is needed")
+            bad = sorted({st for st in statuses if st not in TARGET_STATUSES})
+            if bad:
+                raise InputError(f"unknown status {bad[0]!r}; use one of {', '.join(TARGET_STATUSES)}")
+        status_of = list(statuses) if statuses is not None else ["edited"] * len(sentences)
+        if origins is not None and len(origins) != len(sentences):
+            raise InputError("one origin per imported sentence is needed")
+        origin_of: list[tuple[str, str]] = []
+        for k in range(len(sentences)):
+            label = origins[k] if origins is not None else "human"
+            d = dict(origin_detail or {})
+            if label.startswith("mt"):
+                if label.startswith("mt:"):
+                    d["model"] = label[3:]
+                origin_of.append(("mt", json.dumps(d, ensure_ascii=False, sort_keys=True)))
+            else:
+                origin_of.append(("human", json.dumps(d, ensure_ascii=False, sort_keys=True)))
         backup = self.backup(f"before-import-{lang}")
         blocks_of = {s.id: s.block_id for s in self.source_segments()}
         detail = json.dumps(origin_detail or {}, ensure_ascii=False, sort_keys=True)
@@ -1098,8 +1123,9 @@ class Project:
                     c.execute(
                         "INSERT INTO segments(id, block_id, lang, position, text, origin,"
                         " origin_detail, status, created_at, updated_at)"
-                        " VALUES(?,?,?,?,?,'human',?,'edited',?,?)",
-                        (ids[ti], block, lang, ti, sentences[ti], detail, ts, ts))
+                        " VALUES(?,?,?,?,?,?,?,?,?,?)",
+                        (ids[ti], block, lang, ti, sentences[ti], *origin_of[ti], status_of[ti],
+                         ts, ts))
                 pos = per_block_pos.get(block, 0.0)
                 per_block_pos[block] = pos + 1
                 c.execute("INSERT INTO links(block_id, lang, position, src_ids, tgt_ids, score)"
@@ -1114,8 +1140,8 @@ class Project:
                     continue
                 c.execute("INSERT INTO segments(id, block_id, lang, position, text, origin,"
                           " origin_detail, status, created_at, updated_at)"
-                          " VALUES(?,?,?,?,?,'human',?,'edited',?,?)",
-                          (ids[ti], block, lang, ti, text, detail, ts, ts))
+                          " VALUES(?,?,?,?,?,?,?,?,?,?)",
+                          (ids[ti], block, lang, ti, text, *origin_of[ti], status_of[ti], ts, ts))
                 pos = per_block_pos.get(block, 0.0)
                 per_block_pos[block] = pos + 1
                 c.execute("INSERT INTO links(block_id, lang, position, src_ids, tgt_ids, score)"

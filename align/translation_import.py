@@ -145,6 +145,7 @@ def match_table(project, table: Table, lang: str, name: str):
     sentences: list[str] = []
     links: list[tuple[list[str], list[int], float | None]] = []
     statuses: list[str] = []
+    origins: list[str] = []
     unmatched: list[str] = []
     pointer = 0
     for row in table.rows:
@@ -159,33 +160,19 @@ def match_table(project, table: Table, lang: str, name: str):
         links.append(([index.ids[k] for k in run], [len(sentences)], tgt.score))
         sentences.append(clean(tgt.text))
         statuses.append(tgt.status if tgt.status in STATUS_RANK else "edited")
+        origins.append(tgt.origin if tgt.origin.startswith("mt") else "human")
     if not links:
         raise InputError(f"{name}: none of its {len(table.rows)} units matches the project's "
                          f"{source_lang} text, so nothing was imported (was it made from "
                          f"another text?)")
-    return sentences, links, statuses, unmatched
-
-
-def _apply_statuses(project, lang: str, links, statuses: Sequence[str]) -> None:
-    """The store imports sentences as 'edited'; set the status each unit had in the file."""
-    wanted = {tuple(src): status for (src, _, _), status in zip(links, statuses)
-              if status != "edited"}
-    if not wanted:
-        return
-    segs = {}
-    for link in project.links(lang):
-        status = wanted.get(tuple(link.src_ids))
-        if status:
-            segs.update({t: status for t in link.tgt_ids})
-    for seg_id, seg in project.segments_by_id(segs).items():
-        project.set_status(seg_id, segs[seg_id], seg.version, actor="import")
+    return sentences, links, statuses, origins, unmatched
 
 
 def import_table(project, table: Table, lang: str, name: str, kind: str) -> ImportResult:
-    sentences, links, statuses, unmatched = match_table(project, table, lang, name)
+    sentences, links, statuses, origins, unmatched = match_table(project, table, lang, name)
     backup = project.import_target_track(
-        lang, sentences, links, origin_detail={"imported_from": Path(name).name, "format": kind})
-    _apply_statuses(project, lang, links, statuses)
+        lang, sentences, links, origin_detail={"imported_from": Path(name).name, "format": kind},
+        statuses=statuses, origins=origins)
     return ImportResult(lang=lang, name=name, kind=kind, units=len(table.rows), linked=len(links),
                         unmatched=unmatched[:5], unmatched_count=len(unmatched), backup=backup)
 

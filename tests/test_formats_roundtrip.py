@@ -213,8 +213,8 @@ def test_tmx_is_valid_against_the_dtd(sample):
 
 # ----- project level: export, import into a fresh project, export again -----------------------
 
-def _comparable_without_origin(table):
-    return [(r.turn, r.speaker, tuple((lang, c.text, c.status, c.score)
+def _comparable(table):
+    return [(r.turn, r.speaker, tuple((lang, c.text, c.status, c.origin, c.score)
                                       for lang, c in sorted(r.cells.items()))) for r in table.rows]
 
 
@@ -231,10 +231,9 @@ def test_project_round_trip(sample, tmp_path, name):
         assert result.linked == len(original.rows) and result.unmatched_count == 0
     again = build_table(copy, langs)
     assert again.langs == original.langs
-    assert _comparable_without_origin(again) == _comparable_without_origin(original)
-    # The imported sentences are stored as a person's translation (the store keeps no
-    # per-sentence origin on import).
-    assert {r.cells["en"].origin for r in again.rows} == {"human"}
+    assert _comparable(again) == _comparable(original)
+    # The MT origin (model id) survives the round trip, not only the text.
+    assert "mt:Helsinki-NLP/opus-mt-de-en" in {r.cells["en"].origin for r in again.rows}
 
 
 def test_import_keeps_previous_translation_archived(sample, tmp_path):
