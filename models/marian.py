@@ -296,29 +296,58 @@ def load_tokenizer(path: Path):
         return MarianTokenizer.from_pretrained(path, local_files_only=True)
 
 
+class LazyEngine:
+    """Loads the network on first use: a run answered entirely from the translation cache
+    never reads the weights."""
+
+    def __init__(self, name: str, factory: Callable[[], Engine]):
+        self.name = name
+        self._factory = factory
+        self._engine: Engine | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._engine is not None
+
+    def get(self) -> Engine:
+        if self._engine is None:
+            self._engine = self._factory()
+        return self._engine
+
+    def generate(self, batch: list[list[int]], beam: int, max_new_tokens: int) -> list[Generated]:
+        return self.get().generate(batch, beam, max_new_tokens)
+
+
 def load_translator(model: str | Path, *, backend: str = "torch",
                     settings: GenerationSettings = GenerationSettings(),
                     cache: str | Path | None = None, use_cache: bool = True,
                     threads: int | None = None) -> MarianTranslator:
-    """Load a model by folder, pair name or Hub id (from disk only) and wrap it."""
+    """A translator for a model folder, pair name or Hub id, read from disk only.
+
+    The tokenizer and config load now (a missing or broken model fails here); the weights
+    load when the first sentence needs the model.
+    """
     if backend not in BACKENDS:
         raise InputError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
+    from transformers import MarianConfig
+
     ref = resolve(model, cache)
     tokenizer = load_tokenizer(ref.path)
+    config = MarianConfig.from_pretrained(ref.path, local_files_only=True)
     folder = cache_dir(cache)
     if backend == "ctranslate2":
-        from transformers import MarianConfig
-
         from models.ct2_backend import CT2Engine, ensure_converted
 
-        config = MarianConfig.from_pretrained(ref.path, local_files_only=True)
-        engine: Engine = CT2Engine(ensure_converted(ref, folder), tokenizer, threads=threads)
+        def factory() -> Engine:
+            return CT2Engine(ensure_converted(ref, folder), tokenizer, threads=threads)
+        engine = LazyEngine(CT2Engine.name, factory)
     else:
-        from transformers import MarianMTModel
+        def factory() -> Engine:
+            from transformers import MarianMTModel
 
-        hf_model = MarianMTModel.from_pretrained(ref.path, local_files_only=True)
-        config = hf_model.config
-        engine = TorchEngine(hf_model, threads=threads)
+            return TorchEngine(MarianMTModel.from_pretrained(ref.path, local_files_only=True),
+                               threads=threads)
+        engine = LazyEngine(TorchEngine.name, factory)
     store = TranslationCache(folder / "translations.sqlite") if use_cache else None
     return MarianTranslator(ref, tokenizer, engine, max_positions=config.max_position_embeddings,
                             settings=settings, cache=store)
