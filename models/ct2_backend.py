@@ -61,7 +61,7 @@ class CT2Engine:
         self.eos = tokenizer.eos_token
         self.translator = ctranslate2.Translator(
             str(model_dir), device="cpu", compute_type=QUANTIZATION,
-            intra_threads=threads or 0, inter_threads=1)
+            intra_threads=threads or len(os.sched_getaffinity(0)), inter_threads=1)
 
     def generate(self, batch: list[list[int]], beam: int, max_new_tokens: int) -> list[Generated]:
         source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch]

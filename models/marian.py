@@ -13,6 +13,7 @@ reference) or `CT2Engine` (CTranslate2 int8, in models.ct2_backend).
 """
 from __future__ import annotations
 
+import threading
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,6 +132,7 @@ class MarianTranslator:
         self.engine = engine
         self.settings = settings
         self.cache = cache
+        self._lock = threading.Lock()
         self.target_token = choose_target_token(
             tokenizer.supported_language_codes, settings.target_token, ref.model_id)
         # Source tokens the encoder takes, counting </s> (and the target token).
@@ -172,12 +174,18 @@ class MarianTranslator:
     # -- translation --
     def translate(self, texts: Sequence[str], progress: ProgressFn | None = None) -> list[Translation]:
         """One translation per input text, in input order (empty in, empty out)."""
+        # One model, many callers (the app serves several sessions from threads).
+        with self._lock:
+            return self._translate(texts, progress)
+
+    def _translate(self, texts: Sequence[str], progress: ProgressFn | None) -> list[Translation]:
         texts = [t if isinstance(t, str) else str(t) for t in texts]
         model_identity = self.ref.identity
         settings = self._cache_settings()
         keys = [cache_key(model_identity, settings, t.strip()) for t in texts]
         results: list[Translation | None] = [None] * len(texts)
-        hits = self.cache.get_many(k for k, t in zip(keys, texts) if t.strip()) if self.cache else {}
+        hits = (self.cache.get_many(k for k, t in zip(keys, texts) if t.strip())
+                if self.cache is not None else {})
 
         todo: dict[str, int] = {}        # key -> first sentence index needing the model
         for i, (key, text) in enumerate(zip(keys, texts)):

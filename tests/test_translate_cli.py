@@ -76,3 +76,12 @@ def test_non_utf8_input_is_refused(tiny, tmp_path, capsys):
     assert main(["translate", "--model", str(tiny), "--input", str(tmp_path / "in.txt"),
                  "--output", str(tmp_path / "o.txt")]) == 2
     assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_lines_are_newline_separated_only(tiny, tmp_path):
+    """CRLF files and odd separators inside a line must not change the line count."""
+    src, dst = tmp_path / "in.txt", tmp_path / "out.txt"
+    src.write_bytes("Erster Satz.\r\nZweiter\u2028Satz.\x0cNoch.\r\nDritter Satz.".encode("utf-8"))
+    assert main(["translate", "--model", str(tiny), "--input", str(src), "--output", str(dst),
+                 "--max-length", "8", "--threads", "1", "--no-cache"]) == 0
+    assert len(dst.read_text(encoding="utf-8").split("\n")) - 1 == 3

@@ -87,7 +87,11 @@ def _read_lines(path: str) -> list[str]:
             text = file.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InputError(f"{path} is not UTF-8 text (byte {exc.start} is invalid)") from None
-    lines = text.splitlines()
+    # Lines are what `wc -l` counts: split on "\n" only (str.splitlines would also cut at
+    # form feeds and U+2028 inside a sentence and shift the output against the input).
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()
     return lines
 
 
