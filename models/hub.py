@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,6 +136,15 @@ def pull(name: str, cache: str | Path | None = None, *, endpoint: str | None = N
     except (LocalEntryNotFoundError, OfflineModeIsEnabled, OSError) as exc:
         from huggingface_hub import constants
 
+        try:
+            on_disk = resolve(model_id, folder)
+        except ModelNotFoundError:
+            on_disk = None
+        if on_disk is not None:
+            # Nothing to fetch that we know of: keep using the complete copy already here.
+            print(f"{model_id}: could not check the Hub for updates (offline); "
+                  f"the copy on disk is complete", file=sys.stderr)
+            return on_disk
         reason = " ".join(str(exc).split())[:200]
         why = ("offline mode is on (HF_HUB_OFFLINE is set)" if constants.HF_HUB_OFFLINE
                else "the Hugging Face Hub is not reachable (offline?)")

@@ -107,3 +107,10 @@ def test_models_pull_cli_offline_exits_2(tmp_path, capsys, monkeypatch):
     lines = capsys.readouterr().err.splitlines()
     assert lines[-1].startswith("error: cannot download Helsinki-NLP/opus-mt-de-en: offline mode")
     assert "bitext models pull de-en" in lines[-1]
+
+
+def test_pull_offline_with_a_complete_copy_keeps_it(tmp_path, capsys):
+    install_in_cache(cached_tiny_marian(), tmp_path, "Helsinki-NLP/opus-mt-de-en", COMMIT)
+    ref = hub.pull("de-en", tmp_path, endpoint=UNREACHABLE, progress=False)
+    assert ref.revision == COMMIT
+    assert "copy on disk is complete" in capsys.readouterr().err
