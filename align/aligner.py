@@ -56,10 +56,15 @@ class AlignConfig:
     full_dp_cells: int = 250_000   # below n*m, no coarse pass: the full table is cheap
     length_weight: float = 1.0     # weight of the length term (a log-normal log-likelihood)
     length_sd: float = 0.35        # spread of log(length ratio) of true links (Gale-Church style)
+    length_model: str = "gale-church"
     anchor_weight: float = 1.0     # weight of the numbers/names agreement in [-1, 1]
     bridge_weight: float = 1.0     # weight of the MT-bridge z-score when MT is given
-    size_weighted: bool = True     # a link's score counts once per sentence it covers
+    size_weighted: float = 0.0     # a link's score is multiplied by ((a+b)/2) ** size_weighted
+    link_price: float = 0.0        # subtracted from every link's score
     random_samples: int = 256      # spans sampled per side for the chance baseline
+    objective: str = "z"
+    size_power: float = 1.0
+    margin: bool = False           # baseline = similarity to the neighbouring sentences (Bertalign)
     seed: int = 0
 
     def moves(self) -> list[Move]:
@@ -155,41 +160,45 @@ def pair_dots(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray, rows
 # --------------------------------------------------------------------------------------------
 
 class ChanceNormaliser:
-    """Turns cosines into z-scores against random pairs of this document (vecalign's idea)."""
+    """Turns cosines into z-scores against random pairs of this document (vecalign's idea).
+
+    Per link shape (a, b): a span's baseline is its mean cosine to random spans of b sentences
+    of the other side, and the unit is the spread of cosines of random (a-span, b-span) pairs.
+    Longer spans look more alike by chance; comparing like with like keeps a 2:2 link and two
+    1:1 links on the same scale.
+    """
 
     def __init__(self, src: np.ndarray, tgt: np.ndarray, rng: np.random.Generator, samples: int):
-        # src/tgt: (K, n, d) span vectors; a span's baseline = its mean cosine to random spans
-        # of the other side (all lengths), which removes "hub" sentences that look like everything.
-        self.src_mu = self._baseline(src, tgt, rng, samples)
-        self.tgt_mu = self._baseline(tgt, src, rng, samples)
-        flat_s, flat_t = self._sample(src, rng, samples), self._sample(tgt, rng, samples)
-        sims = (flat_s @ flat_t.T).ravel()
-        # The spread of chance similarities is the unit: encoders differ wildly in cosine scale.
-        self.sigma = float(max(np.std(sims), 1e-3)) if sims.size > 1 else 1.0
+        ks, kt = src.shape[0], tgt.shape[0]
+        src_samples = [self._sample(src[a], a, rng, samples) for a in range(ks)]
+        tgt_samples = [self._sample(tgt[b], b, rng, samples) for b in range(kt)]
+        # src_mu[a, i, b]: span (a+1 sentences ending at i) vs random target spans of b+1 sentences
+        self.src_mu = self._baselines(src, tgt_samples)
+        self.tgt_mu = self._baselines(tgt, src_samples)
+        self.sigma = np.ones((ks, kt), np.float32)
+        for a in range(ks):
+            for b in range(kt):
+                sims = (src_samples[a] @ tgt_samples[b].T).ravel()
+                if sims.size > 1:
+                    self.sigma[a, b] = max(float(np.std(sims)), 1e-3)
 
     @staticmethod
-    def _valid(vecs: np.ndarray) -> np.ndarray:
-        k = np.arange(vecs.shape[0])[:, None]
-        e = np.arange(vecs.shape[1])[None, :]
-        return e >= k
-
-    @classmethod
-    def _sample(cls, vecs: np.ndarray, rng: np.random.Generator, samples: int) -> np.ndarray:
-        valid = np.argwhere(cls._valid(vecs))
-        if len(valid) == 0:
+    def _sample(vecs: np.ndarray, span_index: int, rng: np.random.Generator, samples: int) -> np.ndarray:
+        valid = vecs[span_index:]  # spans of span_index+1 sentences start at sentence 0 or later
+        if valid.shape[0] == 0:
             return np.zeros((0, vecs.shape[-1]), np.float32)
-        pick = valid[rng.integers(0, len(valid), size=min(samples, len(valid) * 4))]
-        return vecs[pick[:, 0], pick[:, 1]]
+        return valid[rng.integers(0, valid.shape[0], size=min(samples, 4 * valid.shape[0]))]
 
-    @classmethod
-    def _baseline(cls, mine: np.ndarray, other: np.ndarray, rng, samples) -> np.ndarray:
-        sample = cls._sample(other, rng, samples)
-        if sample.shape[0] == 0:
-            return np.zeros(mine.shape[:2], np.float32)
-        return np.einsum("knd,d->kn", mine, sample.mean(axis=0)).astype(np.float32)
+    @staticmethod
+    def _baselines(mine: np.ndarray, other_samples: list[np.ndarray]) -> np.ndarray:
+        means = np.stack([s.mean(axis=0) if s.shape[0] else np.zeros(mine.shape[-1], np.float32)
+                          for s in other_samples])                      # (K_other, d)
+        return np.einsum("knd,bd->knb", mine, means).astype(np.float32)  # (K_mine, n, K_other)
 
-    def z(self, cos: np.ndarray, src_mu: np.ndarray, tgt_mu: np.ndarray) -> np.ndarray:
-        return (cos - 0.5 * (src_mu + tgt_mu)) / self.sigma
+    def z(self, move: Move, cos: np.ndarray, si: np.ndarray, tj: np.ndarray) -> np.ndarray:
+        a, b = move[0] - 1, move[1] - 1
+        mu = 0.5 * (self.src_mu[a, si, b] + self.tgt_mu[b, tj, a])
+        return (cos - mu) / self.sigma[a, b]
 
 
 class SpanScorer:
@@ -214,12 +223,38 @@ class SpanScorer:
         a, b = move
         si, tj = i - 1, j - 1
         cos = pair_dots(self.src.vecs[a - 1], self.tgt.vecs[b - 1], si, tj)
-        return self.norm.z(cos, self.norm.src_mu[a - 1, si], self.norm.tgt_mu[b - 1, tj])
+        if self.config.objective == "distance":
+            mu = 0.5 * (self.norm.src_mu[a - 1, si, b - 1] + self.norm.tgt_mu[b - 1, tj, a - 1])
+            dist = (1.0 - cos) / np.maximum(1.0 - mu, 1e-3)
+            return -dist * (a * b) ** self.config.size_power
+        if self.config.margin:
+            return (cos - self._neighbours(move, i, j)) / self.norm.sigma[a - 1, b - 1]
+        return self.norm.z(move, cos, si, tj)
+
+    def _neighbours(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Mean similarity of each span to the sentences just before and after its partner."""
+        a, b = move
+        total = np.zeros(i.shape, np.float32)
+        count = np.zeros(i.shape, np.float32)
+        for mine, span_end, span_len, other, other_start, other_end, size in (
+                (self.src.vecs[a - 1], i - 1, a, self.tgt.vecs[0], j - b, j, self.tgt.size),
+                (self.tgt.vecs[b - 1], j - 1, b, self.src.vecs[0], i - a, i, self.src.size)):
+            for nb in (other_start - 1, other_end):
+                ok = (nb >= 0) & (nb < size)
+                if ok.any():
+                    total[ok] += pair_dots(mine, other, span_end[ok], nb[ok])
+                    count[ok] += 1
+        return total / np.maximum(count, 1)
 
     def length(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         a, b = move
         ls = self.src_len_csum[i] - self.src_len_csum[i - a]
         lt = self.tgt_len_csum[j] - self.tgt_len_csum[j - b]
+        if self.config.length_model == "gale-church":
+            # Gale & Church (1993): the difference of lengths has variance proportional to length
+            lt = lt * np.exp(self.log_ratio)
+            dev = (lt - ls) / np.sqrt(6.8 * np.maximum((ls + lt) / 2.0, 1.0))
+            return np.maximum(-0.5 * dev * dev, -4.0).astype(np.float32)
         dev = (np.log(np.maximum(ls, 1.0) / np.maximum(lt, 1.0)) - self.log_ratio) / self.config.length_sd
         # log-likelihood relative to a perfect ratio; capped so one odd ratio cannot veto a link
         return np.maximum(-0.5 * dev * dev, -4.0).astype(np.float32)
@@ -234,12 +269,17 @@ class SpanScorer:
         a, b = move
         si, tj = i - 1, j - 1
         cos = pair_dots(self.src.profiles[a - 1], self.tgt.profiles[b - 1], si, tj)
-        return self.bridge.z(cos, self.bridge.src_mu[a - 1, si], self.bridge.tgt_mu[b - 1, tj])
+        return self.bridge.z(move, cos, si, tj)
 
     def __call__(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         cfg = self.config
         score = self.semantic(move, i, j)
-        if cfg.length_weight:
+        if cfg.length_model == "multiplicative":
+            a, b = move
+            ls = self.src_len_csum[i] - self.src_len_csum[i - a]
+            lt = (self.tgt_len_csum[j] - self.tgt_len_csum[j - b]) * np.exp(self.log_ratio)
+            score = score * np.log2(1 + np.minimum(ls, lt) / np.maximum(ls, lt))
+        elif cfg.length_weight:
             score = score + cfg.length_weight * self.length(move, i, j)
         if cfg.anchor_weight and self.src.anchors is not None and self.tgt.anchors is not None:
             score = score + cfg.anchor_weight * self.anchors(move, i, j)
@@ -258,7 +298,7 @@ class CoarseScorer:
 
     def __call__(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         cos = pair_dots(self.src, self.tgt, i - 1, j - 1)
-        return self.norm.z(cos, self.norm.src_mu[0, i - 1], self.norm.tgt_mu[0, j - 1]).astype(np.float32)
+        return self.norm.z((1, 1), cos, i - 1, j - 1).astype(np.float32)
 
 
 def downsample(vecs: np.ndarray) -> np.ndarray:
@@ -310,7 +350,7 @@ class Band:
 
 
 def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarray, np.ndarray], np.ndarray],
-            skip: float, size_weighted: bool) -> list[tuple[int, int, int, int, float]]:
+            skip: float, size_weighted: float, link_price: float = 0.0) -> list[tuple[int, int, int, int, float]]:
     """Best-scoring monotone path from (0, 0) to (n, m) inside the band.
 
     Returns steps (i0, i1, j0, j1, link_score): src[i0:i1] <-> tgt[j0:j1].
@@ -339,7 +379,7 @@ def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarra
         else:
             s = scorer((da, db), i[ok], j[ok])
             link_scores[t][ok] = s
-            gain[t][ok] = s * ((da + db) / 2.0 if size_weighted else 1.0)
+            gain[t][ok] = s * ((da + db) / 2.0) ** size_weighted - link_price
 
     total = np.full(n_diag * width + 1, -np.inf, dtype=np.float64)
     back = np.full((n_diag, width), -1, dtype=np.int8)
@@ -392,11 +432,11 @@ def _guide_path(src: np.ndarray, tgt: np.ndarray, config: AlignConfig) -> tuple[
 
 def _banded_search(n: int, m: int, guide, moves, scorer, config: AlignConfig):
     if guide is None:
-        return band_dp(Band.full(n, m), moves, scorer, config.skip, config.size_weighted)
+        return band_dp(Band.full(n, m), moves, scorer, config.skip, config.size_weighted, config.link_price)
     half = config.width
     while True:
         band = Band.around(n, m, guide[0], guide[1], half)
-        steps = band_dp(band, moves, scorer, config.skip, config.size_weighted)
+        steps = band_dp(band, moves, scorer, config.skip, config.size_weighted, config.link_price)
         pa, pj = _path_points(steps, n, m)
         if band.width >= min(n, m) + 1 or not band.touches_edge(pa.astype(np.int64), pj.astype(np.int64)):
             return steps

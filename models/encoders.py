@@ -190,6 +190,30 @@ class CachedEncoder:
                 return np.zeros((0, getattr(self.encoder, "dim", 0)), dtype=np.float32)
             return np.stack([self._memory[k] for k in keys])
 
+    def export_vectors(self, texts: Sequence[str], path: str | os.PathLike) -> None:
+        """Write the vectors of `texts` (encoding what is missing) to an .npz file, float16.
+
+        The file holds hashed keys and vectors, no text; `import_vectors` loads it into another
+        cache of the same encoder id (e.g. to ship the embeddings of a fixed test set).
+        """
+        texts = list(dict.fromkeys(texts))
+        vecs = self.encode(texts)
+        # (n, 20) bytes as uint8: a fixed-width bytes dtype would drop trailing NUL bytes
+        keys = np.frombuffer(b"".join(self._key(t) for t in texts), dtype=np.uint8).reshape(-1, 20)
+        np.savez_compressed(path, encoder_id=np.array(self.id), keys=keys, vecs=vecs.astype(np.float16))
+
+    def import_vectors(self, path: str | os.PathLike) -> int:
+        """Load vectors written by `export_vectors`; returns how many were loaded."""
+        with np.load(path) as data:
+            if str(data["encoder_id"]) != self.id:
+                raise InputError(f"{path} holds vectors of {data['encoder_id']}, not {self.id}")
+            keys, vecs = data["keys"], data["vecs"].astype(np.float32)
+        vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+        with self._lock:
+            for key, vec in zip(keys, vecs):
+                self._memory[key.tobytes()] = vec
+        return len(keys)
+
     def close(self) -> None:
         if self._db is not None:
             self._db.close()

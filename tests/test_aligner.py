@@ -1,0 +1,208 @@
+"""The aligner on hand-made documents: every move type, block boundaries, anchors, the band.
+
+Vectors come from a small "concept" model: each sentence carries a few concepts (random
+128-d directions); the vector of a run of sentences is the normalised sum of its concepts plus
+fresh noise, which is how an encoder sees a concatenation. Lengths follow the concepts. This
+makes the expected alignment known exactly while exercising the real scorer and DP.
+"""
+import numpy as np
+import pytest
+
+from align.aligner import (AlignConfig, Band, Link, SideFeatures, align_blocks, align_features,
+                           align_with_anchors, band_dp, check_anchors, pair_dots)
+from align.errors import InputError
+
+DIM = 128
+CONCEPTS = np.random.default_rng(42).normal(size=(4000, DIM)).astype(np.float32)
+
+
+def embed_concepts(ids, noise_seed: int, noise: float = 0.25) -> np.ndarray:
+    rng = np.random.default_rng(noise_seed)
+    v = CONCEPTS[list(ids)].sum(axis=0) if ids else np.zeros(DIM, np.float32)
+    v = v + noise * np.sqrt(max(len(ids), 1)) * rng.normal(size=DIM)
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+def features(sentences: list[list[int]], max_span: int = 4, seed: int = 0) -> SideFeatures:
+    n = len(sentences)
+    vecs = np.zeros((max_span, n, DIM), np.float32)
+    for k in range(max_span):
+        for e in range(k, n):
+            ids = sorted({c for s in sentences[e - k:e + 1] for c in s})
+            vecs[k, e] = embed_concepts(ids, noise_seed=hash((seed, k, e)) % 2**32)
+    lengths = np.array([40.0 * max(len(s), 1) for s in sentences], np.float32)
+    return SideFeatures(vecs, lengths)
+
+
+def background(start: int, count: int) -> list[list[int]]:
+    """One concept per sentence, 1:1 on both sides."""
+    return [[c] for c in range(start, start + count)]
+
+
+def pairs(links):
+    return [(list(link.src), list(link.tgt)) for link in links]
+
+
+# Each case: the special stretch of source and target sentences (as concept lists) and the
+# links expected for it; it is put between 15 ordinary 1:1 sentences on either side.
+MOVE_CASES = {
+    "1:1": ([[900, 901]], [[900, 901]], [([0], [0])]),
+    "1:2": ([[900, 901, 902, 903]], [[900, 901], [902, 903]], [([0], [0, 1])]),
+    "2:1": ([[900, 901], [902, 903]], [[900, 901, 902, 903]], [([0, 1], [0])]),
+    # the sentence boundary moves by three of five concepts: neither 1:1 pairing is a translation
+    "2:2": ([[900, 901, 902, 903], [904]], [[900], [901, 902, 903, 904]], [([0, 1], [0, 1])]),
+    "1:3": ([[900, 901, 902, 903, 904, 905]], [[900, 901], [902, 903], [904, 905]], [([0], [0, 1, 2])]),
+    "3:1": ([[900, 901], [902, 903], [904, 905]], [[900, 901, 902, 903, 904, 905]], [([0, 1, 2], [0])]),
+    "1:0": ([[950, 951]], [], [([0], [])]),
+    "0:1": ([], [[950, 951]], [([], [0])]),
+}
+
+
+@pytest.mark.parametrize("name", list(MOVE_CASES))
+def test_every_move_type_is_found(name):
+    mid_src, mid_tgt, expected_mid = MOVE_CASES[name]
+    src = background(0, 15) + mid_src + background(100, 15)
+    tgt = background(0, 15) + mid_tgt + background(100, 15)
+    links = align_features(features(src, seed=1), features(tgt, seed=2))
+    expected = [([i], [i]) for i in range(15)]
+    expected += [([15 + s for s in a], [15 + t for t in b]) for a, b in expected_mid]
+    expected += [([15 + len(mid_src) + i], [15 + len(mid_tgt) + i]) for i in range(15)]
+    assert pairs(links) == expected
+
+
+def test_every_sentence_is_in_exactly_one_link_and_scores_are_confidences():
+    src = background(0, 40)
+    tgt = background(0, 20) + [[950]] + background(20, 20)
+    links = align_features(features(src, seed=3), features(tgt, seed=4))
+    assert sorted(i for l in links for i in l.src) == list(range(40))
+    assert sorted(j for l in links for j in l.tgt) == list(range(41))
+    assert all(0.0 <= l.score <= 1.0 for l in links)
+    one_to_one = [l.score for l in links if len(l.src) == len(l.tgt) == 1]
+    assert min(one_to_one) > 0.9  # clean 1:1 links are confident
+    assert Link((), (20,), 0.0) in links
+
+
+def test_banded_search_equals_the_full_table():
+    # 450 x ~450 is over full_dp_cells, so the coarse-to-fine band is used; forcing the full
+    # table must give the same links.
+    rng = np.random.default_rng(5)
+    src, tgt, c = [], [], 0
+    while len(src) < 450:
+        kind = rng.integers(0, 10)
+        if kind == 0:
+            src.append([c, c + 1]); tgt += [[c], [c + 1]]; c += 2
+        elif kind == 1:
+            src += [[c], [c + 1]]; tgt.append([c, c + 1]); c += 2
+        elif kind == 2:
+            tgt.append([3000 + c]); c += 1
+        else:
+            src.append([c]); tgt.append([c]); c += 1
+    fs, ft = features(src, seed=6), features(tgt, seed=7)
+    banded = align_features(fs, ft, AlignConfig(full_dp_cells=10_000))
+    full = align_features(fs, ft, AlignConfig(full_dp_cells=10**9))
+    assert pairs(banded) == pairs(full)
+
+
+def test_band_is_widened_when_the_path_runs_along_its_edge():
+    # A 60-sentence insertion in the middle: a narrow band around the diagonal cannot hold it.
+    src = background(0, 300)
+    tgt = background(0, 150) + background(2000, 60) + background(150, 150)
+    links = align_features(features(src, seed=8), features(tgt, seed=9),
+                           AlignConfig(width=4, full_dp_cells=1000))
+    assert ([149], [149]) in pairs(links) and ([150], [210]) in pairs(links)
+    assert sum(1 for l in links if not l.src) == 60
+
+
+def test_band_around_a_path_contains_both_corners():
+    band = Band.around(10, 20, np.array([0.0, 30.0]), np.array([0.0, 20.0]), half_width=2)
+    assert band.offset[0] == 0 and band.offset[30] + band.width > 20 >= band.offset[30]
+
+
+def test_band_dp_on_a_hand_written_score_table():
+    # 2 x 2 table where only the 2:2 link scores well.
+    def scorer(move, i, j):
+        return np.where((np.array(move) == (2, 2)).all() & (i == 2) & (j == 2), 10.0, -5.0)
+
+    steps = band_dp(Band.full(2, 2), [(1, 1), (2, 2), (1, 0), (0, 1)], scorer, skip=-1.0, size_weighted=0.0)
+    assert [(s[:4]) for s in steps] == [(0, 2, 0, 2)]
+
+
+def test_pair_dots_matches_plain_dot_products():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(300, 16)).astype(np.float32), rng.normal(size=(280, 16)).astype(np.float32)
+    ia = rng.integers(0, 300, 5000)
+    ib = np.clip(ia + rng.integers(-5, 5, 5000), 0, 279)
+    ib[:50] = rng.integers(0, 280, 50)  # some scattered pairs too
+    np.testing.assert_allclose(pair_dots(a, b, ia, ib), np.einsum("cd,cd->c", a[ia], b[ib]), rtol=1e-5, atol=1e-5)
+
+
+# --- blocks and anchors --------------------------------------------------------------------------
+
+def concept_text(ids) -> str:
+    return " ".join(f"c{c}" for c in ids)
+
+
+def concept_embed(texts):
+    """A deterministic toy encoder for texts made of concept tokens ("c12 c13")."""
+    out = []
+    for text in texts:
+        ids = [int(tok[1:]) for tok in text.split() if tok.startswith("c")]
+        out.append(embed_concepts(ids, noise_seed=sum(ids) % 2**32, noise=0.2))
+    return np.stack(out)
+
+
+def test_blocks_are_hard_boundaries():
+    # Block 1's extra target sentence would fit block 2's first source sentence best; it must
+    # still stay in block 1 (as 0:1) and block 2 must align on its own.
+    b1_src = [concept_text([c]) for c in range(0, 12)]
+    b1_tgt = [concept_text([c]) for c in range(0, 12)] + [concept_text([100])]
+    b2_src = [concept_text([c]) for c in range(100, 112)]
+    b2_tgt = [concept_text([c]) for c in range(101, 112)]
+    out = align_blocks([(b1_src, b1_tgt), (b2_src, b2_tgt)], concept_embed, src_cased=False, tgt_cased=False)
+    assert pairs(out[0]) == [([i], [i]) for i in range(12)] + [([], [12])]
+    assert pairs(out[1]) == [([0], [])] + [([i], [i - 1]) for i in range(1, 12)]
+
+
+def test_embed_is_called_once_for_all_blocks():
+    calls = []
+
+    def counting(texts):
+        calls.append(list(texts))
+        return concept_embed(texts)
+
+    block = ([concept_text([c]) for c in range(5)], [concept_text([c]) for c in range(5)])
+    align_blocks([block, block], counting)
+    assert len(calls) == 1 and len(calls[0]) == len(set(calls[0]))
+
+
+def test_anchors_are_kept_and_only_gaps_are_realigned():
+    src = background(0, 20)
+    tgt = background(0, 20)
+    fs, ft = features(src, seed=10), features(tgt, seed=11)
+    # A person fixed a "wrong-looking" 2:1 and a 0:1 (target 15 stays unaligned).
+    fixed = [Link((5, 6), (5,), 1.0), Link((), (15,), 1.0)]
+    links = align_with_anchors(fs, ft, fixed)
+    got = pairs(links)
+    assert ([5, 6], [5]) in got and ([], [15]) in got
+    assert got[:5] == [([i], [i]) for i in range(5)]
+    assert sorted(i for l in links for i in l.src) == list(range(20))
+    assert sorted(j for l in links for j in l.tgt) == list(range(20))
+    assert all(15 not in l.tgt for l in links if l.src)
+
+
+@pytest.mark.parametrize("fixed", [
+    [Link((3,), (4,)), Link((4,), (3,))],           # crossing
+    [Link((3,), (3,)), Link((3,), (4,))],           # sharing a sentence
+    [Link((30,), (3,))],                             # outside the block
+    [Link((3, 5), (3,))],                            # not consecutive
+])
+def test_bad_anchors_raise_input_error(fixed):
+    with pytest.raises(InputError):
+        check_anchors(fixed, 20, 20)
+
+
+def test_empty_sides():
+    fs = features(background(0, 3))
+    empty = SideFeatures(np.zeros((4, 0, DIM), np.float32), np.zeros(0, np.float32))
+    assert pairs(align_features(fs, empty)) == [([0], []), ([1], []), ([2], [])]
+    assert pairs(align_features(empty, fs)) == [([], [0]), ([], [1]), ([], [2])]
