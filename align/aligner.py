@@ -54,17 +54,10 @@ class AlignConfig:
     skip: float = -1.0        # score of leaving one sentence unaligned, in z units (chance = 0)
     width: int = 12           # half-width of the band around the guide path, in sentences
     full_dp_cells: int = 250_000   # below n*m, no coarse pass: the full table is cheap
-    length_weight: float = 1.0     # weight of the length term (a log-normal log-likelihood)
-    length_sd: float = 0.35        # spread of log(length ratio) of true links (Gale-Church style)
-    length_model: str = "gale-church"
+    length_weight: float = 1.0     # weight of the length term (Gale-Church log-likelihood)
     anchor_weight: float = 1.0     # weight of the numbers/names agreement in [-1, 1]
     bridge_weight: float = 1.0     # weight of the MT-bridge z-score when MT is given
-    size_weighted: float = 0.0     # a link's score is multiplied by ((a+b)/2) ** size_weighted
-    link_price: float = 0.0        # subtracted from every link's score
     random_samples: int = 256      # spans sampled per side for the chance baseline
-    objective: str = "z"
-    size_power: float = 1.0
-    margin: bool = False           # baseline = similarity to the neighbouring sentences (Bertalign)
     seed: int = 0
 
     def moves(self) -> list[Move]:
@@ -128,30 +121,23 @@ def span_vectors_from_sentences(vecs: np.ndarray, max_span: int) -> np.ndarray:
 # Bulk dot products for cells that lie near a path
 # --------------------------------------------------------------------------------------------
 
-def pair_dots(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray, rows: int = 64) -> np.ndarray:
-    """sum(a[ia] * b[ib], axis=-1) for index pairs that lie in a band.
+def pair_dots(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray, chunk: int = 4096) -> np.ndarray:
+    """sum(a[ia] * b[ib], axis=-1) for index pairs that lie near a path.
 
-    Cells are grouped by blocks of `rows` a-indices; each group becomes one small matrix product
-    over the b-range it needs (BLAS speed), from which the cells are picked.
+    Pairs are taken in the order given (the DP passes them diagonal by diagonal, so neighbours
+    in the list are neighbours in the table); each chunk becomes one small matrix product over
+    the rows and columns it touches (BLAS speed), from which its pairs are picked. A chunk whose
+    pairs are scattered is gathered instead, so the cost never exceeds a few times the pairs.
     """
     out = np.empty(ia.shape[0], dtype=np.float32)
-    if ia.size == 0:
-        return out
-    order = np.argsort(ia, kind="stable")
-    ia_s, ib_s = ia[order], ib[order]
-    bounds = np.searchsorted(ia_s, np.arange(ia_s[0] - ia_s[0] % rows, ia_s[-1] + rows + 1, rows))
-    res = np.empty(ia.shape[0], dtype=np.float32)
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        if hi <= lo:
-            continue
-        ra, rb = ia_s[lo:hi], ib_s[lo:hi]
+    for lo in range(0, ia.shape[0], chunk):
+        ra, rb = ia[lo:lo + chunk], ib[lo:lo + chunk]
         a0, a1, b0, b1 = int(ra.min()), int(ra.max()) + 1, int(rb.min()), int(rb.max()) + 1
-        if (a1 - a0) * (b1 - b0) <= 16 * (hi - lo) + 4096:
+        if (a1 - a0) * (b1 - b0) <= 8 * ra.shape[0] + 4096:
             block = a[a0:a1] @ b[b0:b1].T
-            res[lo:hi] = block[ra - a0, rb - b0]
-        else:  # a scattered group: gather rows instead of a mostly wasted block
-            res[lo:hi] = np.einsum("cd,cd->c", a[ra], b[rb])
-    out[order] = res
+            out[lo:lo + chunk] = block[ra - a0, rb - b0]
+        else:
+            out[lo:lo + chunk] = np.einsum("cd,cd->c", a[ra], b[rb])
     return out
 
 
@@ -223,39 +209,16 @@ class SpanScorer:
         a, b = move
         si, tj = i - 1, j - 1
         cos = pair_dots(self.src.vecs[a - 1], self.tgt.vecs[b - 1], si, tj)
-        if self.config.objective == "distance":
-            mu = 0.5 * (self.norm.src_mu[a - 1, si, b - 1] + self.norm.tgt_mu[b - 1, tj, a - 1])
-            dist = (1.0 - cos) / np.maximum(1.0 - mu, 1e-3)
-            return -dist * (a * b) ** self.config.size_power
-        if self.config.margin:
-            return (cos - self._neighbours(move, i, j)) / self.norm.sigma[a - 1, b - 1]
         return self.norm.z(move, cos, si, tj)
-
-    def _neighbours(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """Mean similarity of each span to the sentences just before and after its partner."""
-        a, b = move
-        total = np.zeros(i.shape, np.float32)
-        count = np.zeros(i.shape, np.float32)
-        for mine, span_end, span_len, other, other_start, other_end, size in (
-                (self.src.vecs[a - 1], i - 1, a, self.tgt.vecs[0], j - b, j, self.tgt.size),
-                (self.tgt.vecs[b - 1], j - 1, b, self.src.vecs[0], i - a, i, self.src.size)):
-            for nb in (other_start - 1, other_end):
-                ok = (nb >= 0) & (nb < size)
-                if ok.any():
-                    total[ok] += pair_dots(mine, other, span_end[ok], nb[ok])
-                    count[ok] += 1
-        return total / np.maximum(count, 1)
 
     def length(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         a, b = move
-        ls = self.src_len_csum[i] - self.src_len_csum[i - a]
-        lt = self.tgt_len_csum[j] - self.tgt_len_csum[j - b]
-        if self.config.length_model == "gale-church":
-            # Gale & Church (1993): the difference of lengths has variance proportional to length
-            lt = lt * np.exp(self.log_ratio)
-            dev = (lt - ls) / np.sqrt(6.8 * np.maximum((ls + lt) / 2.0, 1.0))
-            return np.maximum(-0.5 * dev * dev, -4.0).astype(np.float32)
-        dev = (np.log(np.maximum(ls, 1.0) / np.maximum(lt, 1.0)) - self.log_ratio) / self.config.length_sd
+        ls = (self.src_len_csum[i] - self.src_len_csum[i - a]).astype(np.float32)
+        lt = (self.tgt_len_csum[j] - self.tgt_len_csum[j - b]).astype(np.float32)
+        # Gale & Church (1993): after scaling by the document's length ratio, the difference of
+        # the lengths is normal with variance proportional to the length (s^2 = 6.8 characters).
+        lt = lt * np.exp(self.log_ratio)
+        dev = (lt - ls) / np.sqrt(6.8 * np.maximum((ls + lt) / 2.0, 1.0))
         # log-likelihood relative to a perfect ratio; capped so one odd ratio cannot veto a link
         return np.maximum(-0.5 * dev * dev, -4.0).astype(np.float32)
 
@@ -274,12 +237,7 @@ class SpanScorer:
     def __call__(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         cfg = self.config
         score = self.semantic(move, i, j)
-        if cfg.length_model == "multiplicative":
-            a, b = move
-            ls = self.src_len_csum[i] - self.src_len_csum[i - a]
-            lt = (self.tgt_len_csum[j] - self.tgt_len_csum[j - b]) * np.exp(self.log_ratio)
-            score = score * np.log2(1 + np.minimum(ls, lt) / np.maximum(ls, lt))
-        elif cfg.length_weight:
+        if cfg.length_weight:
             score = score + cfg.length_weight * self.length(move, i, j)
         if cfg.anchor_weight and self.src.anchors is not None and self.tgt.anchors is not None:
             score = score + cfg.anchor_weight * self.anchors(move, i, j)
@@ -350,7 +308,7 @@ class Band:
 
 
 def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarray, np.ndarray], np.ndarray],
-            skip: float, size_weighted: float, link_price: float = 0.0) -> list[tuple[int, int, int, int, float]]:
+            skip: float) -> list[tuple[int, int, int, int, float]]:
     """Best-scoring monotone path from (0, 0) to (n, m) inside the band.
 
     Returns steps (i0, i1, j0, j1, link_score): src[i0:i1] <-> tgt[j0:j1].
@@ -363,9 +321,11 @@ def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarra
     node_ok = (j >= 0) & (j <= m) & (i >= 0) & (i <= n)
 
     sentinel = n_diag * width
-    prev = np.full((len(moves), n_diag, width), sentinel, dtype=np.int64)
-    gain = np.full((len(moves), n_diag, width), -np.inf, dtype=np.float32)
-    link_scores = np.full((len(moves), n_diag, width), np.nan, dtype=np.float32)
+    n_moves = len(moves)
+    # Laid out (diagonal, move, cell) so that one diagonal's inputs are one contiguous block.
+    prev = np.full((n_diag, n_moves, width), sentinel, dtype=np.int32 if sentinel < 2**31 else np.int64)
+    gain = np.full((n_diag, n_moves, width), -np.inf, dtype=np.float64)
+    link_scores = np.full((n_diag, n_moves, width), np.nan, dtype=np.float32)
     for t, (da, db) in enumerate(moves):
         pa = a_idx - da - db
         pj = j - db
@@ -373,25 +333,23 @@ def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarra
         pa_c = np.clip(pa, 0, n_diag - 1)
         pk = pj - band.offset[pa_c]
         ok &= (pk >= 0) & (pk < width)
-        prev[t][ok] = (pa_c * width + pk)[ok]
+        prev[:, t][ok] = (pa_c * width + pk)[ok]
         if da == 0 or db == 0:
-            gain[t][ok] = skip * (da + db)
+            gain[:, t][ok] = skip * (da + db)
         else:
             s = scorer((da, db), i[ok], j[ok])
-            link_scores[t][ok] = s
-            gain[t][ok] = s * ((da + db) / 2.0) ** size_weighted - link_price
+            link_scores[:, t][ok] = s
+            gain[:, t][ok] = s
 
     total = np.full(n_diag * width + 1, -np.inf, dtype=np.float64)
-    back = np.full((n_diag, width), -1, dtype=np.int8)
-    total[0 * width + (0 - band.offset[0])] = 0.0
-    prev_flat = prev.reshape(len(moves), -1)
-    gain_flat = gain.reshape(len(moves), -1)
+    back = np.zeros((n_diag, width), dtype=np.int8)
+    total[0 - band.offset[0]] = 0.0
     for a in range(1, n_diag):
-        sl = slice(a * width, (a + 1) * width)
-        cand = total[prev_flat[:, sl]] + gain_flat[:, sl]
-        best = np.argmax(cand, axis=0)
-        total[sl] = cand[best, np.arange(width)]
+        cand = total[prev[a]]
+        cand += gain[a]
+        best = cand.argmax(axis=0)
         back[a] = best
+        total[a * width:(a + 1) * width] = cand.max(axis=0)
 
     steps = []
     ci, cj = n, m
@@ -402,7 +360,7 @@ def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarra
             raise RuntimeError("alignment band does not reach the end of the table")
         t = int(back[a, k])
         da, db = moves[t]
-        score = float(link_scores[t, a, k]) if da and db else float("nan")
+        score = float(link_scores[a, t, k]) if da and db else float("nan")
         steps.append((ci - da, ci, cj - db, cj, score))
         ci, cj = ci - da, cj - db
     steps.reverse()
@@ -432,11 +390,11 @@ def _guide_path(src: np.ndarray, tgt: np.ndarray, config: AlignConfig) -> tuple[
 
 def _banded_search(n: int, m: int, guide, moves, scorer, config: AlignConfig):
     if guide is None:
-        return band_dp(Band.full(n, m), moves, scorer, config.skip, config.size_weighted, config.link_price)
+        return band_dp(Band.full(n, m), moves, scorer, config.skip)
     half = config.width
     while True:
         band = Band.around(n, m, guide[0], guide[1], half)
-        steps = band_dp(band, moves, scorer, config.skip, config.size_weighted, config.link_price)
+        steps = band_dp(band, moves, scorer, config.skip)
         pa, pj = _path_points(steps, n, m)
         if band.width >= min(n, m) + 1 or not band.touches_edge(pa.astype(np.int64), pj.astype(np.int64)):
             return steps
@@ -555,9 +513,14 @@ def align_with_anchors(src: SideFeatures, tgt: SideFeatures, anchors: Sequence[L
 
 
 def side_features(sentences: Sequence[str], embed: Callable[[list[str]], np.ndarray], max_span: int,
-                  use_anchors: bool = True, mt: Sequence[str] | None = None,
-                  cased: bool = True) -> SideFeatures:
-    """Embed every span of 1..max_span sentences (through `embed`) and compute the cheap signals."""
+                  anchor_sets: Sequence[set[str]] | None = None,
+                  profile_texts: Sequence[str] | None = None) -> SideFeatures:
+    """Embed every span of 1..max_span sentences (through `embed`) and add the cheap signals.
+
+    anchor_sets: per sentence, the anchor tokens (numbers, names) to compare across sides.
+    profile_texts: per sentence, the text whose character profile is compared across sides
+      (the MT output on the source side, the sentence itself on the target side).
+    """
     texts = sig.span_texts(sentences, max_span)
     flat = [t for row in texts for t in row if t]
     vec_of = dict(zip(flat, embed(flat))) if flat else {}
@@ -568,13 +531,25 @@ def side_features(sentences: Sequence[str], embed: Callable[[list[str]], np.ndar
             if text:
                 vecs[k, e] = vec_of[text]
     anchors = None
-    if use_anchors:
-        bags = sig.hashed_bags([sig.anchor_tokens(s, cased=cased) for s in sentences])
-        anchors = np.minimum(sig.span_sums(bags, max_span), 1.0)
+    if anchor_sets is not None:
+        anchors = np.minimum(sig.span_sums(sig.hashed_bags(anchor_sets), max_span), 1.0)
     profiles = None
-    if mt is not None:
-        profiles = unit_rows(sig.span_sums(sig.char_ngram_profiles(mt, normalise=False), max_span))
+    if profile_texts is not None:
+        profiles = unit_rows(sig.span_sums(sig.char_ngram_profiles(profile_texts, normalise=False), max_span))
     return SideFeatures(vecs, sig.char_lengths(sentences), anchors, profiles)
+
+
+def shared_anchor_sets(src_sentences: Sequence[str], tgt_sentences: Sequence[str],
+                       src_cased: bool = True, tgt_cased: bool = True) -> tuple[list[set[str]], list[set[str]]]:
+    """Anchor tokens per sentence, keeping only tokens that occur somewhere on both sides.
+
+    A capitalised German noun that never shows up in the French text is not a name for this
+    pair and would only dilute the agreement of the names that are.
+    """
+    src_sets = [sig.anchor_tokens(s, cased=src_cased) for s in src_sentences]
+    tgt_sets = [sig.anchor_tokens(s, cased=tgt_cased) for s in tgt_sentences]
+    shared = set().union(*src_sets) & set().union(*tgt_sets) if src_sets and tgt_sets else set()
+    return [t & shared for t in src_sets], [t & shared for t in tgt_sets]
 
 
 Block = tuple[Sequence[str], Sequence[str]]
@@ -606,14 +581,17 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
     unique = list(dict.fromkeys(all_texts))
     table = dict(zip(unique, embed(unique))) if unique else {}
     lookup = (lambda texts: np.stack([table[t] for t in texts]) if texts else np.zeros((0, 1), np.float32))
+    # Anchor tokens are filtered against the whole document, not one block.
+    src_anchor_sets, tgt_anchor_sets = shared_anchor_sets(
+        [s for src, _ in blocks for s in src], [t for _, tgt in blocks for t in tgt], src_cased, tgt_cased)
     out = []
+    s_pos = t_pos = 0
     for (src, tgt), fixed, mt in zip(blocks, anchors, bridge):
         if mt is not None and len(mt) != len(src):
             raise InputError("the MT bridge needs one translation per source sentence")
-        fs = side_features(src, lookup, k_src, mt=None, cased=src_cased)
-        ft = side_features(tgt, lookup, k_tgt, mt=None, cased=tgt_cased)
-        if mt is not None:
-            fs.profiles = unit_rows(sig.span_sums(sig.char_ngram_profiles(mt, normalise=False), k_src))
-            ft.profiles = unit_rows(sig.span_sums(sig.char_ngram_profiles(list(tgt), normalise=False), k_tgt))
+        fs = side_features(src, lookup, k_src, src_anchor_sets[s_pos:s_pos + len(src)], mt)
+        ft = side_features(tgt, lookup, k_tgt, tgt_anchor_sets[t_pos:t_pos + len(tgt)],
+                           list(tgt) if mt is not None else None)
+        s_pos, t_pos = s_pos + len(src), t_pos + len(tgt)
         out.append(align_with_anchors(fs, ft, fixed, config))
     return out

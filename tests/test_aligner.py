@@ -123,7 +123,7 @@ def test_band_dp_on_a_hand_written_score_table():
     def scorer(move, i, j):
         return np.where((np.array(move) == (2, 2)).all() & (i == 2) & (j == 2), 10.0, -5.0)
 
-    steps = band_dp(Band.full(2, 2), [(1, 1), (2, 2), (1, 0), (0, 1)], scorer, skip=-1.0, size_weighted=0.0)
+    steps = band_dp(Band.full(2, 2), [(1, 1), (2, 2), (1, 0), (0, 1)], scorer, skip=-1.0)
     assert [(s[:4]) for s in steps] == [(0, 2, 0, 2)]
 
 
@@ -206,3 +206,59 @@ def test_empty_sides():
     empty = SideFeatures(np.zeros((4, 0, DIM), np.float32), np.zeros(0, np.float32))
     assert pairs(align_features(fs, empty)) == [([0], []), ([1], []), ([2], [])]
     assert pairs(align_features(empty, fs)) == [([], [0]), ([], [1]), ([], [2])]
+
+
+# --- real text, real encoder, through the CLI ------------------------------------------------------
+
+GERMAN = """Der Zug nach Zürich hatte an diesem Morgen zwanzig Minuten Verspätung.
+Wir warteten im Bahnhofscafé und tranken einen Kaffee.
+Dann kam endlich die Durchsage, und alle stiegen ein, obwohl der Wagen schon voll war und niemand einen Sitzplatz fand.
+Anna las ein Buch über die Geschichte der Alpenpässe.
+Ich schaute aus dem Fenster auf den grauen See.
+Die Berge am anderen Ufer waren bis weit hinunter mit Schnee bedeckt.
+In Chur stiegen wir um.
+Der Anschlusszug fuhr pünktlich um 14.05 Uhr ab, hielt in jedem Dorf und erreichte Arosa erst am Abend.
+Im Hotel wartete schon das Abendessen auf uns.""".splitlines()
+
+ENGLISH = """The train to Zurich was twenty minutes late that morning.
+We waited in the station café and drank a coffee.
+Then the announcement finally came and everyone got on.
+The carriage was already full, and nobody could find a seat.
+Anna read a book about the history of the Alpine passes while I looked out of the window at the grey lake.
+The mountains on the far shore were covered with snow far down their slopes.
+(Editor's note: this paragraph was added in the second edition.)
+In Chur we changed trains.
+The connecting train left on time at 14.05.
+It stopped in every village.
+It only reached Arosa in the evening.
+Dinner was already waiting for us at the hotel.""".splitlines()
+
+EXPECTED = ["[0]:[0]", "[1]:[1]", "[2]:[2, 3]", "[3, 4]:[4]", "[5]:[5]", "[]:[6]", "[6]:[7]",
+            "[7]:[8, 9, 10]", "[8]:[11]"]
+
+
+@pytest.mark.slow
+def test_cli_aligns_real_sentences_with_e5(tmp_path, capsys):
+    from align.cli import main
+
+    (tmp_path / "de.txt").write_text("\n".join(GERMAN) + "\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("\n".join(ENGLISH) + "\n", encoding="utf-8")
+    gold = tmp_path / "gold.txt"
+    gold.write_text("\n".join(EXPECTED) + "\n", encoding="utf-8")
+    args = ["--src", str(tmp_path / "de.txt"), "--tgt", str(tmp_path / "en.txt"),
+            "--src-lang", "de", "--tgt-lang", "en", "--cache", str(tmp_path / "emb.sqlite")]
+    assert main(["align", *args]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.rsplit(":", 1)[0] if line.count(":") == 2 else line for line in lines] == EXPECTED
+    assert all(0.0 <= float(line.rsplit(":", 1)[1]) <= 1.0 for line in lines)
+    assert main(["eval-align", *args, "--gold", str(gold)]) == 0  # served from the cache file
+    assert capsys.readouterr().out.splitlines()[-1] == "f1_strict=1.000 f1_lax=1.000"
+
+
+def test_cli_rejects_a_binary_file(tmp_path, capsys):
+    from align.cli import main
+
+    (tmp_path / "bin").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "en.txt").write_text("Hello.\n", encoding="utf-8")
+    assert main(["align", "--src", str(tmp_path / "bin"), "--tgt", str(tmp_path / "en.txt")]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
