@@ -11,6 +11,8 @@ from pathlib import Path
 
 from align.errors import InputError
 
+NOTES_SHOWN = 20
+
 
 def _generation_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
@@ -171,8 +173,11 @@ def cmd_translate_project(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     for lang in report.languages:
-        for sid, note in lang.notes:
+        for sid, note in lang.notes[:NOTES_SHOWN]:
             print(f"{lang.lang} {sid}: {note}", file=sys.stderr)
+        if len(lang.notes) > NOTES_SHOWN:
+            print(f"{lang.lang}: {len(lang.notes) - NOTES_SHOWN} more notes like these "
+                  f"(each is stored with its translation)", file=sys.stderr)
         print(f"{lang.lang}: {lang.translated} translated, "
               f"{lang.kept_human} kept (edited or reviewed by a person)")
     return 0
