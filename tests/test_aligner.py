@@ -262,3 +262,104 @@ def test_cli_rejects_a_binary_file(tmp_path, capsys):
     (tmp_path / "en.txt").write_text("Hello.\n", encoding="utf-8")
     assert main(["align", "--src", str(tmp_path / "bin"), "--tgt", str(tmp_path / "en.txt")]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+CHINESE = """那天早上开往苏黎世的火车晚点了二十分钟。
+我们在车站咖啡馆里等着，喝了一杯咖啡。
+广播终于响了，大家都上了车。
+车厢里已经满了，没有人找到座位。
+安娜在读一本关于阿尔卑斯山口历史的书，我则望着窗外灰色的湖面。
+对岸的山一直到很低的地方都覆盖着白雪。
+（编者注：这一段是第二版增加的。）
+我们在库尔换车。
+接驳列车在14.05准时出发。
+它在每个村庄都停车。
+直到傍晚才到达阿罗萨。
+酒店里晚餐已经在等着我们了。""".splitlines()
+
+
+@pytest.mark.slow
+def test_german_against_chinese():
+    from align.align_scoring import format_link
+    from models.alignment import align_texts
+
+    links = align_texts(GERMAN, CHINESE, "de", "zh")
+    assert [format_link(l.src, l.tgt) for l in links] == EXPECTED
+
+
+def test_mt_bridge_decides_when_embeddings_cannot():
+    # An encoder that sees every text as the same vector gives no evidence; the MT of the
+    # source compared with the target must then find the inserted and the missing sentence.
+    mt = ["The glacier had retreated far up the valley.", "Two porters fell ill at the second camp.",
+          "Snow fell for three days without a break.", "Oxygen bottles were carried to the col.",
+          "The ridge was corniced on the east side.", "Our maps proved almost useless.",
+          "A monastery stood above the village.", "The river could only be crossed at dawn.",
+          "Yaks carried the loads to the base camp.", "The weather cleared on the morning of May 9.",
+          "Photographs of the summit were taken at noon.", "The rope team turned back at 7,200 metres.",
+          "An avalanche swept the lower slopes.", "Tents were pitched on a narrow ledge.",
+          "The pass was reached after nine hours.", "Supplies ran short in the last week.",
+          "Letters from home arrived by runner.", "The leader decided to abandon the attempt.",
+          "Everyone returned safely to Kathmandu.", "The report was published a year later."]
+    src = [f"Satz {k}." for k in range(len(mt))]
+    tgt = mt[:10] + ["A footnote about printing errors appears here."] + mt[10:15] + mt[16:]
+
+    def flat_embed(texts):
+        return np.ones((len(texts), 8), np.float32) / np.sqrt(8)
+
+    links = align_blocks([(src, tgt)], flat_embed, bridge=[mt],
+                         config=AlignConfig(length_weight=0.0, anchor_weight=0.0))[0]
+    got = pairs(links)
+    assert ([], [10]) in got and ([15], []) in got
+    assert [p for p in got if p[0] and p[1]] == (
+        [([k], [k]) for k in range(10)] + [([k], [k + 1]) for k in range(10, 15)]
+        + [([k], [k]) for k in range(16, 20)])
+
+
+# --- signals ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, clean", [
+    ("in Fluss gekommen , was zu einem argen Durcheinander führte .",
+     "in Fluss gekommen, was zu einem argen Durcheinander führte."),
+    ("un flot de cotes d' altitude ( non officielles ) ?", "un flot de cotes d'altitude (non officielles)?"),
+    ("« Makalu » , Grenoble", "«Makalu», Grenoble"),
+    ("Normal text, untouched.", "Normal text, untouched."),
+])
+def test_detokenize(raw, clean):
+    from align.align_signals import detokenize
+
+    assert detokenize(raw) == clean
+
+
+def test_anchor_tokens_numbers_and_names():
+    from align.align_signals import anchor_tokens
+
+    assert anchor_tokens("Für Chomo-Lungma ergaben 1849 Berechnungen 8839,8 m") == {
+        "#1849", "#88398", "chomo", "lungma", "berechnungen"}
+    assert anchor_tokens("Der Gipfel") == {"gipfel"}            # not the first word
+    assert anchor_tokens("珠穆朗玛峰高8848米 Everest", cased=False) == {"#8848", "everest"}
+
+
+def test_anchor_agreement_values():
+    from align.align_signals import anchor_agreement
+
+    got = anchor_agreement(np.array([2.0, 0.0, 0.0, 1.0]), np.array([2.0, 2.0, 0.0, 1.0]),
+                           np.array([2.0, 1.0, 0.0, 3.0]))
+    # all shared (2 of 2): +1 * 2/3 ; none shared: -1 * 2/3 ; nothing: 0 ; dice 0.5: 0 * 3/4
+    np.testing.assert_allclose(got, [2 / 3, -2 / 3, 0.0, 0.0], atol=1e-6)
+
+
+def test_chrf_and_char_profiles():
+    from align.align_signals import char_ngram_profiles, chrf
+
+    assert chrf("the dog sleeps", "the dog sleeps") == pytest.approx(100.0)
+    assert chrf("the dog sleeps", "a cat eats fish") < 20
+    p = char_ngram_profiles(["the dog sleeps", "the dog sleeps", "a cat eats fish"])
+    assert p[0] @ p[1] == pytest.approx(1.0) and p[0] @ p[2] < 0.5
+
+
+def test_span_sums_and_texts():
+    from align.align_signals import span_sums, span_texts
+
+    sums = span_sums(np.array([[1.0], [2.0], [4.0]]), 3)
+    np.testing.assert_array_equal(sums[:, :, 0], [[1, 2, 4], [0, 3, 6], [0, 0, 7]])
+    assert span_texts(["A .", "B ."], 2) == [["A.", "B."], ["", "A. B."]]
