@@ -363,3 +363,15 @@ def test_span_sums_and_texts():
     sums = span_sums(np.array([[1.0], [2.0], [4.0]]), 3)
     np.testing.assert_array_equal(sums[:, :, 0], [[1, 2, 4], [0, 3, 6], [0, 0, 7]])
     assert span_texts(["A .", "B ."], 2) == [["A.", "B."], ["", "A. B."]]
+
+
+@pytest.mark.slow  # imports transformers
+def test_cli_translate_with_a_missing_model_names_the_fetch_command(tmp_path, capsys):
+    from align.cli import main
+
+    for name in ("de.txt", "en.txt"):
+        (tmp_path / name).write_text("Ein Satz.\n", encoding="utf-8")
+    code = main(["align", "--src", str(tmp_path / "de.txt"), "--tgt", str(tmp_path / "en.txt"),
+                 "--translate", str(tmp_path / "no-such-model")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: ")

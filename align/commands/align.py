@@ -20,6 +20,9 @@ def register(subparsers) -> None:
     common.add_argument("--mt", metavar="FILE",
                         help="machine translation of --src into the target language, one line per "
                              "source sentence: used as a bridge signal")
+    common.add_argument("--translate", metavar="MODEL",
+                        help="translate --src with this MarianMT model (a pair such as de-en, a hub id or "
+                             "a folder; fetch with `bitext models pull`) and use the MT as a bridge signal")
     common.add_argument("--cache", metavar="FILE",
                         help="embedding cache file (default: ~/.cache/bitext/embeddings.sqlite)")
     common.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
@@ -58,7 +61,14 @@ def _align(args) -> list:
     from models.encoders import default_cache_path, get_encoder
 
     src, tgt = read_sentences(args.src), read_sentences(args.tgt)
+    if args.mt and args.translate:
+        raise InputError("give either --mt or --translate, not both")
     mt = read_sentences(args.mt) if args.mt else None
+    if args.translate:
+        from models.marian import load_translator
+
+        translator = load_translator(args.translate)
+        mt = [t.text for t in translator.translate(src)]
     cache = None if args.no_cache else (args.cache or default_cache_path())
     encoder = get_encoder(args.encoder, cache)
     try:
