@@ -7,8 +7,12 @@ beam 4 and a fixed output length (`</s>` is masked, so every path generates exac
 process, so its peak memory is its own. Figures are sentences per second and ratios to
 the naive loop (one `generate` call per sentence), all from one run.
 
-    python bench/bench_translate.py                # about 3-5 minutes on 2 cores
-    python bench/bench_translate.py --sentences 24 --out-tokens 16   # quicker
+    python bench/bench_translate.py                # a few minutes on 2 idle cores
+    python bench/bench_translate.py --threads 1    # less sensitive to a busy machine
+
+On a machine shared with other work, two-thread torch suffers most (its many small
+parallel regions wait for a descheduled thread), which inflates the ratios; the load
+average is printed so a reader can tell.
 """
 from __future__ import annotations
 
@@ -99,8 +103,8 @@ def run_path(path: str, model_dir: Path, cache: Path, args) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sentences", type=int, default=48)
-    parser.add_argument("--out-tokens", type=int, default=32, help="fixed output length")
+    parser.add_argument("--sentences", type=int, default=32)
+    parser.add_argument("--out-tokens", type=int, default=24, help="fixed output length")
     parser.add_argument("--beam", type=int, default=4)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
