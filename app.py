@@ -71,6 +71,10 @@ def select_row(key: str | None) -> None:
     ss.edit_row = None if ss.get("edit_row") == key else key
 
 
+def picked() -> None:
+    select_row(rd.parse_pick(ss.get("pick")))
+
+
 def save_row(row_key: str, fields: list[tuple], mark_reviewed: bool) -> None:
     edits, new = [], []
     for kind, a, b, widget in fields:
@@ -228,85 +232,127 @@ def translate_panel(p: Project, langs: list[str]) -> None:
                     st.rerun()
 
 
-def export_panel(p: Project, langs: list[str]) -> None:
-    with st.sidebar.expander("Export", icon=":material/download:"):
-        fmt = st.selectbox("Format", svc.EXPORT_FORMATS, key="exp_fmt")
-        exp_langs = st.multiselect("Languages", langs or list(TARGET_CHOICES), default=langs,
-                                   key="exp_langs", format_func=lang_label)
-        status = st.selectbox("Sentences", ("mt", "edited", "reviewed"), key="exp_status",
-                              format_func={"mt": "all translations",
-                                           "edited": "edited or reviewed",
-                                           "reviewed": "reviewed only"}.get)
-        boiler = st.checkbox("Include boilerplate", key="exp_boiler")
-        name = svc.export_filename(p, fmt, exp_langs)
-        directory = str(p.dir)
-        st.download_button(
-            f"Download {fmt.upper()}", key="exp_dl", file_name=name, mime=svc.export_mime(fmt),
-            # Built when clicked, from a connection of its own (it runs outside the script).
-            data=lambda: svc.export_bytes(directory, fmt, exp_langs, status, boiler),
-            on_click="ignore", icon=":material/download:", disabled=not exp_langs)
+def export_body(p: Project, langs: list[str]) -> None:
+    fmt = st.selectbox("Format", svc.EXPORT_FORMATS, key="exp_fmt")
+    exp_langs = st.multiselect("Languages", langs or list(TARGET_CHOICES), default=langs,
+                               key="exp_langs", format_func=lang_label)
+    status = st.selectbox("Sentences", ("mt", "edited", "reviewed"), key="exp_status",
+                          format_func={"mt": "all translations",
+                                       "edited": "edited or reviewed",
+                                       "reviewed": "reviewed only"}.get)
+    boiler = st.checkbox("Include boilerplate", key="exp_boiler")
+    name = svc.export_filename(p, fmt, exp_langs)
+    directory = str(p.dir)
+    st.download_button(
+        f"Download {fmt.upper()}", key="exp_dl", file_name=name, mime=svc.export_mime(fmt),
+        # Built when clicked, from a connection of its own (it runs outside the script).
+        data=lambda: svc.export_bytes(directory, fmt, exp_langs, status, boiler),
+        on_click="ignore", icon=":material/download:", disabled=not exp_langs)
 
 
-def import_panel(expanded: bool = False) -> None:
-    with st.sidebar.expander("Import a text", icon=":material/upload_file:", expanded=expanded):
-        st.caption("A German text (upload or paste) becomes a new project; optionally add an "
-                   "existing English or Chinese translation to align against it.")
-        up = st.file_uploader("German text file", type=["txt", "md"], key="imp_file")
-        pasted = st.text_area("…or paste the text", key="imp_text", height=120)
-        name = st.text_input("Project name", key="imp_name", placeholder="my-interview")
-        if st.button("Import", key="imp_go", type="primary"):
-            try:
-                raw = up.getvalue() if up is not None else pasted.encode("utf-8")
-                source = up.name if up is not None else "pasted.txt"
-                target, report = svc.import_source(raw, source, name, svc.projects_root(project_dir()))
-            except BitextError as exc:
-                st.error(str(exc))
-            else:
-                ss.project_dir = str(target)
-                ss.pop("edit_row", None)
-                flash(f"Imported {report.sentences} sentences in {report.blocks} blocks")
-                st.rerun()
-        st.divider()
-        st.caption("Existing translation of the current project (aligned sentence by sentence)")
-        tr = st.file_uploader("Translation file", type=list(svc.TRANSLATION_TYPES),
-                              key="imp_tr", disabled=not Project.exists(project_dir()))
-        lang = st.selectbox("Its language", TARGET_CHOICES, key="imp_tr_lang",
-                            format_func=lang_label)
-        if st.button("Import and align", key="imp_tr_go", disabled=tr is None):
-            try:
-                with st.spinner("Aligning the translation with the German…"):
-                    result = svc.import_translation(project(), tr.getvalue(), tr.name, lang)
-            except BitextError as exc:
-                st.error(str(exc))
-            else:
-                flash(result.summary())
-                st.rerun()
+def import_body() -> None:
+    st.caption("A German text (upload or paste) becomes a new project; optionally add an "
+               "existing English or Chinese translation to align against it.")
+    up = st.file_uploader("German text file", type=["txt", "md"], key="imp_file")
+    pasted = st.text_area("…or paste the text", key="imp_text", height=120)
+    name = st.text_input("Project name", key="imp_name", placeholder="my-interview")
+    if st.button("Import", key="imp_go", type="primary"):
+        try:
+            raw = up.getvalue() if up is not None else pasted.encode("utf-8")
+            source = up.name if up is not None else "pasted.txt"
+            target, report = svc.import_source(raw, source, name, svc.projects_root(project_dir()))
+        except BitextError as exc:
+            st.error(str(exc))
+        else:
+            ss.project_dir = str(target)
+            ss.pop("edit_row", None)
+            ss.dialog = None
+            flash(f"Imported {report.sentences} sentences in {report.blocks} blocks")
+            st.rerun()
+    st.divider()
+    st.caption("Existing translation of the current project (aligned sentence by sentence)")
+    tr = st.file_uploader("Translation file", type=list(svc.TRANSLATION_TYPES),
+                          key="imp_tr", disabled=not Project.exists(project_dir()))
+    lang = st.selectbox("Its language", TARGET_CHOICES, key="imp_tr_lang",
+                        format_func=lang_label)
+    if st.button("Import and align", key="imp_tr_go", disabled=tr is None):
+        try:
+            with st.spinner("Aligning the translation with the German…"):
+                result = svc.import_translation(project(), tr.getvalue(), tr.name, lang)
+        except BitextError as exc:
+            st.error(str(exc))
+        else:
+            flash(result.summary())
+            ss.dialog = None
+            st.rerun()
 
 
-def project_panel() -> None:
-    with st.sidebar.expander("Project", icon=":material/folder_open:"):
-        st.caption(f"Open: `{project_dir()}`")
-        others = svc.list_projects(svc.projects_root(project_dir()))
-        if len(others) > 1:
-            choice = st.selectbox("Switch to", others, key="proj_pick",
-                                  index=others.index(str(project_dir()))
-                                  if str(project_dir()) in others else 0)
-            if choice != str(project_dir()) and st.button("Open", key="proj_open"):
-                ss.project_dir = choice
-                ss.pop("edit_row", None)
-                st.rerun()
-        path = st.text_input("Open a project folder", key="proj_path")
-        if path and st.button("Open folder", key="proj_open_path"):
-            if Project.exists(path):
-                ss.project_dir = path
-                ss.pop("edit_row", None)
-                st.rerun()
-            else:
-                st.error(f"{path}: not a bitext project (no project.sqlite)")
+def project_body() -> None:
+    st.caption(f"Open: `{project_dir()}`")
+    others = svc.list_projects(svc.projects_root(project_dir()))
+    if len(others) > 1:
+        choice = st.selectbox("Switch to", others, key="proj_pick",
+                              index=others.index(str(project_dir()))
+                              if str(project_dir()) in others else 0)
+        if choice != str(project_dir()) and st.button("Open", key="proj_open"):
+            ss.project_dir = choice
+            ss.pop("edit_row", None)
+            ss.dialog = None
+            st.rerun()
+    path = st.text_input("Open a project folder", key="proj_path")
+    if path and st.button("Open folder", key="proj_open_path"):
+        if Project.exists(path):
+            ss.project_dir = path
+            ss.pop("edit_row", None)
+            ss.dialog = None
+            st.rerun()
+        else:
+            st.error(f"{path}: not a bitext project (no project.sqlite)")
+
+
+def close_dialog() -> None:
+    ss.dialog = None
+
+
+def open_dialog(name: str) -> None:
+    ss.dialog = name
+
+
+@st.dialog("Export", width="medium", on_dismiss=close_dialog)
+def export_dialog() -> None:
+    export_body(project(), ss.get("langs") or list(TARGET_CHOICES))
+
+
+@st.dialog("Import", width="medium", on_dismiss=close_dialog)
+def import_dialog() -> None:
+    import_body()
+
+
+@st.dialog("Project", width="medium", on_dismiss=close_dialog)
+def project_dialog() -> None:
+    project_body()
+
+
+def tools(has_project: bool) -> None:
+    """Import, export and project switching open as dialogs: their widgets cost nothing
+    until asked for. The open dialog is remembered, so it survives full reruns."""
+    row = st.sidebar.container(horizontal=True, gap="small")
+    row.button("Import", key="open_import", icon=":material/upload_file:",
+               on_click=open_dialog, args=("import",))
+    if has_project:
+        row.button("Export", key="open_export", icon=":material/download:",
+                   on_click=open_dialog, args=("export",))
+    row.button("Project", key="open_project", icon=":material/folder_open:",
+               on_click=open_dialog, args=("project",))
+    dialogs = {"import": import_dialog, "export": export_dialog, "project": project_dialog}
+    which = ss.get("dialog")
+    if which in dialogs and (has_project or which != "export"):
+        dialogs[which]()
 
 
 def shortcuts_help() -> None:
-    st.sidebar.caption("Keys: Tab moves between controls · ⌘/Ctrl+Enter saves · "
+    st.sidebar.caption("Click a row (or Tab to it, then Enter) to correct it · "
+                       "⌘/Ctrl+Enter saves · "
                        "⌘/Ctrl+Shift+Enter saves as reviewed and opens the next row · "
                        "Alt+←/→ page · Esc closes the editor")
 
@@ -321,18 +367,6 @@ def header(snapshot: rd.Snapshot, langs: list[str]) -> None:
             col.progress(prog.fraction_reviewed,
                          text=f"**{lang_label(lang)}** · {prog.reviewed}/{prog.targets} reviewed")
             col.caption(prog.caption())
-
-
-def render_row(row: rd.Row, langs: list[str], f: rd.RowFilter, low: float,
-               item_rows: list[rd.Row]) -> None:
-    selected = ss.get("edit_row") == row.key
-    left, right = st.columns([40, 1], gap="small", vertical_alignment="top")
-    left.html(rd.row_html(row, langs, f.text, low, selected=selected))
-    right.button("", key=f"edit-{row.key}", on_click=select_row, args=(row.key,),
-                 type="tertiary", icon=":material/edit:",
-                 help="Correct this row (translation, status, alignment)")
-    if selected:
-        editor(row, langs, item_rows)
 
 
 def editor(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
@@ -450,8 +484,11 @@ def link_tools(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
                 box.button("↑ First sentence to previous", key=f"up-{link.id}",
                            on_click=link_action, args=("move", link.id, "up"))
         col.button(f"Re-align this turn", key=f"realign-{lang}-{row.key}",
-                   on_click=realign, args=(row.block_id, lang),
+                   on_click=realign, args=(row.block_id, lang), icon=":material/join_inner:",
                    help="Align the turn's sentences again (links fixed by hand stay)")
+    cols[0].button("Leave this turn out", key=f"excl-{row.block_id}", on_click=set_excluded,
+                   args=(row.block_id, True), icon=":material/visibility_off:",
+                   help="Boilerplate: kept, but left out of translation and export")
 
 
 def render_boilerplate(views: list[rd.BlockView], langs: list[str], f: rd.RowFilter,
@@ -462,23 +499,25 @@ def render_boilerplate(views: list[rd.BlockView], langs: list[str], f: rd.RowFil
                      icon=":material/inventory_2:"):
         for view in views:
             for row in view.rows:
-                st.html(rd.row_html(row, langs, f.text, low))
+                st.html(rd.row_html(row, langs, f.text, low, clickable=False))
             st.button("Include in translation and export", key=f"incl-{view.block.id}",
                       on_click=set_excluded, args=(view.block.id, False))
 
 
 def render_block(view: rd.BlockView, langs: list[str], f: rd.RowFilter, low: float) -> None:
+    """A turn is one HTML element (few elements keep a page fast); the row being corrected
+    splits it, with its editor in place under the row."""
     rows = list(view.rows)
-    head, menu = st.columns([40, 1], vertical_alignment="bottom")
-    head.html(rd.block_header_html(view, f.text))
-    with menu.popover("", type="tertiary", icon=":material/more_horiz:", help="Turn actions"):
-        st.button("Leave out of translation and export", key=f"excl-{view.block.id}",
-                  on_click=set_excluded, args=(view.block.id, True))
-        for lang in langs:
-            st.button(f"Re-align with {lang_label(lang)}", key=f"realign-b-{lang}-{view.block.id}",
-                      on_click=realign, args=(view.block.id, lang))
+    chosen = ss.get("edit_row")
+    parts = [rd.block_header_html(view, f.text)]
     for row in rows:
-        render_row(row, langs, f, low, rows)
+        parts.append(rd.row_html(row, langs, f.text, low, selected=row.key == chosen))
+        if row.key == chosen:
+            st.html("".join(parts))
+            parts = []
+            editor(row, langs, rows)
+    if parts:
+        st.html("".join(parts))
 
 
 def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_page: int) -> None:
@@ -509,6 +548,9 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
         render_block(view, langs, f, low)
     if pending:
         render_boilerplate(pending, langs, f, low)
+    # Clicking a row (or Enter on it) writes its key here; see READER_JS.
+    st.text_input("Row to correct", key="pick", on_change=picked, label_visibility="collapsed")
+    st.html(rd.READER_JS, unsafe_allow_javascript=True)
     nav = st.container(horizontal=True)
     nav.button("← Previous page", key="prev", on_click=go_page, args=(-1,),
                disabled=page <= 1, shortcut="Alt+Left")
@@ -518,8 +560,8 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
 
 def welcome() -> None:
     st.markdown("## bitext reader")
-    st.info(f"There is no project at `{project_dir()}` yet. Import a German text (sidebar), "
-            f"or import the bundled Davos interview:")
+    st.info(f"There is no project at `{project_dir()}` yet. Import the bundled Davos "
+            f"interview, or a German text of your own below.")
     if st.button("Import the bundled interview", type="primary", key="imp_bundled"):
         try:
             report = svc.import_bundled(project_dir())
@@ -528,7 +570,9 @@ def welcome() -> None:
         else:
             flash(f"Imported {report.sentences} sentences")
             st.rerun()
-    import_panel(expanded=True)
+    with st.container(border=True):
+        st.markdown("#### Import a German text")
+        import_body()
 
 
 def main() -> None:
@@ -541,7 +585,7 @@ def main() -> None:
         p = project()
     except BitextError as exc:
         st.error(str(exc))
-        project_panel()
+        tools(has_project=False)
         return
     langs_guess = ss.get("langs") or list(TARGET_CHOICES)
     snapshot = rd.load_snapshot(p, [*TARGET_CHOICES, *langs_guess])
@@ -550,9 +594,7 @@ def main() -> None:
     reading_view(snapshot, langs, f, per_page)
     # Sidebar tools after the text: the reading view shows first.
     translate_panel(p, langs)
-    export_panel(p, langs)
-    import_panel()
-    project_panel()
+    tools(has_project=True)
     shortcuts_help()
 
 

@@ -352,7 +352,7 @@ def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
 
 
 def row_html(row: Row, langs: Sequence[str], query: str = "", low: float = 0.5,
-             selected: bool = False) -> str:
+             selected: bool = False, clickable: bool = True) -> str:
     src = " ".join(f'<span class="bx-s">{highlight(s.text, query)}</span>' for s in row.sources)
     cols = [f'<div class="bx-cell bx-src" lang="de">{src}</div>']
     for lang in langs:
@@ -360,7 +360,10 @@ def row_html(row: Row, langs: Sequence[str], query: str = "", low: float = 0.5,
         body = cell_html(cell, query, low) if cell else ""
         cols.append(f'<div class="bx-cell" lang="{html.escape(lang)}">{body}</div>')
     cls = "bx-row bx-selected" if selected else "bx-row"
-    return (f'<div class="{cls}" data-row="{html.escape(row.key)}" '
+    # Focusable: Tab reaches every row, Enter opens its editor (see READER_JS).
+    act = (' tabindex="0" role="button" aria-label="Correct this row"'
+           if clickable else "")
+    return (f'<div class="{cls}" data-row="{html.escape(row.key)}"{act} '
             f'style="--bx-cols:{len(langs) + 1}">{"".join(cols)}</div>')
 
 
@@ -386,18 +389,17 @@ def block_header_html(view: BlockView, query: str = "") -> str:
             f'<span class="bx-who">{who}</span>{alias}{more}</div>')
 
 
-def heading_html(view: BlockView, langs: Sequence[str], query: str = "") -> str:
-    """A heading block reads as a heading: the German line, its translations beneath."""
-    parts = []
-    for row in view.rows:
-        parts.append(row_html(row, langs, query))
-    return f'<div class="bx-heading-block">{"".join(parts)}</div>'
-
-
 def column_header_html(langs: Sequence[str], source_lang: str = "de") -> str:
     cols = [f'<div class="bx-cell">{html.escape(lang_name(source_lang))}</div>']
     cols += [f'<div class="bx-cell">{html.escape(lang_name(lang))}</div>' for lang in langs]
     return f'<div class="bx-row bx-colhead" style="--bx-cols:{len(langs) + 1}">{"".join(cols)}</div>'
+
+
+def parse_pick(value: str | None) -> str | None:
+    """The row key sent by a click on a row ("key|nonce": the nonce makes a second click
+    on the same row a new value)."""
+    key = (value or "").split("|", 1)[0].strip()
+    return key or None
 
 
 # ----- saving -------------------------------------------------------------------------------
@@ -484,7 +486,10 @@ READER_CSS = """
 .bx-row { display: grid; grid-template-columns: repeat(var(--bx-cols), minmax(0, 1fr));
   column-gap: 1.6rem; padding: .45rem .6rem; border-radius: 6px;
   border-bottom: 1px solid rgba(120,110,90,.12); }
+.bx-row[data-row][tabindex] { cursor: pointer; }
 .bx-row:hover { background: #f6f2e8; }
+.bx-row:focus-visible { outline: 2px solid #b07a00; outline-offset: 1px; }
+.st-key-pick { display: none; }
 .bx-row.bx-selected { background: #fdf3d3; box-shadow: inset 3px 0 0 #d49b00; }
 .bx-cell { font-family: "Source Serif 4", "Noto Serif", Georgia, "Times New Roman", serif;
   font-size: 1.04rem; line-height: 1.62; color: #23201a; hyphens: auto; overflow-wrap: anywhere; }
@@ -523,3 +528,35 @@ READER_CSS = """
 .bx-conflict { background: #fbfaf6; padding: .5rem .7rem; border-radius: 6px;
   border: 1px solid #e8e2d2; white-space: pre-wrap; }
 """
+
+# Click (or Enter on a focused row) opens that row's editor: the row key goes into the
+# hidden text input `pick`, which reruns the script. Constant code, no user text in it;
+# the rows themselves are rendered with JavaScript off.
+READER_JS = """<script>
+(() => {
+  if (window.__bxPick) return;
+  window.__bxPick = true;
+  const send = (key) => {
+    const input = document.querySelector('.st-key-pick input');
+    if (!input) return;
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+    setter.call(input, key + '|' + Date.now());
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13,
+                                                      which: 13, bubbles: true}));
+  };
+  const rowOf = (el) => el && el.closest ? el.closest('.bx-row[data-row][tabindex]') : null;
+  document.addEventListener('click', (e) => {
+    const row = rowOf(e.target);
+    // Selecting text to copy is reading, not a request to edit.
+    if (row && !String(window.getSelection() || '')) send(row.dataset.row);
+  });
+  document.addEventListener('keydown', (e) => {
+    const row = rowOf(e.target);
+    if (row && row === e.target && (e.key === 'Enter' || e.key === ' ')) {
+      e.preventDefault();
+      send(row.dataset.row);
+    }
+  });
+})();
+</script>"""

@@ -46,7 +46,7 @@ def configured_models() -> dict[str, str]:
 
 
 _status_cache: dict[str, tuple[float, ModelState]] = {}
-_STATUS_TTL = 5.0
+_STATUS_TTL = 30.0
 
 
 def model_status(lang: str) -> ModelState:

@@ -24,6 +24,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # Widgets are code-split and drawn as skeletons until their script has arrived.
 NO_SKELETON = "() => !document.querySelector(\"[data-testid='stSkeleton']\")"
+# After a rerun, elements of the previous run linger (marked stale) for a moment.
+NO_STALE = "() => !document.querySelector(\"[data-stale='true']\")"
 
 
 def chromium_path() -> str:
@@ -115,6 +117,7 @@ def wait_idle(page, timeout: float = 30_000) -> None:
     page.wait_for_timeout(150)
     page.wait_for_selector(IDLE, timeout=timeout)
     page.wait_for_function(NO_SKELETON, timeout=timeout)
+    page.wait_for_function(NO_STALE, timeout=timeout)
 
 
 def open_app(page, url: str, timeout: float = 60_000) -> None:
@@ -122,6 +125,12 @@ def open_app(page, url: str, timeout: float = 60_000) -> None:
     page.wait_for_selector(".bx-row", timeout=timeout)
     page.wait_for_selector(IDLE, timeout=timeout)
     page.wait_for_function(NO_SKELETON, timeout=timeout)
+
+
+def button(page, key: str):
+    """The button of the widget with `key`. A button with a tooltip is drawn twice (one
+    copy only measures the width), so take the visible one."""
+    return page.locator(f".st-key-{key} button:visible").first
 
 
 def screenshot(page, name: str, full_page: bool = False) -> Path:

@@ -36,8 +36,16 @@ def start() -> AppTest:
     return at
 
 
+def open_row(at: AppTest, key: str) -> None:
+    """What a click on a row does in the browser (READER_JS): its key into `pick`."""
+    at.text_input(key="pick").input(f"{key}|{len(at.session_state)}").run()
+    assert at.session_state["edit_row"] == key
+
+
 def html_text(at: AppTest) -> str:
-    return "\n".join(str(h.proto.body) for h in at.get("html"))
+    # Only what shows user text (the one script element is the app's own constant code).
+    return "\n".join(str(h.proto.body) for h in at.get("html")
+                     if not h.proto.unsafe_allow_javascript)
 
 
 def english(directory, german: str):
@@ -67,7 +75,7 @@ def test_opens_on_the_project_with_progress_and_columns(project_dir):
 def test_edit_a_sentence_saves_to_disk_and_shows_the_saved_text(project_dir):
     at = start()
     src_id, seg = english(project_dir, WELCOME)
-    at.button(key=f"edit-{src_id}").click().run()
+    open_row(at, src_id)
     box = at.text_area(key=f"ta-{seg.id}-v{seg.version}")
     assert box.value == "Welcome again, Mr Jack Ma!"
     box.input("Welcome back, Mr Ma!")
@@ -89,7 +97,7 @@ def test_save_as_reviewed_moves_to_the_next_row(project_dir):
     src_id, seg = english(project_dir, WELCOME)
     next_src, _ = english(project_dir, "Sie haben gerade den Trump Tower besucht und den "
                                        "designierten Präsidenten Donald Trump getroffen.")
-    at.button(key=f"edit-{src_id}").click().run()
+    open_row(at, src_id)
     at.button(key=f"savenext-{src_id}").click().run()
     with Project.open(project_dir) as p:
         assert p.segment(seg.id).status == "reviewed"
@@ -102,7 +110,7 @@ def test_save_as_reviewed_moves_to_the_next_row(project_dir):
 def test_a_stale_save_shows_both_versions_and_can_keep_mine(project_dir):
     at = start()
     src_id, seg = english(project_dir, WELCOME)
-    at.button(key=f"edit-{src_id}").click().run()
+    open_row(at, src_id)
     with Project.open(project_dir) as other_tab:
         other_tab.edit_segment(seg.id, "Changed in another tab.", seg.version)
     at.text_area(key=f"ta-{seg.id}-v{seg.version}").input("Mine, typed here.")
@@ -119,7 +127,7 @@ def test_type_a_translation_where_there_is_none(project_dir):
     at = start()
     with Project.open(project_dir) as p:
         first = p.source_segments()[0]
-    at.button(key=f"edit-{first.id}").click().run()
+    open_row(at, first.id)
     at.text_area(key=f"new-en-{first.id}").input("Early on 19 January, Jack Ma was interviewed.")
     at.button(key=f"save-{first.id}").click().run()
     with Project.open(project_dir) as p:
@@ -130,7 +138,7 @@ def test_type_a_translation_where_there_is_none(project_dir):
 def test_merge_two_links_from_the_editor(project_dir):
     at = start()
     src_id, _ = english(project_dir, "Haben Sie ihn angerufen oder hat er Sie angerufen?")
-    at.button(key=f"edit-{src_id}").click().run()
+    open_row(at, src_id)
     with Project.open(project_dir) as p:
         link = next(l for l in p.links("en") if src_id in l.src_ids)
     at.button(key=f"merge-{link.id}").click().run()
@@ -194,6 +202,7 @@ def test_opens_without_a_project_and_imports_the_interview(tmp_path, monkeypatch
 
 def test_import_pasted_text_as_a_new_project(project_dir):
     at = start()
+    at.button(key="open_import").click().run()
     at.text_area(key="imp_text").input("Sorkin: Guten Tag. Wie geht es?\n\nJack Ma: Gut, danke.")
     at.text_input(key="imp_name").input("short")
     at.button(key="imp_go").click().run()
@@ -204,6 +213,7 @@ def test_import_pasted_text_as_a_new_project(project_dir):
 
 def test_import_refuses_a_name_that_leaves_the_folder(project_dir):
     at = start()
+    at.button(key="open_import").click().run()
     at.text_area(key="imp_text").input("Ein Satz.")
     at.text_input(key="imp_name").input("../outside")
     at.button(key="imp_go").click().run()

@@ -11,7 +11,7 @@ from defusedxml import ElementTree
 
 from align.importer import import_text
 from align.store import Project
-from tests.browser_util import AppServer, browser, open_app, screenshot, wait_idle
+from tests.browser_util import AppServer, browser, button, open_app, screenshot, wait_idle
 from tests.conftest import INTERVIEW, add_reference_translations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -47,8 +47,14 @@ def source_id(directory, german: str) -> str:
 
 
 def click(page, key: str) -> None:
-    page.locator(f".st-key-{key} button").first.click()
+    button(page, key).click()
     wait_idle(page)
+
+
+def open_row(page, src_id: str) -> None:
+    row(page, src_id).click()
+    wait_idle(page)
+    assert page.locator(f".st-key-editor-{src_id}").count() == 1
 
 
 def row(page, src_id: str):
@@ -76,7 +82,7 @@ def test_edit_survives_a_reload(app):
     src = source_id(directory, WELCOME)
     with Project.open(directory) as p:
         seg = target(p, WELCOME, "en")
-    click(page, f"edit-{src}")
+    open_row(page, src)
     box = page.locator(f".st-key-ta-{seg.id}-v{seg.version} textarea")
     box.fill("Welcome back to Davos, Mr Ma!")
     screenshot(page, "02-editor")
@@ -94,7 +100,7 @@ def test_mark_reviewed(app):
     src = source_id(directory, german)
     with Project.open(directory) as p:
         seg = target(p, german, "en")
-    click(page, f"edit-{src}")
+    open_row(page, src)
     click(page, f"rev-{seg.id}")
     with Project.open(directory) as p:
         assert p.segment(seg.id).status == "reviewed"
@@ -108,7 +114,7 @@ def test_merge_two_links(app):
     src = source_id(directory, german)
     with Project.open(directory) as p:
         link = next(l for l in p.links("en") if src in l.src_ids)
-    click(page, f"edit-{src}")
+    open_row(page, src)
     click(page, f"merge-{link.id}")
     with Project.open(directory) as p:
         merged = next(l for l in p.links("en") if src in l.src_ids)
@@ -121,11 +127,12 @@ def test_merge_two_links(app):
 
 def test_export_tmx_download(app, tmp_path):
     srv, page, directory = app
-    page.get_by_text("Export", exact=True).first.click()
+    button(page, "open_export").click()
     wait_idle(page)
+    page.wait_for_selector("[role='dialog'] .st-key-exp_dl")
     screenshot(page, "04-export-panel")
     with page.expect_download() as info:
-        page.locator(".st-key-exp_dl button").click()
+        button(page, "exp_dl").click()
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     assert path.name == "davos_interview_de.de-en-zh.tmx"
@@ -133,6 +140,9 @@ def test_export_tmx_download(app, tmp_path):
     texts = [seg.text for seg in root.iter("seg")]
     assert "Welcome back to Davos, Mr Ma!" in texts and WELCOME in texts
     assert len(root.findall("./body/tu")) >= 12
+    page.locator("[role='dialog'] [aria-label='Close']").first.click()
+    wait_idle(page)
+    assert page.locator("[role='dialog']").count() == 0
 
 
 def test_missing_model_is_explained(app):

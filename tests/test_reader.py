@@ -163,7 +163,8 @@ def test_user_text_is_always_escaped(project, text):
         parsed = _Markup()
         parsed.feed(rd.row_html(row, LANGS, query=query))
         assert parsed.tags <= {"div", "span", "mark", "br"}
-        assert parsed.attrs <= {"class", "data-row", "data-sid", "style", "lang", "title"}
+        assert parsed.attrs <= {"class", "data-row", "data-sid", "style", "lang", "title",
+                                "tabindex", "role", "aria-label"}
         assert text in "".join(parsed.text)
 
 
