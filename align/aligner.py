@@ -308,10 +308,12 @@ class Band:
 
 
 def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarray, np.ndarray], np.ndarray],
-            skip: float) -> list[tuple[int, int, int, int, float]]:
+            skip: float, posteriors: bool = False) -> list[tuple[int, int, int, int, float]]:
     """Best-scoring monotone path from (0, 0) to (n, m) inside the band.
 
-    Returns steps (i0, i1, j0, j1, link_score): src[i0:i1] <-> tgt[j0:j1].
+    Returns steps (i0, i1, j0, j1, score): src[i0:i1] <-> tgt[j0:j1]. score is the link's own
+    score (nan for a skip), or with `posteriors` the probability of that step over all paths
+    in the band (forward-backward with the scores as log-potentials): how sure the aligner is.
     """
     n, m, width = band.n, band.m, band.width
     n_diag = n + m + 1
@@ -351,6 +353,10 @@ def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarra
         back[a] = best
         total[a * width:(a + 1) * width] = cand.max(axis=0)
 
+    if posteriors:
+        alpha, beta = _forward_backward(prev, gain, band)
+        log_z = alpha[n_diag * width - width + (m - band.offset[-1])]
+
     steps = []
     ci, cj = n, m
     while ci > 0 or cj > 0:
@@ -360,11 +366,33 @@ def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarra
             raise RuntimeError("alignment band does not reach the end of the table")
         t = int(back[a, k])
         da, db = moves[t]
-        score = float(link_scores[a, t, k]) if da and db else float("nan")
+        if posteriors:
+            score = float(np.exp(min(0.0, alpha[prev[a, t, k]] + gain[a, t, k] + beta[a * width + k] - log_z)))
+        else:
+            score = float(link_scores[a, t, k]) if da and db else float("nan")
         steps.append((ci - da, ci, cj - db, cj, score))
         ci, cj = ci - da, cj - db
     steps.reverse()
     return steps
+
+
+def _forward_backward(prev: np.ndarray, gain: np.ndarray, band: Band) -> tuple[np.ndarray, np.ndarray]:
+    """Log-sum-exp over all paths into (alpha) and out of (beta) every node of the band."""
+    n_diag, _, width = gain.shape
+    alpha = np.full(n_diag * width + 1, -np.inf, dtype=np.float64)
+    alpha[0 - band.offset[0]] = 0.0
+    with np.errstate(invalid="ignore"):
+        for a in range(1, n_diag):
+            cand = alpha[prev[a]] + gain[a]
+            alpha[a * width:(a + 1) * width] = np.logaddexp.reduce(cand, axis=0)
+        beta = np.full(n_diag * width + 1, -np.inf, dtype=np.float64)
+        beta[(n_diag - 1) * width + (band.m - band.offset[-1])] = 0.0
+        # Every move leads to an earlier diagonal, so walking backwards each node's beta is
+        # complete before it is passed on to its predecessors.
+        for a in range(n_diag - 1, 0, -1):
+            contrib = gain[a] + beta[a * width:(a + 1) * width]
+            np.logaddexp.at(beta, prev[a].ravel(), contrib.ravel())
+    return alpha, beta
 
 
 def _path_points(steps, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -388,13 +416,13 @@ def _guide_path(src: np.ndarray, tgt: np.ndarray, config: AlignConfig) -> tuple[
     return np.append(pa, n + m), np.append(pj, m)
 
 
-def _banded_search(n: int, m: int, guide, moves, scorer, config: AlignConfig):
+def _banded_search(n: int, m: int, guide, moves, scorer, config: AlignConfig, posteriors: bool = False):
     if guide is None:
-        return band_dp(Band.full(n, m), moves, scorer, config.skip)
+        return band_dp(Band.full(n, m), moves, scorer, config.skip, posteriors)
     half = config.width
     while True:
         band = Band.around(n, m, guide[0], guide[1], half)
-        steps = band_dp(band, moves, scorer, config.skip)
+        steps = band_dp(band, moves, scorer, config.skip, posteriors)
         pa, pj = _path_points(steps, n, m)
         if band.width >= min(n, m) + 1 or not band.touches_edge(pa.astype(np.int64), pj.astype(np.int64)):
             return steps
@@ -404,13 +432,6 @@ def _banded_search(n: int, m: int, guide, moves, scorer, config: AlignConfig):
 # --------------------------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------------------------
-
-def confidence(link_score: float) -> float:
-    """Map a link's z-score (0 = chance) to [0, 1]; deletions report 0 as in vecalign."""
-    if not np.isfinite(link_score):
-        return 0.0
-    return float(1.0 / (1.0 + np.exp(-(link_score - 2.0))))
-
 
 def align_features(src: SideFeatures, tgt: SideFeatures, config: AlignConfig = AlignConfig(),
                    forced_src: np.ndarray | None = None, forced_tgt: np.ndarray | None = None) -> list[Link]:
@@ -429,7 +450,7 @@ def align_features(src: SideFeatures, tgt: SideFeatures, config: AlignConfig = A
     if forced_src is not None or forced_tgt is not None:
         scorer = _ForbidCovering(scorer, forced_src, forced_tgt, n, m)
     guide = _guide_path(src.vecs[0], tgt.vecs[0], cfg)
-    steps = _banded_search(n, m, guide, moves, scorer, cfg)
+    steps = _banded_search(n, m, guide, moves, scorer, cfg, posteriors=True)
     return _steps_to_links(steps)
 
 
@@ -451,14 +472,9 @@ class _ForbidCovering:
 
 
 def _steps_to_links(steps) -> list[Link]:
-    links = []
-    for i0, i1, j0, j1, score in steps:
-        if i1 > i0 and j1 > j0:
-            links.append(Link(tuple(range(i0, i1)), tuple(range(j0, j1)), round(confidence(score), 4)))
-        else:  # a run of skips is reported one sentence per link
-            links.extend(Link((i,), ()) for i in range(i0, i1))
-            links.extend(Link((), (jj,)) for jj in range(j0, j1))
-    return links
+    """DP steps (one move each, a skip is one sentence) -> links scored by their posterior."""
+    return [Link(tuple(range(i0, i1)), tuple(range(j0, j1)), round(score, 4) if np.isfinite(score) else 0.0)
+            for i0, i1, j0, j1, score in steps]
 
 
 def check_anchors(anchors: Sequence[Link], n: int, m: int) -> list[Link]:
