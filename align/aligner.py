@@ -30,6 +30,7 @@ from align import align_signals as sig
 from align.errors import InputError
 
 Move = tuple[int, int]
+IMPOSSIBLE = -1e30  # score of what cannot happen (finite, so sums and exponentials stay clean)
 
 
 @dataclass(frozen=True)
@@ -326,8 +327,7 @@ def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarra
     n_moves = len(moves)
     # Laid out (diagonal, move, cell) so that one diagonal's inputs are one contiguous block.
     prev = np.full((n_diag, n_moves, width), sentinel, dtype=np.int32 if sentinel < 2**31 else np.int64)
-    gain = np.full((n_diag, n_moves, width), -np.inf, dtype=np.float64)
-    link_scores = np.full((n_diag, n_moves, width), np.nan, dtype=np.float32)
+    gain = np.full((n_diag, n_moves, width), IMPOSSIBLE, dtype=np.float32)
     for t, (da, db) in enumerate(moves):
         pa = a_idx - da - db
         pj = j - db
@@ -339,22 +339,28 @@ def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarra
         if da == 0 or db == 0:
             gain[:, t][ok] = skip * (da + db)
         else:
-            s = scorer((da, db), i[ok], j[ok])
-            link_scores[:, t][ok] = s
-            gain[:, t][ok] = s
+            gain[:, t][ok] = np.maximum(scorer((da, db), i[ok], j[ok]), IMPOSSIBLE)  # -inf -> finite
 
-    total = np.full(n_diag * width + 1, -np.inf, dtype=np.float64)
+    # Viterbi (best path) and, for posteriors, the forward log-sum-exp in the same sweep.
+    # Unreachable nodes carry IMPOSSIBLE, a finite stand-in for -inf that keeps the
+    # arithmetic free of nan.
+    total = np.full(n_diag * width + 1, IMPOSSIBLE, dtype=np.float64)
+    alpha = np.full(n_diag * width + 1, IMPOSSIBLE, dtype=np.float64)
     back = np.zeros((n_diag, width), dtype=np.int8)
-    total[0 - band.offset[0]] = 0.0
+    total[0 - band.offset[0]] = alpha[0 - band.offset[0]] = 0.0
     for a in range(1, n_diag):
-        cand = total[prev[a]]
-        cand += gain[a]
-        best = cand.argmax(axis=0)
-        back[a] = best
-        total[a * width:(a + 1) * width] = cand.max(axis=0)
+        sl = slice(a * width, (a + 1) * width)
+        g = gain[a]
+        cand = total[prev[a]] + g
+        back[a] = cand.argmax(axis=0)
+        total[sl] = cand.max(axis=0)
+        if posteriors:
+            cand = alpha[prev[a]] + g
+            top = cand.max(axis=0)
+            alpha[sl] = top + np.log(np.exp(cand - top).sum(axis=0))
 
     if posteriors:
-        alpha, beta = _forward_backward(prev, gain, band)
+        beta = _backward(prev, gain, band)
         log_z = alpha[n_diag * width - width + (m - band.offset[-1])]
 
     steps = []
@@ -362,37 +368,42 @@ def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarra
     while ci > 0 or cj > 0:
         a = ci + cj
         k = cj - band.offset[a]
-        if not (0 <= k < width) or not np.isfinite(total[a * width + k]):
+        if not (0 <= k < width) or total[a * width + k] <= IMPOSSIBLE / 2:
             raise RuntimeError("alignment band does not reach the end of the table")
         t = int(back[a, k])
         da, db = moves[t]
         if posteriors:
             score = float(np.exp(min(0.0, alpha[prev[a, t, k]] + gain[a, t, k] + beta[a * width + k] - log_z)))
         else:
-            score = float(link_scores[a, t, k]) if da and db else float("nan")
+            score = float(gain[a, t, k]) if da and db else float("nan")
         steps.append((ci - da, ci, cj - db, cj, score))
         ci, cj = ci - da, cj - db
     steps.reverse()
     return steps
 
 
-def _forward_backward(prev: np.ndarray, gain: np.ndarray, band: Band) -> tuple[np.ndarray, np.ndarray]:
-    """Log-sum-exp over all paths into (alpha) and out of (beta) every node of the band."""
-    n_diag, _, width = gain.shape
-    alpha = np.full(n_diag * width + 1, -np.inf, dtype=np.float64)
-    alpha[0 - band.offset[0]] = 0.0
-    with np.errstate(invalid="ignore"):
-        for a in range(1, n_diag):
-            cand = alpha[prev[a]] + gain[a]
-            alpha[a * width:(a + 1) * width] = np.logaddexp.reduce(cand, axis=0)
-        beta = np.full(n_diag * width + 1, -np.inf, dtype=np.float64)
-        beta[(n_diag - 1) * width + (band.m - band.offset[-1])] = 0.0
-        # Every move leads to an earlier diagonal, so walking backwards each node's beta is
-        # complete before it is passed on to its predecessors.
-        for a in range(n_diag - 1, 0, -1):
-            contrib = gain[a] + beta[a * width:(a + 1) * width]
-            np.logaddexp.at(beta, prev[a].ravel(), contrib.ravel())
-    return alpha, beta
+def _backward(prev: np.ndarray, gain: np.ndarray, band: Band) -> np.ndarray:
+    """Log-sum-exp over all paths from every node of the band to the end node."""
+    n_diag, n_moves, width = gain.shape
+    size = n_diag * width
+    # Successors: the move t that leaves node x arrives at the node y with prev[y, t] == x.
+    nxt = np.full((size + 1, n_moves), size, dtype=prev.dtype)
+    gain_out = np.full((size + 1, n_moves), IMPOSSIBLE, dtype=np.float32)
+    targets = np.arange(size)
+    for t in range(n_moves):
+        src = prev[:, t, :].ravel()
+        ok = src < size
+        nxt[src[ok], t] = targets[ok]
+        gain_out[src[ok], t] = gain[:, t, :].ravel()[ok]
+    beta = np.full(size + 1, IMPOSSIBLE, dtype=np.float64)
+    beta[(n_diag - 1) * width + (band.m - band.offset[-1])] = 0.0
+    # Every move ends on a later diagonal, so walking back each node's successors are done.
+    for a in range(n_diag - 2, -1, -1):
+        sl = slice(a * width, (a + 1) * width)
+        cand = beta[nxt[sl]] + gain_out[sl]                  # (width, moves)
+        top = cand.max(axis=1)
+        beta[sl] = top + np.log(np.exp(cand - top[:, None]).sum(axis=1))
+    return beta
 
 
 def _path_points(steps, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
