@@ -211,8 +211,11 @@ def translate_panel(p: Project, langs: list[str]) -> None:
             state = svc.model_status(lang)
             todo = svc.count_untranslated(p, lang)
             if not state.available:
+                # Plain text, not st.code: a highlighted code block costs ~1 s of page load.
                 st.warning(f"{lang_label(lang)}: {state.message}")
-                st.code(state.fetch_command, language="bash")
+                if state.fetch_command:
+                    st.caption(f"Run `{state.fetch_command}` in a terminal, then reload. "
+                               "Reading, correcting, importing and exporting work without it.")
                 continue
             st.caption(f"{lang_label(lang)}: {state.message} · {todo} sentence(s) to translate")
             if st.button(f"Translate into {lang_label(lang)}", key=f"tr-{lang}",

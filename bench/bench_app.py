@@ -55,6 +55,12 @@ def ms(values) -> str:
     return f"median {statistics.median(values) * 1000:.0f} ms (min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})"
 
 
+# The floor under any Streamlit page on this machine: one st.html row, nothing else.
+BARE_APP = """import streamlit as st
+st.html("<div class='bx-row'>bare Streamlit page</div>")
+"""
+
+
 def bench_render(page, url: str, runs: int) -> tuple[float, list[float]]:
     t = time.perf_counter()
     open_app(page, url)
@@ -111,14 +117,20 @@ def main() -> int:
             s = p.summary()
         print(f"interview: {s.sentences} sentences, {sum(s.blocks.values())} blocks; "
               f"en {s.languages['en']['total']}, zh {s.languages['zh']['total']} translated")
+        bare = Path(tmp) / "bare_app.py"
+        bare.write_text(BARE_APP, encoding="utf-8")
+        with AppServer(project_dir, app=bare) as srv, browser() as page:
+            _, bare_warm = bench_render(page, srv.url, args.runs)
+        print(f"render, bare Streamlit page (baseline): warm {ms(bare_warm)}")
         with AppServer(project_dir, env={"BITEXT_CACHE": str(Path(tmp) / "cache")}) as srv:
             with browser() as page:
                 for label, url in (("10 turns per page", srv.url),
                                    ("whole interview on one page", srv.url + "?per_page=50")):
                     cold, warm = bench_render(page, url, args.runs)
                     rows = page.locator(".bx-row:not(.bx-colhead)").count()
+                    ratio = statistics.median(warm) / statistics.median(bare_warm)
                     print(f"render, {label} ({rows} rows): cold {cold * 1000:.0f} ms; "
-                          f"warm {ms(warm)}")
+                          f"warm {ms(warm)}; {ratio:.2f}x the bare page")
                 open_app(page, srv.url)
                 browser_edits = bench_browser_edits(page, srv.url, project_dir, args.runs)
         store = bench_store_edits(project_dir, 50)

@@ -46,7 +46,8 @@ def free_port() -> int:
 class AppServer:
     """`streamlit run app.py` against one project folder, bound to 127.0.0.1."""
 
-    def __init__(self, project_dir: Path, env: dict | None = None):
+    def __init__(self, project_dir: Path, env: dict | None = None, app: Path | None = None):
+        self.app = Path(app or ROOT / "app.py")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = ARTIFACTS / f"streamlit-{self.port}.log"
@@ -56,7 +57,7 @@ class AppServer:
 
     def start(self, timeout: float = 60.0) -> "AppServer":
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        cmd = [sys.executable, "-m", "streamlit", "run", str(self.app),
                "--server.address", "127.0.0.1", "--server.port", str(self.port),
                "--server.headless", "true", "--browser.gatherUsageStats", "false",
                "--server.fileWatcherType", "none"]

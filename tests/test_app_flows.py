@@ -175,7 +175,7 @@ def test_missing_model_names_the_command_and_the_rest_works(project_dir):
     at = start()
     warnings = [w.value for w in at.warning]
     assert any("not on disk" in w for w in warnings)
-    assert any("bitext models pull de-en" in c.value for c in at.code)
+    assert any("Run `bitext models pull de-en`" in c.value for c in at.caption)
     # Reading, editing and export still work without a model.
     assert "Welcome again" in html_text(at)
 
