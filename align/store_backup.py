@@ -1,0 +1,123 @@
+"""Backups of the project database: taking them, listing them, and restoring one, either
+into an open project or in place of a database too damaged to open."""
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from align.errors import ProjectError
+from align.store_connection import ProjectConnection
+from align.store_schema import DB_NAME, check_database
+
+BACKUP_DIR = "backups"
+
+
+class BackupMixin(ProjectConnection):
+    def backup(self, reason: str = "manual") -> Path:
+        """A consistent snapshot through SQLite's online backup API (safe while others write).
+
+        Written to a temporary name and renamed when complete, so a crash mid-backup never
+        leaves a half backup that looks like a real one. The copy is a single self-contained
+        file (rollback-journal mode, no -wal beside it)."""
+        folder = self.dir / BACKUP_DIR
+        folder.mkdir(exist_ok=True)
+        safe_reason = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in reason)[:40]
+        dest = folder / f"{_stamp()}-{safe_reason}.sqlite"
+        partial = folder / f".{dest.name}.partial"
+        partial.unlink(missing_ok=True)
+        target = sqlite3.connect(str(partial), isolation_level=None)
+        try:
+            with self._lock:
+                self.conn.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+        _fsync(partial)
+        os.replace(partial, dest)
+        _fsync(folder)
+        return dest
+
+    def list_backups(self) -> list[Path]:
+        return _backups_in(self.dir)
+
+    def resolve_backup(self, backup_path: str | os.PathLike | None = None) -> Path:
+        """The newest backup, or the named one (a path, or a file name in backups/)."""
+        return _resolve_backup(self.dir, backup_path)
+
+    def restore(self, backup_path: str | os.PathLike | None = None) -> Path:
+        """Bring back a backup (the newest when none is named); the current state is backed
+        up first, so a restore can itself be undone. Returns that safety backup."""
+        source = _checked_backup(self.dir, backup_path)
+        safety = self.backup("before-restore")
+        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            with self._lock:
+                src.backup(self.conn)
+        finally:
+            src.close()
+        return safety
+
+
+def restore_damaged(directory: str | os.PathLike, backup_path: str | os.PathLike | None = None) -> Path:
+    """Restore a project whose database cannot even be opened: the damaged file is moved
+    aside (never deleted) and the backup copied in its place. Returns the database path."""
+    directory = Path(directory)
+    source = _checked_backup(directory, backup_path)
+    db = directory / DB_NAME
+    incoming = directory / f".{DB_NAME}.restoring"
+    shutil.copyfile(source, incoming)
+    _fsync(incoming)
+    if db.exists():
+        aside = directory / f"{DB_NAME}.damaged-{_stamp()}"
+        db.rename(aside)
+        for suffix in ("-wal", "-shm"):
+            extra = Path(str(db) + suffix)
+            if extra.exists():
+                extra.rename(Path(str(aside) + suffix))
+    os.replace(incoming, db)
+    _fsync(directory)
+    return db
+
+
+def _stamp() -> str:
+    # Sorts by time as text, so the newest backup is the last file name.
+    return datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+
+
+def _backups_in(directory: Path) -> list[Path]:
+    folder = Path(directory) / BACKUP_DIR
+    return sorted(folder.glob("[0-9]*.sqlite")) if folder.is_dir() else []
+
+
+def _resolve_backup(directory: Path, backup_path: str | os.PathLike | None) -> Path:
+    if backup_path is None:
+        backups = _backups_in(directory)
+        if not backups:
+            raise ProjectError(f"{directory}: no backups to restore")
+        return backups[-1]
+    source = Path(backup_path)
+    if not source.is_file() and not source.is_absolute():
+        source = Path(directory) / BACKUP_DIR / source
+    if not source.is_file():
+        raise ProjectError(f"{backup_path}: no such backup (see `bitext backups {directory}`)")
+    return source
+
+
+def _checked_backup(directory: Path, backup_path: str | os.PathLike | None) -> Path:
+    """The backup to restore, refused before anything is touched when it is not healthy."""
+    source = _resolve_backup(directory, backup_path)
+    problem = check_database(source)
+    if problem:
+        raise ProjectError(f"{source}: cannot restore this backup: {problem}")
+    return source
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,35 @@
+"""The project at a glance: blocks, speakers, sentences, and per language how many targets
+are machine-made, edited or reviewed, how many links there are, and how much is orphaned."""
+from __future__ import annotations
+
+from align.store_connection import ProjectConnection
+from align.store_rows import Summary
+from align.store_schema import TARGET_STATUSES
+
+
+class SummaryMixin(ProjectConnection):
+    def summary(self) -> Summary:
+        info = self.document_info() or {"title": "", "source_name": "", "lang": "de"}
+        s = Summary(info["title"], info["source_name"], info["lang"])
+        blocks = self.blocks()
+        for b in blocks:
+            s.blocks[b.kind] = s.blocks.get(b.kind, 0) + 1
+            if b.kind == "turn" and b.speaker:
+                s.turns_per_speaker[b.speaker] = s.turns_per_speaker.get(b.speaker, 0) + 1
+        for alias, canonical in self.speaker_merges().items():
+            s.speakers.setdefault(canonical, []).append(alias)
+        for sp in s.turns_per_speaker:
+            s.speakers.setdefault(sp, [])
+        excluded = {b.id for b in blocks if b.excluded}
+        for seg in self.source_segments():
+            s.sentences += 1
+            s.excluded_sentences += seg.block_id in excluded
+        for lang in self.languages():
+            counts = {st: 0 for st in TARGET_STATUSES}
+            for t in self.target_segments(lang):
+                counts[t.status] = counts.get(t.status, 0) + 1
+            counts["total"] = sum(counts[st] for st in TARGET_STATUSES)
+            s.languages[lang] = counts
+            s.links[lang] = len(self.links(lang))
+        s.orphaned = len(self.orphans())
+        return s
