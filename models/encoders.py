@@ -74,30 +74,29 @@ class E5Encoder:
 
 
 class TransformersEncoder:
-    """A Hugging Face encoder loaded by hub id (from the local cache) or folder.
+    """A Hugging Face encoder loaded by hub id (from the local cache) or folder, never downloaded.
 
-    pooling: "pooler" (the model's pooler output, what LaBSE is trained for), "cls" or "mean"
-    (e5, MiniLM-style models). "auto" picks "pooler" for LaBSE and "mean" otherwise.
+    A sentence-transformers folder (modules.json: Transformer, Pooling, Dense, Normalize, as in
+    sentence-transformers/LaBSE) is followed as written: its pooling mode and its Dense layer
+    are applied, so the vectors are the model's real sentence embeddings. For a plain
+    transformers model, pooling is "pooler" (the model's pooler output), "cls" or "mean";
+    "auto" picks "pooler" for LaBSE and "mean" otherwise (e5, MiniLM-style models).
     """
 
     def __init__(self, name_or_path: str, pooling: str = "auto", prefix: str = "",
                  batch_size: int = 32, max_length: int = 256, device: str | None = None):
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        folder = _model_folder(name_or_path)
         try:
-            import torch
-            from transformers import AutoModel, AutoTokenizer
-        except ImportError as exc:  # pragma: no cover - both are project dependencies
-            raise ModelNotFoundError(f"transformers/torch are not installed: {exc}") from exc
-        local = Path(name_or_path).expanduser()
-        source = str(local) if local.exists() else name_or_path
-        try:
-            self._tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
-            self._model = AutoModel.from_pretrained(source, local_files_only=True)
+            self._tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+            self._model = AutoModel.from_pretrained(str(folder), local_files_only=True)
         except (OSError, ValueError) as exc:
-            raise ModelNotFoundError(
-                f"sentence encoder {name_or_path!r} is not on disk; fetch it with "
-                f"`hf download {name_or_path}` or pass a local model folder") from exc
+            raise ModelNotFoundError(f"cannot load sentence encoder {name_or_path!r} from {folder}: {exc}") from exc
+        st_pooling, self._dense = _sentence_transformers_head(folder, torch)
         if pooling == "auto":
-            pooling = "pooler" if "labse" in name_or_path.lower() else "mean"
+            pooling = st_pooling or ("pooler" if "labse" in name_or_path.lower() else "mean")
         if pooling not in ("pooler", "cls", "mean"):
             raise InputError(f"pooling must be pooler, cls or mean, not {pooling!r}")
         if "e5" in Path(name_or_path).name.lower() and not prefix:
@@ -105,10 +104,13 @@ class TransformersEncoder:
         self._torch = torch
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
         self._model.to(self.device).eval()
+        if self._dense is not None:
+            self._dense.to(self.device).eval()
         self.pooling, self.prefix = pooling, prefix
         self.batch_size, self.max_length = batch_size, max_length
-        self.id = f"hf:{Path(name_or_path).name if local.exists() else name_or_path}:{pooling}:{prefix.strip()}"
-        self.dim = int(self._model.config.hidden_size)
+        head = "+dense" if self._dense is not None else ""
+        self.id = f"hf:{Path(name_or_path).name}:{pooling}{head}:{prefix.strip()}"
+        self.dim = int(self._dense[0].out_features if self._dense is not None else self._model.config.hidden_size)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         torch = self._torch
@@ -126,10 +128,56 @@ class TransformersEncoder:
                     pooled = (result.last_hidden_state * mask).sum(1) / mask.sum(1).clamp(min=1)
                 else:
                     pooled = result.last_hidden_state[:, 0]
+                if self._dense is not None:
+                    pooled = self._dense(pooled)
                 out.append(pooled.float().cpu().numpy())
         if not out:
             return np.zeros((0, self.dim), dtype=np.float32)
         return _unit_rows(np.concatenate(out))
+
+
+def _model_folder(name_or_path: str) -> Path:
+    """A local folder as is; a hub id resolved in the local Hugging Face cache (no download)."""
+    local = Path(name_or_path).expanduser()
+    if local.is_dir():
+        return local
+    try:
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(name_or_path, local_files_only=True))
+    except Exception as exc:  # not cached, or not a valid id: both mean "not on disk"
+        raise ModelNotFoundError(
+            f"sentence encoder {name_or_path!r} is not on disk; fetch it with "
+            f"`hf download {name_or_path}` or pass a local model folder") from exc
+
+
+def _sentence_transformers_head(folder: Path, torch):
+    """(pooling mode, Dense layers) declared by a sentence-transformers folder, or (None, None)."""
+    import json
+
+    modules_file = folder / "modules.json"
+    if not modules_file.is_file():
+        return None, None
+    pooling, layers = None, []
+    for module in json.loads(modules_file.read_text(encoding="utf-8")):
+        kind, sub = module.get("type", ""), folder / module.get("path", "")
+        if kind.endswith("Pooling"):
+            cfg = json.loads((sub / "config.json").read_text(encoding="utf-8"))
+            pooling = "cls" if cfg.get("pooling_mode_cls_token") else "mean"
+        elif kind.endswith("Dense"):
+            cfg = json.loads((sub / "config.json").read_text(encoding="utf-8"))
+            linear = torch.nn.Linear(cfg["in_features"], cfg["out_features"], bias=cfg.get("bias", True))
+            if (sub / "model.safetensors").is_file():
+                from safetensors.torch import load_file
+
+                state = load_file(str(sub / "model.safetensors"))
+            else:
+                state = torch.load(str(sub / "pytorch_model.bin"), map_location="cpu", weights_only=True)
+            linear.load_state_dict({k.removeprefix("linear."): v for k, v in state.items()})
+            layers.append(linear)
+            activation = cfg.get("activation_function", "")
+            layers.append(torch.nn.Tanh() if activation.endswith("Tanh") else torch.nn.Identity())
+    return pooling, (torch.nn.Sequential(*layers) if layers else None)
 
 
 class CachedEncoder:

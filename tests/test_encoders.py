@@ -129,3 +129,40 @@ def test_import_refuses_another_encoders_vectors(tmp_path):
     other.id = "test:other"
     with pytest.raises(InputError):
         CachedEncoder(other).import_vectors(tmp_path / "v.npz")
+
+
+@pytest.mark.slow  # torch
+def test_sentence_transformers_folder_applies_its_pooling_and_dense_layer(tmp_path):
+    import json
+
+    import torch
+    from safetensors.torch import save_file
+    from transformers import AutoModel, AutoTokenizer
+
+    _tiny_bert(tmp_path)
+    (tmp_path / "modules.json").write_text(json.dumps([
+        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+        {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"},
+        {"idx": 3, "name": "3", "path": "3_Normalize", "type": "sentence_transformers.models.Normalize"},
+    ]))
+    (tmp_path / "1_Pooling").mkdir()
+    (tmp_path / "1_Pooling" / "config.json").write_text(json.dumps(
+        {"word_embedding_dimension": 32, "pooling_mode_cls_token": True, "pooling_mode_mean_tokens": False}))
+    (tmp_path / "2_Dense").mkdir()
+    (tmp_path / "2_Dense" / "config.json").write_text(json.dumps(
+        {"in_features": 32, "out_features": 16, "bias": True,
+         "activation_function": "torch.nn.modules.activation.Tanh"}))
+    torch.manual_seed(1)
+    weight, bias = torch.randn(16, 32), torch.randn(16)
+    save_file({"linear.weight": weight, "linear.bias": bias}, str(tmp_path / "2_Dense" / "model.safetensors"))
+
+    enc = TransformersEncoder(str(tmp_path))
+    assert enc.dim == 16 and "cls+dense" in enc.id
+    got = enc.encode(["der hund schläft", "ein haus"])
+    tok = AutoTokenizer.from_pretrained(str(tmp_path))
+    model = AutoModel.from_pretrained(str(tmp_path)).eval()
+    with torch.inference_mode():
+        cls = model(**tok(["der hund schläft", "ein haus"], padding=True, return_tensors="pt")).last_hidden_state[:, 0]
+        want = torch.nn.functional.normalize(torch.tanh(cls @ weight.T + bias), dim=1).numpy()
+    np.testing.assert_allclose(got, want, atol=1e-5)
