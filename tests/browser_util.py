@@ -50,7 +50,7 @@ class AppServer:
         self.app = Path(app or ROOT / "app.py")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        self.log = ARTIFACTS / f"streamlit-{self.port}.log"
+        self.log = ARTIFACTS / "streamlit.log"  # the last server's output, for failures
         self.project_dir = Path(project_dir)
         self.env = {**os.environ, "BITEXT_PROJECT": str(project_dir), **(env or {})}
         self.proc: subprocess.Popen | None = None

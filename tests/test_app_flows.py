@@ -256,3 +256,88 @@ def test_configured_models_parse_and_refuse(monkeypatch):
     monkeypatch.setenv("BITEXT_MODELS", "de-en")
     with pytest.raises(Exception, match="PAIR=MODEL"):
         svc.configured_models()
+
+
+def test_the_reader_listens_on_this_machine_only():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
+
+
+# ----- with a model on disk (a tiny real MarianMT, random weights) ---------------------------
+@pytest.fixture(scope="module")
+def tiny_models(tmp_path_factory):
+    from tests.tiny_marian import build_tiny_marian
+
+    root = tmp_path_factory.mktemp("tiny")
+    de_en = build_tiny_marian(root / "de-en")
+    en_zh = build_tiny_marian(root / "en-zh", target_tokens=(">>cmn_Hans<<",))
+    return f"de-en={de_en},en-zh={en_zh}"
+
+
+@pytest.fixture
+def with_models(project_dir, tiny_models, monkeypatch, tmp_path):
+    monkeypatch.setenv("BITEXT_MODELS", tiny_models)
+    monkeypatch.setenv("BITEXT_CACHE", str(tmp_path / "cache"))
+    svc._status_cache.clear()
+    yield project_dir
+    svc._status_cache.clear()
+
+
+@pytest.mark.slow
+def test_translate_button_fills_every_missing_sentence(with_models):
+    # A short document keeps the random-weight model's work small: only the first turns.
+    with Project.open(with_models) as p:
+        for block in p.blocks()[3:]:
+            p.set_block_excluded(block.id, True)
+    at = start()
+    assert at.button(key="tr-en").disabled is False
+    at.button(key="tr-en").click().run()
+    assert not at.exception
+    with Project.open(with_models) as p:
+        assert p.segments_needing_translation("en") == []
+        statuses = {t.status for t in p.target_segments("en")}
+    assert statuses == {"mt"}
+    assert any("Translated" in t.proto.body for t in at.toast)
+
+
+@pytest.mark.slow
+def test_retranslate_never_overwrites_a_correction(with_models):
+    src_id, seg = english(with_models, WELCOME)
+    with Project.open(with_models) as p:
+        outcome = svc.retranslate(p, [src_id], "en")
+        assert outcome.saved and p.segment(seg.id).origin == "mt"
+        fresh = p.segment(seg.id)
+        p.edit_segment(seg.id, "Welcome back, Mr Ma!", fresh.version)
+        outcome = svc.retranslate(p, [src_id], "en")
+        assert not outcome.saved and seg.id in outcome.suggestions
+        assert p.segment(seg.id).text == "Welcome back, Mr Ma!"
+
+
+@pytest.mark.slow
+def test_rederive_chinese_from_the_corrected_english(with_models):
+    src_id, seg = english(with_models, WELCOME)
+    with Project.open(with_models) as p:
+        p.edit_segment(seg.id, "Welcome back, Mr Ma!", seg.version)
+        outcome = svc.rederive_chinese(p, [src_id])
+        assert outcome.saved
+        zh = next(l for l in p.links("zh") if src_id in l.src_ids).tgt_ids[0]
+        made = p.segment(zh)
+    assert made.origin == "mt" and made.text != "再次欢迎马云先生！"
+    assert made.origin_detail["from_english"] == [seg.id]
+
+
+@pytest.mark.slow
+def test_realign_a_turn_with_the_sentence_encoder(project_dir):
+    with Project.open(project_dir) as p:
+        first = next(s for s in p.source_segments() if s.text.startswith("Haben Sie ihn"))
+        sources = p.source_segments(first.block_id)
+        targets = [t for l in p.links("en", first.block_id) for t in l.tgt_ids]
+        # A wrong machine alignment (not fixed by a person): both sentences in one link.
+        p.replace_links(first.block_id, "en", [([s.id for s in sources], targets, 0.2)])
+        assert svc.realign_block(p, first.block_id, "en") == 2
+        links = p.links("en", first.block_id)
+    assert [(l.src_ids, l.tgt_ids) for l in links] == [((sources[0].id,), (targets[0],)),
+                                                       ((sources[1].id,), (targets[1],))]
+    assert all(l.score is not None and not l.fixed for l in links)
