@@ -19,11 +19,12 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
-# Debian's Chromium drives the browser tests (Playwright's own download is not used).
+# Debian's Chromium drives the browser tests (Playwright's own download is not used);
+# Noto CJK so the Chinese column renders in screenshots.
 browser:
-	@test -x /usr/bin/chromium || { \
+	@{ test -x /usr/bin/chromium && test -d /usr/share/fonts/opentype/noto; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-cjk; }
 
 $(PROJECT)/project.sqlite: | $(VENV)/.installed
 	$(VENV)/bin/bitext import data/davos_interview_de.txt --project $(PROJECT)
