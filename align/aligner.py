@@ -24,6 +24,7 @@ through a callback). The text form of links lives in `align.align_scoring`.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
@@ -463,9 +464,21 @@ def align_features(src: SideFeatures, tgt: SideFeatures, config: AlignConfig = A
     scorer: Callable = SpanScorer(src, tgt, cfg)
     if forced_src is not None or forced_tgt is not None:
         scorer = _ForbidCovering(scorer, forced_src, forced_tgt, n, m)
-    guide = _guide_path(src.vecs[0], tgt.vecs[0], cfg)
-    steps = _banded_search(n, m, guide, moves, scorer, cfg, posteriors=True)
+    with _single_threaded_blas():
+        guide = _guide_path(src.vecs[0], tgt.vecs[0], cfg)
+        steps = _banded_search(n, m, guide, moves, scorer, cfg, posteriors=True)
     return _steps_to_links(steps)
+
+
+def _single_threaded_blas():
+    """The DP's matrix products are small: BLAS threads only spin and, on a busy machine,
+    make the alignment several times slower. Limit them while aligning (if threadpoolctl is
+    installed; otherwise leave BLAS as it is)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 class _ForbidCovering:
