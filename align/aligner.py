@@ -35,6 +35,7 @@ from align.errors import InputError
 
 Move = tuple[int, int]
 IMPOSSIBLE = -1e30  # score of what cannot happen (finite, so sums and exponentials stay clean)
+MAX_HALF_WIDTH = 128  # the band stops widening here: memory is (n + m) x moves x band width
 
 
 @dataclass(frozen=True)
@@ -439,9 +440,11 @@ def _banded_search(n: int, m: int, guide, moves, scorer, config: AlignConfig, po
         band = Band.around(n, m, guide[0], guide[1], half)
         steps = band_dp(band, moves, scorer, config.skip, posteriors)
         pa, pj = _path_points(steps, n, m)
-        if band.width >= min(n, m) + 1 or not band.touches_edge(pa.astype(np.int64), pj.astype(np.int64)):
+        if (band.width >= min(n, m) + 1 or half >= MAX_HALF_WIDTH
+                or not band.touches_edge(pa.astype(np.int64), pj.astype(np.int64))):
             return steps
-        half *= 2  # the path hit the band's edge: widen and redo this level
+        # The path ran along the band's edge: centre on it, widen, and redo this level.
+        guide, half = (pa, pj), min(2 * half, MAX_HALF_WIDTH)
 
 
 # --------------------------------------------------------------------------------------------
