@@ -78,6 +78,7 @@ def length_agreement(src_len: np.ndarray, tgt_len: np.ndarray, ratio: float = 1.
 
 # --- numbers and names -------------------------------------------------------------------------
 
+LONG_WORD = 5  # a word this long, spelt the same on both sides, is rarely a coincidence
 _NUMBER = re.compile(r"\d+(?:[.,'’]\d+)*")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -92,7 +93,10 @@ def anchor_tokens(sentence: str, cased: bool = True) -> set[str]:
 
     Name-like: capitalised, not the first word, at least 3 letters and not ALL-CAPS noise; German
     capitalises every noun, so a German noun only counts when the same form is on the other
-    side (the comparison does that). Case-folded and accent-stripped so 'Zürich' ~ 'Zurich'.
+    side (the comparison does that). Also any word of LONG_WORD letters or more, wherever it
+    stands: place names, peaks and cognates ('Expedition' ~ 'expédition') shared verbatim;
+    again only the forms found on both sides count. Case-folded and accent-stripped so
+    'Zürich' ~ 'Zurich'.
     cased=False (scripts without case): numbers and Latin-script words.
     """
     out = {"#" + _norm_number(m.group()) for m in _NUMBER.finditer(sentence)}
@@ -100,7 +104,7 @@ def anchor_tokens(sentence: str, cased: bool = True) -> set[str]:
         return out | {_fold(w) for w in _WORD.findall(sentence) if len(w) >= 3 and w.isascii() and w.isalpha()}
     words = _WORD.findall(sentence)
     for i, w in enumerate(words):
-        if len(w) >= 3 and w[0].isupper() and not w.isdigit() and i > 0:
+        if (len(w) >= 3 and w[0].isupper() and not w.isdigit() and i > 0) or (len(w) >= LONG_WORD and w.isalpha()):
             out.add(_fold(w))
     return out
 

@@ -9,7 +9,8 @@ How it works (ideas from vecalign and Bertalign, code our own):
    other side is subtracted and the result divided by the spread of random-pair similarities.
    A score is then "how many standard deviations above chance", whatever the encoder, and a
    skipped sentence (1:0, 0:1) can have one fixed cost in those units.
-3. Length, shared numbers/names and (when MT is present) the MT bridge are added to that score.
+3. Length, shared numbers/names/long words and (when MT is present) the MT bridge are added to
+   that score; an m:n link also pays for each member sentence its other side does not explain.
 4. Linear time and memory: the search runs in anti-diagonal coordinates (a = i + j) on a band of
    fixed width around a guide path. The guide comes from the same DP on vectors averaged in
    pairs, recursively, down to a size where a full table is cheap (vecalign's coarse-to-fine).
@@ -63,6 +64,7 @@ class AlignConfig:
     length_weight: float = 1.0     # weight of the length term (Gale-Church log-likelihood)
     anchor_weight: float = 1.0     # weight of the numbers/names agreement in [-1, 1]
     bridge_weight: float = 1.0     # weight of the MT-bridge z-score when MT is given
+    member_weight: float = 1.0     # weight of the penalty for members of an m:n link unrelated to its other side
     random_samples: int = 256      # spans sampled per side for the chance baseline
     seed: int = 0
 
@@ -240,9 +242,30 @@ class SpanScorer:
         cos = pair_dots(self.src.profiles[a - 1], self.tgt.profiles[b - 1], si, tj)
         return self.bridge.z(move, cos, si, tj)
 
+    def members(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Sum over the members of the larger side(s) of min(0, z(member, the other side's span)).
+
+        The embedding of a concatenation barely changes when an unrelated sentence ("....", a
+        caption) is appended, so without this a link swallows such sentences instead of leaving
+        them unaligned. A member below chance (z < 0) costs what it falls short by, in the same
+        units as a skip; members that the other side explains at all cost nothing.
+        """
+        a, b = move
+        si, tj = i - 1, j - 1
+        penalty = np.zeros(i.shape, np.float32)
+        for k in range(a if a > 1 else 0):
+            cos = pair_dots(self.src.vecs[0], self.tgt.vecs[b - 1], si - k, tj)
+            penalty += np.minimum(self.norm.z((1, b), cos, si - k, tj), 0.0)
+        for k in range(b if b > 1 else 0):
+            cos = pair_dots(self.src.vecs[a - 1], self.tgt.vecs[0], si, tj - k)
+            penalty += np.minimum(self.norm.z((a, 1), cos, si, tj - k), 0.0)
+        return penalty
+
     def __call__(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         cfg = self.config
         score = self.semantic(move, i, j)
+        if cfg.member_weight and move != (1, 1):
+            score = score + cfg.member_weight * self.members(move, i, j)
         if cfg.length_weight:
             score = score + cfg.length_weight * self.length(move, i, j)
         if cfg.anchor_weight and self.src.anchors is not None and self.tgt.anchors is not None:

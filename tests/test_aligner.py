@@ -371,8 +371,10 @@ def test_anchor_tokens_numbers_and_names():
     from align.align_signals import anchor_tokens
 
     assert anchor_tokens("Für Chomo-Lungma ergaben 1849 Berechnungen 8839,8 m") == {
-        "#1849", "#88398", "chomo", "lungma", "berechnungen"}
+        "#1849", "#88398", "chomo", "lungma", "ergaben", "berechnungen"}
     assert anchor_tokens("Der Gipfel") == {"gipfel"}            # not the first word
+    # long words count wherever they stand and whatever their case; short lowercase ones do not
+    assert anchor_tokens("Expédition au col du Cervin") == {"expedition", "cervin"}
     assert anchor_tokens("珠穆朗玛峰高8848米 Everest", cased=False) == {"#8848", "everest"}
 
 
