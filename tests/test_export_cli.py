@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
 
@@ -64,6 +66,8 @@ def test_boilerplate_only_when_asked(project_dir, tmp_path, capsys):
     (["--format", "xliff"], "xliff holds one language pair"),
     (["--format", "tmx", "--langs", "de,fr"], "the project has no fr text"),
     (["--format", "tmx", "--langs", "en"], "at least two languages"),
+    (["--format", "tsv", "--langs", "zh,de"], "the source language must come first in --langs (e.g. --langs de,zh)"),
+    (["--format", "xliff", "--langs", "en,de"], "the source language must come first"),
 ])
 def test_export_errors_are_one_line(project_dir, tmp_path, capsys, argv, message):
     code, _, err = run(capsys, "export", project_dir, *argv, "--output", tmp_path / "x.out")
@@ -88,6 +92,44 @@ def test_output_paths_are_checked(project_dir, tmp_path, capsys):
     code, _, _ = run(capsys, "export", project_dir, "--format", "tmx", "--output", target, "--force")
     assert code == 0 and target.read_bytes().startswith(b"<?xml")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".export-")] == []
+
+
+def test_export_files_get_the_umask_mode(project_dir, tmp_path, capsys):
+    old = os.umask(0o022)
+    try:
+        run(capsys, "export", project_dir, "--format", "tmx", "--output", tmp_path / "a.tmx")
+        run(capsys, "export", project_dir, "--format", "moses", "--langs", "de,en",
+            "--output", tmp_path / "m")
+        os.umask(0o027)
+        run(capsys, "export", project_dir, "--format", "tsv", "--output", tmp_path / "a.tsv")
+    finally:
+        os.umask(old)
+    mode = lambda name: stat.S_IMODE((tmp_path / name).stat().st_mode)
+    assert [mode("a.tmx"), mode("m.de"), mode("m.en")] == [0o644] * 3
+    assert mode("a.tsv") == 0o640
+
+
+def test_target_langs_keep_their_order(project_dir, tmp_path, capsys):
+    code, out, _ = run(capsys, "export", project_dir, "--format", "tsv", "--langs", "de,zh,en",
+                       "--output", tmp_path / "a.tsv")
+    assert code == 0 and "(de, zh, en)" in out
+    header = (tmp_path / "a.tsv").read_text(encoding="utf-8").splitlines()[0].split("\t")
+    assert header[2:5] == ["de", "zh", "en"]
+
+
+def test_output_dash_is_stdout(project_dir, tmp_path, capsys, monkeypatch):
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    code, out, err = run(capsys, "export", project_dir, "--format", "jsonl", "--output", "-")
+    assert code == 0 and not (here / "-").exists()
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 6 and set(rows[0]["translation"]) == {"de", "en", "zh"}
+    assert "wrote standard output: 6 units" in err
+    code, out, err = run(capsys, "export", project_dir, "--format", "moses", "--output", "-")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "give --output a file name prefix" in err
+    assert list(here.iterdir()) == []
 
 
 def test_export_then_import_translation(project_dir, tmp_path, capsys):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -20,14 +21,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "writes one file per language: --output corpus gives corpus.de, corpus.en.")
     p.add_argument("project", help="project folder")
     p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt")
-    p.add_argument("--langs", help="comma-separated languages, source first (default: all)")
+    p.add_argument("--langs", help="comma-separated languages; the source language, when "
+                                   "included, must come first (default: all)")
     p.add_argument("--status", default="mt", choices=STATUS_FILTERS,
                    help="minimum status of every translated sentence of a row: mt (all, the "
                         "default), edited (touched by a person), reviewed")
     p.add_argument("--include-boilerplate", action="store_true",
                    help="also export blocks marked as boilerplate")
     p.add_argument("--output", required=True,
-                   help="file to write (for moses: the file name before .<lang>)")
+                   help="file to write, or - for standard output (for moses: the file name "
+                        "before .<lang>)")
     p.add_argument("--force", action="store_true", help="overwrite existing files")
     p.set_defaults(func=cmd_export)
 
@@ -71,12 +74,20 @@ def output_paths(output: str, fmt: str, langs, force: bool) -> dict[str | None, 
     return paths
 
 
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: no half-written export."""
+    """Write to a temporary file beside `path`, then rename: no half-written export.
+    mkstemp makes the file private (0600); it gets the mode a plain open() would give."""
     fd, tmp = tempfile.mkstemp(prefix=".export-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -84,22 +95,34 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from align.formats import export_table
+    from align.formats import export_table, get_format
     from align.store import Project
 
+    to_stdout = args.output == "-"
+    if to_stdout and get_format(args.fmt).multi_file:
+        raise InputError(f"{args.fmt} writes one file per language, so it cannot go to standard "
+                         f"output; give --output a file name prefix (e.g. --output corpus)")
     with Project.open(args.project) as project:
         table, data = export_table(project, args.fmt, _langs(args.langs), args.status,
                                    args.include_boilerplate)
-    paths = output_paths(args.output, args.fmt, table.langs, args.force)
-    files = data if isinstance(data, dict) else {None: data}
-    for key, path in paths.items():
-        write_atomic(path, files[key])
-    where = ", ".join(str(p) for p in paths.values())
-    print(f"wrote {where}: {len(table.rows)} units ({', '.join(table.langs)})")
+    # With the data on stdout, the report goes to stderr so a pipe gets only the file.
+    report = sys.stderr if to_stdout else sys.stdout
+    if to_stdout:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        where = "standard output"
+    else:
+        paths = output_paths(args.output, args.fmt, table.langs, args.force)
+        files = data if isinstance(data, dict) else {None: data}
+        for key, path in paths.items():
+            write_atomic(path, files[key])
+        where = ", ".join(str(p) for p in paths.values())
+    print(f"wrote {where}: {len(table.rows)} units ({', '.join(table.langs)})", file=report)
     if table.skipped:
-        print(f"left out {table.skipped} units where a language had no text")
+        print(f"left out {table.skipped} units where a language had no text", file=report)
     if table.filtered:
-        print(f"left out {table.filtered} units below status {args.status}")
+        print(f"left out {table.filtered} units below status {args.status}", file=report)
     return 0
 
 

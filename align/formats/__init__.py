@@ -63,6 +63,10 @@ def export_table(project, fmt: str, langs: Sequence[str] | None = None, status: 
     spec = get_format(fmt)
     table = build_table(project, langs=langs, status=status,
                         include_boilerplate=include_boilerplate)
+    source = project.source_lang
+    if source in table.langs and table.langs[0] != source:
+        raise InputError(f"the source language must come first in --langs (e.g. --langs "
+                         f"{','.join([source, *[x for x in table.langs if x != source]])})")
     if spec.pair_only and len(table.langs) != 2:
         raise InputError(f"{spec.name} holds one language pair; choose two languages with "
                          f"--langs (e.g. --langs {table.langs[0]},{table.langs[1]})")
