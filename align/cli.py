@@ -36,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         # `bitext segment ... | head`: the reader went away; not an error worth a traceback.
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        # A file system refusal the command did not foresee: still one line, exit 2.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130

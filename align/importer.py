@@ -31,10 +31,14 @@ def import_document(doc: Document, project_dir: str | os.PathLike, source_name: 
             return project.import_document(doc, source_name, source_sha256)
     if project_dir.exists() and not project_dir.is_dir():
         raise ProjectError(f"{project_dir}: exists and is not a folder")
-    project_dir.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(project_dir)
-    staging = Path(tempfile.mkdtemp(prefix=f".{project_dir.name}.importing-",
-                                    dir=project_dir.parent))
+    try:
+        project_dir.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(project_dir)
+        staging = Path(tempfile.mkdtemp(prefix=f".{project_dir.name}.importing-",
+                                        dir=project_dir.parent))
+    except OSError as exc:
+        raise ProjectError(f"{project_dir}: cannot create the project folder here "
+                           f"({exc.strerror or exc})") from None
     try:
         with Project.create(staging) as project:
             report = project.import_document(doc, source_name, source_sha256)
@@ -89,9 +93,11 @@ def _publish(db: Path, project_dir: Path) -> None:
 def import_text(text: str, project_dir: str | os.PathLike, source_name: str,
                 lang: str = "de") -> ImportReport:
     """Segment `text` and store it (create the project, or re-import keeping translations)."""
+    from align.languages import check_language
     from align.segment import segment_document
     from align.textio import normalize_text
 
+    lang = check_language(lang)
     text = normalize_text(text, source_name)
     doc = segment_document(text, lang=lang, title=Path(source_name).stem)
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -97,7 +97,10 @@ def _resolve_backup(directory: Path, backup_path: str | os.PathLike | None) -> P
         backups = _backups_in(directory)
         if not backups:
             raise ProjectError(f"{directory}: no backups to restore")
-        return backups[-1]
+        # The newest real snapshot: a "before-restore" safety copy is only restored when
+        # named, so running `bitext restore` twice does not undo the first restore.
+        real = [b for b in backups if not b.stem.endswith("before-restore")]
+        return (real or backups)[-1]
     source = Path(backup_path)
     if not source.is_file() and not source.is_absolute():
         source = Path(directory) / BACKUP_DIR / source

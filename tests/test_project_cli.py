@@ -120,7 +120,7 @@ def test_backup_backups_restore_and_check(project_dir, capsys):
     fixes = translate_some(project_dir)
     code, out, err = cli(capsys, "restore", project_dir, backup.name)
     assert code == 0, err
-    assert out.startswith("restored; the state before the restore was saved as")
+    assert out.startswith(f"restored {backup.name}; the state before the restore was saved as")
     with Project.open(project_dir) as p:
         assert p.target_segments("en") == []
     code, out, _ = cli(capsys, "check", project_dir)

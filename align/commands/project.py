@@ -96,8 +96,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     db = directory / DB_NAME
     if db.is_file() and check_database(db) is None:
         with Project.open(directory) as p:
-            safety = p.restore(args.backup)
-        print(f"restored; the state before the restore was saved as {safety}")
+            source = p.resolve_backup(args.backup)
+            safety = p.restore(source)
+        print(f"restored {source.name}; the state before the "
+              f"restore was saved as {safety.name} (restore that to undo)")
         return 0
     # The database is missing or cannot be opened: move it aside and copy the backup in.
     restored = restore_damaged(directory, args.backup)

@@ -24,11 +24,21 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
+    import sys
+
+    from align.languages import check_language
     from align.segment import segment_document
     from align.textio import read_text_file
 
+    lang = check_language(args.lang)
     text = read_text_file(args.file)
-    doc = segment_document(text, lang=args.lang, title=args.file, undo_merges=args.keep_apart)
+    doc = segment_document(text, lang=lang, title=args.file, undo_merges=args.keep_apart)
+    merged = {alias for aliases in segment_document(text, lang=lang).speakers.values()
+              for alias in aliases} if args.keep_apart else set()
+    for label in args.keep_apart:
+        if label not in merged:
+            print(f"warning: --keep-apart {label}: no speaker label {label!r} was merged "
+                  f"(merged: {', '.join(sorted(merged)) or 'none'})", file=sys.stderr)
     if args.json:
         print(json.dumps(doc.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -49,6 +59,8 @@ def outline(doc) -> str:
             if len(sentence) > OUTLINE_WIDTH:
                 sentence = sentence[:OUTLINE_WIDTH - 1].rstrip() + "…"
             lines.append(f"    {sentence}")
+    lines.append(f"(sentences longer than {OUTLINE_WIDTH} characters are shortened with …; "
+                 f"--json prints them whole)")
     if doc.speakers:
         merged = "; ".join(f"{name} <- {', '.join(aliases)}" for name, aliases in doc.speakers.items())
         lines.append(f"merged speaker labels: {merged} (undo with --keep-apart LABEL)")
