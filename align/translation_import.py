@@ -6,7 +6,7 @@ whitespace; a unit may cover several consecutive sentences of one block, joined 
 export joins them), and the unit's target text is linked to them. This reads back what
 `bitext export` wrote, and also files from CAT tools made from the same German text.
 
-Plain text has no pairing: it is split into sentences and aligned to the stored source
+Plain text has no pairing: it is split into sentences (every line break ends one) and aligned to the stored source
 sentences by an aligner the caller passes in (the models layer's sentence aligner), so this
 module stays free of model code.
 
@@ -201,6 +201,15 @@ def _link_parts(link) -> tuple[tuple[int, ...], tuple[int, ...], float | None]:
     return tuple(src), tuple(tgt), (rest[0] if rest else None)
 
 
+def split_lines(text: str, lang: str) -> list[str]:
+    """Sentences of a plain-text translation: a line break always ends a sentence (files with
+    one sentence per line, such as a Moses export, often have no final punctuation), and each
+    line is then split into sentences on its own."""
+    from align.sentences import split_sentences
+
+    return [s for line in text.splitlines() if line.strip() for s in split_sentences(line, lang)]
+
+
 def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     """(target sentences, links) for a plain-text translation aligned to the source text.
 
@@ -209,8 +218,6 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     the last sentence of one block with the first of the next, the targets stay with the
     first block and the other source sentences are left unlinked.
     """
-    from align.sentences import split_sentences
-
     source_lang = project.source_lang
     if lang == source_lang:
         raise InputError(f"{name}: {lang} is the project's source language; import a "
@@ -218,7 +225,7 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     blocks = project.blocks(include_excluded=False)
     labels = sorted({x for b in blocks for x in (b.speaker, b.speaker_label) if x}
                     | set(project.speaker_merges()))
-    sentences = strip_speaker_labels(split_sentences(text, lang), labels)
+    sentences = strip_speaker_labels(split_lines(text, lang), labels)
     if not sentences:
         raise InputError(f"{name}: no {lang} sentences in this file")
     source = [s for b in blocks for s in project.source_segments(b.id)]

@@ -190,3 +190,32 @@ def test_import_plain_text_translation_is_aligned(tmp_path, capsys):
             ["The meeting was productive, much better than I had expected."]) in pairs
     assert (["Alibaba hat 45.000 Mitarbeiter."], ["Alibaba has 45,000 employees."]) in pairs
     assert len(pairs) == 7
+
+
+def test_every_line_break_ends_a_sentence():
+    from align.translation_import import split_lines
+
+    text = "Hello world\nHow are you\n\nFine thanks. And you?\r\nAlso fine\n"
+    assert split_lines(text, "en") == ["Hello world", "How are you", "Fine thanks.", "And you?",
+                                       "Also fine"]
+
+
+@pytest.mark.slow
+def test_import_one_sentence_per_line(tmp_path, capsys):
+    """A line-per-sentence file without final punctuation (as a Moses export) imports line by line."""
+    source = tmp_path / "tp.txt"
+    source.write_text("Anna: Hallo Welt. Wie geht es dir?\nBen: Gut, danke. Und dir?\n"
+                      "Anna: Auch gut.\nBen: Schön.\n", encoding="utf-8")
+    assert run(capsys, "import", source, "--project", tmp_path / "tp")[0] == 0
+    lines = tmp_path / "tp.en"
+    lines.write_text("Hello world\nHow are you\nFine thanks\nAnd you\nAlso fine\nNice\n", encoding="utf-8")
+    code, out, err = run(capsys, "import-translation", tmp_path / "tp", "--lang", "en", lines)
+    assert code == 0, err
+    assert "imported 6 en sentences" in out
+    with Project.open(tmp_path / "tp") as project:
+        source = {s.id: s.text for s in project.source_segments()}
+        target = {t.id: t.text for t in project.target_segments("en")}
+        pairs = [([source[i] for i in link.src_ids], [target[t] for t in link.tgt_ids])
+                 for link in project.links("en")]
+    assert (["Hallo Welt."], ["Hello world"]) in pairs
+    assert (["Und dir?"], ["And you"]) in pairs
