@@ -236,9 +236,17 @@ def translate_panel(p: Project, langs: list[str]) -> None:
 
 
 def export_body(p: Project, langs: list[str]) -> None:
-    fmt = st.selectbox("Format", svc.EXPORT_FORMATS, key="exp_fmt")
-    exp_langs = st.multiselect("Languages", langs or list(TARGET_CHOICES), default=langs,
-                               key="exp_langs", format_func=lang_label)
+    fmt = st.selectbox("Format", svc.EXPORT_FORMATS, key="exp_fmt",
+                       format_func=lambda f: "XLIFF" if f == "xliff" else f.upper())
+    choices = list(dict.fromkeys([*(langs or []), *TARGET_CHOICES]))
+    if fmt in svc.PAIR_FORMATS:
+        # XLIFF holds one language pair: German and one translation.
+        target = st.selectbox("Target language", choices, key="exp_pair_lang",
+                              format_func=lang_label)
+        exp_langs = [target]
+    else:
+        exp_langs = st.multiselect("Languages", choices, default=langs, key="exp_langs",
+                                   format_func=lang_label)
     status = st.selectbox("Sentences", ("mt", "edited", "reviewed"), key="exp_status",
                           format_func={"mt": "all translations",
                                        "edited": "edited or reviewed",
@@ -247,7 +255,7 @@ def export_body(p: Project, langs: list[str]) -> None:
     name = svc.export_filename(p, fmt, exp_langs)
     directory = str(p.dir)
     st.download_button(
-        f"Download {fmt.upper()}", key="exp_dl", file_name=name, mime=svc.export_mime(fmt),
+        f"Download {'XLIFF' if fmt == 'xliff' else fmt.upper()}", key="exp_dl", file_name=name, mime=svc.export_mime(fmt),
         # Built when clicked, from a connection of its own (it runs outside the script).
         data=lambda: svc.export_bytes(directory, fmt, exp_langs, status, boiler),
         on_click="ignore", icon=":material/download:", disabled=not exp_langs)
@@ -270,7 +278,9 @@ def import_body() -> None:
             ss.project_dir = str(target)
             ss.pop("edit_row", None)
             ss.dialog = None
-            flash(f"Imported {report.sentences} sentences in {report.blocks} blocks")
+            # The new project sits next to the open one: say where, in full.
+            flash(f"Imported {report.sentences} sentences in {report.blocks} blocks into "
+                  f"{Path(target).resolve()}")
             st.rerun()
     st.divider()
     st.caption("Existing translation of the current project (aligned sentence by sentence)")
@@ -532,11 +542,10 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
     ss._page_of = {r.key: i // per_page + 1 for i, it in enumerate(items) for r in it.rows}
     top = st.container(horizontal=True, vertical_alignment="center")
     page = top.pagination(count, key="page", bind="query-params")
-    top.caption(f"{len(items)} {'rows' if f.order != 'document' else 'blocks'}"
-                f"{' match' if f.active else ''} · page {page} of {count}")
+    top.caption(f"{rd.count_label(len(items), f)} · page {page} of {count}")
     current = rd.paginate(items, page, per_page)
     if not current.items:
-        st.info("Nothing matches these filters." if f.active else "This document is empty.")
+        st.info(rd.empty_message(snapshot, langs, f))
         return
     st.html(rd.column_header_html(langs, snapshot.source_lang))
     low = f.below_score if f.below_score is not None else 0.5

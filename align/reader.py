@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from align.errors import ConflictError
-from align.store import BlockRow, LinkRow, Project, SegmentRow
+from align.store import BlockRow, LinkRow, Project, SegmentRow, text_sig
 
 LANG_NAMES = {"de": "Deutsch", "en": "English", "zh": "中文"}
 STATUS_LABELS = {"mt": "machine", "edited": "edited", "reviewed": "reviewed"}
@@ -49,7 +49,10 @@ def load_snapshot(project: Project, langs: Iterable[str]) -> Snapshot:
         sources.setdefault(seg.block_id, []).append(seg)
     targets: dict[str, dict[str, SegmentRow]] = {}
     links: dict[str, dict[str, list[LinkRow]]] = {}
-    for lang in dict.fromkeys(langs):
+    langs = list(dict.fromkeys(langs))
+    if "zh" in langs and "en" not in langs:
+        langs.append("en")   # Chinese made from English is checked against the English
+    for lang in langs:
         targets[lang] = {t.id: t for t in project.target_segments(lang)}
         per_block: dict[str, list[LinkRow]] = {}
         for link in project.links(lang):
@@ -67,6 +70,7 @@ class Cell:
     links: tuple[LinkRow, ...]
     sentences: tuple[SegmentRow, ...]
     missing: tuple[str, ...]          # source ids of this row with no link in this language
+    stale: frozenset[str] = frozenset()  # Chinese ids made from English that has changed since
 
     @property
     def scores(self) -> list[float]:
@@ -151,13 +155,54 @@ def block_rows(snapshot: Snapshot, block: BlockRow, langs: Sequence[str]) -> lis
             sentences = tuple(table[t] for link in links for t in link.tgt_ids if t in table)
             covered = {s for link in links for s in link.src_ids}
             missing = tuple(s.id for s in members if s.id not in covered)
-            cells[lang] = Cell(lang, links, sentences, missing)
+            stale = (_stale_pivots(snapshot, block.id, links, {s.id for s in members})
+                     if lang == "zh" else frozenset())
+            cells[lang] = Cell(lang, links, sentences, missing, stale)
         if not members and not any(c.sentences for c in cells.values()):
             continue
         key = members[0].id if members else "t-" + next(
             t.id for c in cells.values() for t in c.sentences)
         rows.append(Row(key, block.id, len(rows) + 1, tuple(members), cells))
     return rows
+
+
+def _english_text(snapshot: Snapshot, block_id: str, src_ids: set[str]) -> str:
+    """The English linked to these source sentences, joined as the pivot joins it."""
+    table = snapshot.targets.get("en", {})
+    parts = [table[t].text.strip() for link in snapshot.links.get("en", {}).get(block_id, [])
+             if src_ids & set(link.src_ids) for t in link.tgt_ids if t in table]
+    return " ".join(p for p in parts if p)
+
+
+def _stale_pivots(snapshot: Snapshot, block_id: str, links: Sequence[LinkRow],
+                  row_src: set[str]) -> frozenset[str]:
+    """Machine Chinese made from English (origin_detail["pivot_sig"]: the English it was
+    made from, recorded by the pivot and by "中文 from English") whose English has changed.
+    The pivot works per link, "中文 from English" per row: either English may be the one."""
+    table = snapshot.targets.get("zh", {})
+    row_sig = None
+    stale = set()
+    for link in links:
+        for t in link.tgt_ids:
+            seg = table.get(t)
+            made_from = seg.origin_detail.get("pivot_sig") if seg else None
+            if not made_from or seg.status != "mt":
+                continue
+            linked = _english_text(snapshot, block_id, set(link.src_ids))
+            if not linked or text_sig(linked) == made_from:
+                continue
+            if row_sig is None:
+                row_sig = text_sig(_english_text(snapshot, block_id, row_src))
+            if row_sig != made_from:
+                stale.add(t)
+    return frozenset(stale)
+
+
+def has_scores(snapshot: Snapshot, langs: Sequence[str]) -> bool:
+    """Whether any link in these languages has an alignment score (machine translations
+    are linked by construction and have none)."""
+    return any(link.score is not None for lang in langs
+               for links in snapshot.links.get(lang, {}).values() for link in links)
 
 
 # ----- filters ------------------------------------------------------------------------------
@@ -216,6 +261,30 @@ def build_view(snapshot: Snapshot, langs: Sequence[str], f: RowFilter = RowFilte
     if f.order == "lowest score first":
         out.sort(key=lambda v: (v.rows[0].min_score is None, v.rows[0].min_score or 0.0))
     return out
+
+
+def count_label(n: int, f: RowFilter) -> str:
+    """"1 block", "3 rows match", ... above the page."""
+    noun = "row" if f.order != "document" else "block"
+    label = f"{n} {noun}{'' if n == 1 else 's'}"
+    if f.active:
+        label += " matches" if n == 1 else " match"
+    return label
+
+
+WEAK_LINKS_NEED_SCORES = (
+    "No alignment scores to filter on: machine-translated sentences have no alignment "
+    "score. Weak links come from aligning a human translation (Import → Existing "
+    "translation).")
+
+
+def empty_message(snapshot: Snapshot, langs: Sequence[str], f: RowFilter) -> str:
+    """Why the page shows nothing."""
+    if not f.active:
+        return "This document is empty."
+    if f.below_score is not None and not has_scores(snapshot, langs):
+        return WEAK_LINKS_NEED_SCORES
+    return "Nothing matches these filters."
 
 
 # ----- pages --------------------------------------------------------------------------------
@@ -339,11 +408,17 @@ def _sentence_html(seg: SegmentRow, query: str) -> str:
             f'{highlight(seg.text, query)}<span class="bx-dot" title="{label}"></span></span>')
 
 
+STALE_HINT = "English changed since this Chinese was made — 中文 from English"
+
+
 def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
     parts = []
     for link in cell.links:
         sents = " ".join(_sentence_html(cell_seg, query) for cell_seg in
                          (s for s in cell.sentences if s.id in link.tgt_ids))
+        if cell.stale & set(link.tgt_ids):
+            sents += (f' <span class="bx-stale" title="Open the row and press “中文 from '
+                      f'English” to translate the corrected English again">{STALE_HINT}</span>')
         fixed = ' bx-fixed' if link.fixed else ''
         parts.append(f'<span class="bx-link{fixed}">{sents}{score_badge(link.score, low)}</span>')
     if cell.missing:
@@ -514,6 +589,8 @@ READER_CSS = """
 .bx-edited .bx-dot { background: #3b82f6; }
 .bx-reviewed .bx-dot { background: #16a34a; }
 .bx-missing { color: #b1a891; font: italic .88rem/1.6 "Source Sans 3", sans-serif; }
+.bx-stale { display: inline-block; margin-left: .3rem; padding: 0 .4rem; border-radius: 4px;
+  background: #fbecd0; color: #8a5a00; font: .78rem/1.6 "Source Sans 3", sans-serif; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
 .bx-score { font: 500 .68rem/1 ui-monospace, monospace; color: #8c846f; background: #f1ede3;
   border-radius: 4px; padding: .1rem .3rem; margin-left: .3rem; vertical-align: middle; }

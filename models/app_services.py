@@ -19,9 +19,12 @@ from align.store import Project
 ProgressFn = Callable[[int, int], None]
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "davos_interview_de.txt"
-EXPORT_FORMATS = ("tmx", "tsv", "moses", "jsonl")
+EXPORT_FORMATS = ("tmx", "tsv", "moses", "jsonl", "xliff")
+# Formats that hold exactly one language pair (the user picks the target language).
+PAIR_FORMATS = frozenset({"xliff"})
 _MIME = {"tmx": "application/x-tmx+xml", "tsv": "text/tab-separated-values",
-         "moses": "application/zip", "jsonl": "application/jsonl"}
+         "moses": "application/zip", "jsonl": "application/jsonl",
+         "xliff": "application/xliff+xml"}
 
 
 # ----- models -------------------------------------------------------------------------------
@@ -202,7 +205,11 @@ def import_source(raw: bytes, source_name: str, project_name: str, root: Path):
 
     if not raw.strip():
         raise InputError("nothing to import: the text is empty")
-    name = check_file_name((project_name or "").strip() or Path(source_name).stem)
+    try:
+        name = check_file_name((project_name or "").strip() or Path(source_name).stem)
+    except InputError as exc:
+        # The check speaks of file names; here the user typed a project name.
+        raise InputError(str(exc).replace("file name", "project name", 1)) from None
     target = Path(root) / name
     if Project.exists(target):
         raise InputError(f"a project named {name!r} already exists; choose another name")
@@ -247,7 +254,7 @@ def import_translation(project: Project, raw: bytes, name: str, lang: str):
 # ----- export -------------------------------------------------------------------------------
 def export_filename(project: Project, fmt: str, langs: Sequence[str]) -> str:
     stem = (project.document_info() or {}).get("title") or project.dir.name
-    ext = {"moses": "zip"}.get(fmt, fmt)
+    ext = {"moses": "zip", "xliff": "xlf"}.get(fmt, fmt)
     return f"{stem}.{'-'.join([project.source_lang, *langs])}.{ext}"
 
 

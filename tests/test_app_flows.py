@@ -208,6 +208,8 @@ def test_import_pasted_text_as_a_new_project(project_dir):
     at.button(key="imp_go").click().run()
     assert not at.exception
     assert at.session_state["project_dir"].endswith("short")
+    where = str((project_dir.parent / "short").resolve())
+    assert any(where in t.value for t in at.toast), [t.value for t in at.toast]
     assert "Gut, danke." in html_text(at)
 
 
@@ -217,14 +219,44 @@ def test_import_refuses_a_name_that_leaves_the_folder(project_dir):
     at.text_area(key="imp_text").input("Ein Satz.")
     at.text_input(key="imp_name").input("../outside")
     at.button(key="imp_go").click().run()
-    assert any("separator" in e.value for e in at.error)
+    assert any("project name" in e.value and "separator" in e.value for e in at.error)
     assert not (project_dir.parent.parent / "outside").exists()
+
+
+def test_export_dialog_offers_xliff_with_one_target_language(project_dir):
+    at = start()
+    at.button(key="open_export").click().run()
+    assert "XLIFF" in at.selectbox(key="exp_fmt").options
+    at.selectbox(key="exp_fmt").set_value("xliff").run()
+    assert not at.exception
+    # One language pair: a single target language replaces the languages list.
+    assert all(m.key != "exp_langs" for m in at.multiselect)
+    at.selectbox(key="exp_pair_lang").set_value("zh").run()
+    assert not at.exception
+    with Project.open(project_dir) as p:
+        assert svc.export_filename(p, "xliff", ["zh"]) == "davos_interview_de.de-zh.xlf"
+
+
+def test_weak_links_filter_explains_machine_translations(tmp_path, monkeypatch):
+    # Machine translations are linked by construction: no alignment score to filter on.
+    directory = make_gold_project(tmp_path / "mt")
+    with Project.open(directory) as p:
+        for src in p.source_segments():
+            p.set_machine_translation(src.id, "en", "An English sentence.", {"pair": "de-en"})
+    monkeypatch.setenv("BITEXT_PROJECT", str(directory))
+    monkeypatch.setenv("BITEXT_CACHE", str(tmp_path / "no-models"))
+    at = start()
+    at.toggle(key="low").set_value(True).run()
+    assert not at.exception
+    assert any("machine-translated sentences have no alignment score" in i.value
+               for i in at.info)
 
 
 # ----- services ------------------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", svc.EXPORT_FORMATS)
 def test_export_bytes_uses_the_cli_formats(project_dir, fmt):
-    data = svc.export_bytes(project_dir, fmt, ["en", "zh"], "mt", False)
+    langs = ["zh"] if fmt in svc.PAIR_FORMATS else ["en", "zh"]
+    data = svc.export_bytes(project_dir, fmt, langs, "mt", False)
     if fmt == "tmx":
         root = ElementTree.fromstring(data)
         units = root.findall("./body/tu")
@@ -234,6 +266,12 @@ def test_export_bytes_uses_the_cli_formats(project_dir, fmt):
     elif fmt == "jsonl":
         first = json.loads(data.decode().splitlines()[0])
         assert set(first["translation"]) >= {"de", "en", "zh"}
+    elif fmt == "xliff":
+        root = ElementTree.fromstring(data)
+        assert (root.get("srcLang"), root.get("trgLang")) == ("de-DE", "zh-CN")
+        ns = "{urn:oasis:names:tc:xliff:document:2.0}"
+        assert len(root.findall(f".//{ns}segment")) == 13
+        assert "据说这是达沃斯论坛上最受欢迎的对话。" in [t.text for t in root.iter(f"{ns}target")]
     elif fmt == "moses":
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         assert sorted(names) == ["davos_interview_de.de", "davos_interview_de.en",

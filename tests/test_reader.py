@@ -221,3 +221,52 @@ def test_toggle_reviewed_and_history_lines(project):
     assert back.status == "edited"
     lines = rd.history_lines(project, seg.id)
     assert len(lines) == 3 and "status" in lines[0] and "mt" in lines[-1]
+
+
+def test_chinese_made_from_english_is_marked_when_the_english_changes(project):
+    from align.store import text_sig
+
+    src, _ = block_with(project, "Nochmals willkommen, Herr Jack Ma!")
+    en_link = next(l for l in project.links("en") if src.id in l.src_ids)
+    english = project.segment(en_link.tgt_ids[0])
+    # What the pivot records: the English the Chinese was made from.
+    assert project.set_machine_translation(src.id, "zh", "再次欢迎马云先生。",
+                                           {"route": ["de-en", "en-zh"],
+                                            "pivot_sig": text_sig(english.text)})
+
+    def welcome_row():
+        return next(r for r in rows_of(view(project)) if r.key == src.id)
+
+    assert welcome_row().cells["zh"].stale == frozenset()
+    assert rd.STALE_HINT not in rd.row_html(welcome_row(), LANGS)
+    project.edit_segment(english.id, "Welcome back, Mr Ma!", english.version)
+    row = welcome_row()
+    assert row.cells["zh"].stale == {row.cells["zh"].sentences[0].id}
+    assert rd.STALE_HINT in rd.row_html(row, LANGS)
+    # Only Chinese shown: the English is still what it is compared with.
+    only_zh = next(r for r in rows_of(view(project, langs=["zh"])) if r.key == src.id)
+    assert only_zh.cells["zh"].stale
+    # A reference (or human) Chinese that records no English is never marked.
+    other = next(r for r in rows_of(view(project)) if r.cells["zh"].sentences and r.key != src.id)
+    assert other.cells["zh"].stale == frozenset()
+
+
+def test_count_label_and_empty_messages(project):
+    snap = rd.load_snapshot(project, LANGS)
+    plain, search = rd.RowFilter(), rd.RowFilter(text="x")
+    assert rd.count_label(1, plain) == "1 block"
+    assert rd.count_label(3, plain) == "3 blocks"
+    assert rd.count_label(1, search) == "1 block matches"
+    assert rd.count_label(2, rd.RowFilter(order="lowest score first")) == "2 rows match"
+    assert rd.empty_message(snap, LANGS, plain) == "This document is empty."
+    weak = rd.RowFilter(below_score=0.5)
+    # The reference translations are linked 1:1 without a score, as machine ones are.
+    assert not rd.has_scores(snap, LANGS)
+    assert rd.empty_message(snap, LANGS, weak) == rd.WEAK_LINKS_NEED_SCORES
+    assert rd.empty_message(snap, LANGS, search) == "Nothing matches these filters."
+    # Once a link has a score (an aligned human translation), empty means nothing matches.
+    link = project.links("en")[0]
+    project.replace_links(link.block_id, "en", [(link.src_ids, link.tgt_ids, 0.9)])
+    snap = rd.load_snapshot(project, LANGS)
+    assert rd.has_scores(snap, LANGS)
+    assert rd.empty_message(snap, LANGS, weak) == "Nothing matches these filters."
