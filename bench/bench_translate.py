@@ -71,8 +71,12 @@ def run_path(path: str, model_dir: Path, cache: Path, args) -> dict:
             with torch.inference_mode():
                 for text in batch:
                     enc = tokenizer(text, return_tensors="pt")
-                    ids = model.generate(**enc, num_beams=args.beam, max_new_tokens=args.out_tokens,
-                                         min_new_tokens=args.out_tokens)
+                    # Lengths as max_length/min_length only (they count the decoder start
+                    # token): the model's generation config already sets max_length, and
+                    # max_new_tokens beside it makes transformers warn on every call.
+                    ids = model.generate(**enc, num_beams=args.beam,
+                                         max_length=args.out_tokens + 1,
+                                         min_length=args.out_tokens + 1)
                     out.append(tokenizer.decode(ids[0], skip_special_tokens=True,
                                                 use_source_tokenizer=False))
             return out

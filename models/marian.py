@@ -137,6 +137,7 @@ class MarianTranslator:
             tokenizer.supported_language_codes, settings.target_token, ref.model_id)
         # Source tokens the encoder takes, counting </s> (and the target token).
         self.source_limit = min(int(tokenizer.model_max_length), max_positions)
+        self.max_positions = max_positions
         # The decoder start token takes position 0.
         self.max_new_tokens = min(settings.max_length, max_positions - 1)
 
@@ -212,8 +213,7 @@ class MarianTranslator:
             parts = by_sentence[i]
             text = join_pieces([self.decode(u.out.ids) for u in parts])
             if any(not u.out.finished for u in parts):
-                notes[i].append(f"the translation reached the maximum length ({self.max_new_tokens} "
-                                f"tokens) and may be incomplete; raise --max-length")
+                notes[i].append(self._length_note())
             if not text:
                 notes[i].append("the model produced no output for this sentence")
             results[i] = Translation(text, tuple(notes[i]))
@@ -224,6 +224,16 @@ class MarianTranslator:
         if self.cache is not None and fresh:
             self.cache.put_many(fresh, model=self.ref.model_id)
         return results  # type: ignore[return-value]
+
+    def _length_note(self) -> str:
+        """What to say when a translation stopped at the length limit: which limit it was,
+        and whether raising --max-length can help."""
+        head = (f"the translation reached the maximum length ({self.max_new_tokens} tokens) "
+                f"and may be incomplete; ")
+        if self.max_new_tokens < self.settings.max_length:
+            return head + (f"that is the model's own limit (max_position_embeddings "
+                           f"{self.max_positions}), so raising --max-length cannot help")
+        return head + "raise --max-length"
 
     def _pieces(self, text: str, notes: list[str]) -> list[str]:
         """The sentence, or its clause-level pieces when it is too long for the model."""
@@ -261,7 +271,9 @@ class PivotTranslator:
 
     @property
     def origin_detail(self) -> dict:
-        return {"pivot": [self.first.origin_detail, self.second.origin_detail]}
+        steps = [self.first.origin_detail, self.second.origin_detail]
+        # A top-level model, like a one-step translation's (exports label rows with it).
+        return {"model": ">".join(str(s["model"]) for s in steps), "pivot": steps}
 
     def translate(self, texts: Sequence[str], progress: ProgressFn | None = None) -> list[Translation]:
         middle = self.first.translate(texts, progress)

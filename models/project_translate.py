@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from align.errors import InputError
+from align.errors import InputError, ModelNotFoundError
 from align.store import Project, SegmentRow, text_sig
-from models.hub import PAIRS, cache_dir, resolve
+from models.hub import PAIRS, cache_dir, pull_hint, resolve
 from models.marian import GenerationSettings, MarianTranslator, load_translator
 
 ProgressFn = Callable[[int, int], None]
@@ -79,6 +79,37 @@ def check_route(lang: str, source_lang: str = "de", *, cache: str | Path | None 
     return " → ".join(steps)
 
 
+def needed_pairs(source_lang: str, langs: Sequence[str], zh_route: str | None = None) -> list[str]:
+    """Every language pair the routes to `langs` go through, in order, once each."""
+    return list(dict.fromkeys(p for lang in langs for p in route(source_lang, lang, zh_route)))
+
+
+def unused_models(source_lang: str, langs: Sequence[str], zh_route: str | None = None,
+                  models: Mapping[str, str] | None = None) -> list[str]:
+    """Pairs given a model (--model PAIR=...) that no route to `langs` uses."""
+    needed = set(needed_pairs(source_lang, langs, zh_route))
+    return [pair for pair in (models or {}) if pair not in needed]
+
+
+def require_models(source_lang: str, langs: Sequence[str], *, cache: str | Path | None = None,
+                   zh_route: str | None = None, models: Mapping[str, str] | None = None) -> None:
+    """Fail before any work when a model some route needs is not on disk (disk only):
+    one error naming every missing model and the one command that fetches them all."""
+    missing: list[tuple[str, ModelNotFoundError]] = []
+    for pair in needed_pairs(source_lang, langs, zh_route):
+        try:
+            resolve(model_for(pair, models), cache)
+        except ModelNotFoundError as err:
+            missing.append((model_for(pair, models), err))
+    if len(missing) == 1:
+        raise missing[0][1]
+    if missing:
+        names = [pull_hint(m).removeprefix("bitext models pull ") for m, _ in missing]
+        raise ModelNotFoundError(
+            f"models {', '.join(m for m, _ in missing)} are not on disk (looked in "
+            f"{cache_dir(cache)}); fetch them with: bitext models pull {' '.join(names)}")
+
+
 def translate_sentences(texts: Sequence[str], lang: str, source_lang: str = "de", *,
                         cache: str | Path | None = None, zh_route: str | None = None,
                         models: Mapping[str, str] | None = None, backend: str | None = None,
@@ -94,7 +125,14 @@ def translate_sentences(texts: Sequence[str], lang: str, source_lang: str = "de"
 
 
 def _detail(steps: list[dict]) -> dict:
-    return steps[0] if len(steps) == 1 else {"route": [s["pair"] for s in steps], "steps": steps}
+    if len(steps) == 1:
+        return steps[0]
+    return {"route": [s["pair"] for s in steps], "model": chain_label(steps), "steps": steps}
+
+
+def chain_label(steps: Sequence[Mapping]) -> str:
+    """The models of a multi-step translation as one name (exports show `mt:<this>`)."""
+    return ">".join(str(s["model"]) for s in steps)
 
 
 @dataclass
@@ -157,14 +195,20 @@ def translate_project(project: Project, langs: Sequence[str], *,
     source_lang = project.source_lang
     report = ProjectTranslateReport()
     order = sorted(dict.fromkeys(langs), key=lambda l: (l != "en", l))
+    # Every model of every language before any work: no English translated only to find
+    # that the Chinese model was never pulled.
+    require_models(source_lang, order, cache=cache, zh_route=zh_route, models=models)
 
     def translator(pair: str) -> MarianTranslator:
         return get_translator(model_for(pair, models), backend=backend, settings=settings,
                               cache=cache, threads=threads)
 
+    # Tokenizers and configs of all languages load (or fail) before any work.
+    steps_by_lang = {lang: [translator(p) for p in route(source_lang, lang, zh_route)]
+                     for lang in order}
     for lang in order:
         pairs = route(source_lang, lang, zh_route)
-        steps = [translator(p) for p in pairs]      # load (or fail) before any work
+        steps = steps_by_lang[lang]
         todo: list[SegmentRow] = project.segments_needing_translation(lang)
         english: dict[str, str] = {}
         if len(pairs) == 2:
@@ -210,11 +254,13 @@ def _translate_chunk(chunk: list[SegmentRow], steps: list[MarianTranslator], pai
     for seg, mid, out in zip(chunk, middle, final):
         notes = [f"{pairs[0]}: {n}" for n in (fresh[seg.id].notes if seg.id in fresh else ())]
         notes += [f"{pairs[1]}: {n}" for n in out.notes]
+        step_details = [{"pair": pairs[0], **first.origin_detail,
+                         "from_stored_english": seg.id in english},
+                        {"pair": pairs[1], **second.origin_detail}]
         detail = {
             "route": pairs,
-            "steps": [{"pair": pairs[0], **first.origin_detail,
-                       "from_stored_english": seg.id in english},
-                      {"pair": pairs[1], **second.origin_detail}],
+            "model": chain_label(step_details),
+            "steps": step_details,
             "pivot_sig": text_sig(mid),
         }
         if notes:

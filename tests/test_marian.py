@@ -103,6 +103,37 @@ def test_hitting_the_output_limit_is_reported(tiny, tmp_path):
     assert any("maximum length" in n for n in result.notes)
 
 
+def test_model_limit_is_named_when_max_length_is_above_it(tiny, tmp_path):
+    # The tiny model has 128 positions: at most 127 new tokens whatever --max-length says.
+    tr = make(tiny, tmp_path, settings=GenerationSettings(max_length=1000), use_cache=False)
+    assert tr.max_new_tokens == 127
+    note = tr._length_note()
+    assert "max_position_embeddings 128" in note and "cannot help" in note
+    assert "raise --max-length" in make(tiny, tmp_path, settings=GenerationSettings(max_length=3),
+                                        use_cache=False)._length_note()
+
+
+def test_tiny_model_can_only_emit_pieces_that_show_text(tmp_path):
+    """Random weights must not produce a whitespace-only sentence (a lone "▁" piece
+    decodes to nothing): every id the model may emit decodes to visible text."""
+    import torch
+    from transformers import MarianMTModel
+
+    from models.marian import load_tokenizer
+    from tests.tiny_marian import build_tiny_marian
+
+    model_dir = build_tiny_marian(tmp_path / "m", ban_eos=True)
+    bias = MarianMTModel.from_pretrained(model_dir).final_logits_bias[0]
+    allowed = torch.nonzero(bias == 0).flatten().tolist()
+    tokenizer = load_tokenizer(model_dir)
+    assert allowed
+    assert all(tokenizer.decode([i], skip_special_tokens=True).strip() for i in allowed)
+    assert tokenizer.convert_tokens_to_ids("▁") not in allowed
+    # With </s> banned, a one-word sentence still translates to something.
+    tr = make(model_dir, tmp_path, use_cache=False)
+    assert all(t.text.strip() for t in tr.translate(["sein.", "Ja.", SENTENCES[0]]))
+
+
 def test_cache_answers_repeats_without_the_model(tiny, tmp_path):
     tr = make(tiny, tmp_path)
     tr.engine = counter = CountingEngine(tr.engine)
@@ -176,6 +207,7 @@ def test_pivot_composes_two_translators(tiny, multi, tmp_path):
     assert [t.text for t in pivot] == [t.text for t in expected]
     detail = PivotTranslator(first, second).origin_detail
     assert detail["pivot"][1]["target_token"] == ">>cmn_Hans<<"
+    assert detail["model"] == f"{first.ref.model_id}>{second.ref.model_id}"
 
 
 def test_bad_settings_are_refused():

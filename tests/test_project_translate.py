@@ -61,6 +61,10 @@ def test_translates_everything_missing_and_records_origin(project, models, tmp_p
     assert zh["route"] == ["de-en", "en-zh"]
     assert zh["steps"][1]["target_token"] == ">>cmn_Hans<<"
     assert zh["steps"][0]["from_stored_english"] is True     # English was done first
+    # Exports label a row by detail["model"]: the pivot names both its models.
+    assert zh["model"] == f"{models['de-en']}>{models['en-zh']}"
+    from align.formats.rows import origin_label
+    assert origin_label("mt", zh) == f"mt:{models['de-en']}>{models['en-zh']}"
 
     # Nothing left: a second run translates nothing.
     again = run(project, models, tmp_path)
@@ -157,6 +161,28 @@ def test_routes_and_missing_models(models, tmp_path):
     texts, detail = pt.translate_sentences(["Good morning."], "zh", source_lang="en",
                                            models=models, cache=tmp_path, settings=FAST)
     assert len(texts) == 1 and texts[0] and detail["pair"] == "en-zh"
+
+
+def test_a_missing_chinese_model_fails_before_any_english_is_translated(project, models, tmp_path):
+    only_english = {"de-en": models["de-en"]}
+    with pytest.raises(ModelNotFoundError, match="bitext models pull en-zh"):
+        run(project, only_english, tmp_path)
+    assert project.target_segments("en") == []
+
+    # Several missing: one error naming one command that fetches them all.
+    with pytest.raises(ModelNotFoundError, match="bitext models pull de-en en-zh"):
+        pt.require_models("de", ["en", "zh"], cache=tmp_path / "empty")
+
+
+def test_unused_model_is_warned_about(project, models, tmp_path, capsys):
+    assert pt.unused_models("de", ["en"], None, {"de-fr": "x", "de-en": "y"}) == ["de-fr"]
+    assert pt.unused_models("de", ["zh"], None, {"en-zh": "x", "de-en": "y"}) == []
+    code = main(["translate-project", str(project.dir), "--to", "en",
+                 "--model", f"de-en={models['de-en']}", "--model", f"de-fr={models['de-zh']}",
+                 "--max-length", "8", "--threads", "1", "--cache-dir", str(tmp_path / "cache")])
+    assert code == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "de-fr" in warnings[0]
 
 
 def test_cli(project, models, tmp_path, capsys):

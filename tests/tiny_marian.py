@@ -8,8 +8,10 @@ written with `save_pretrained`, so the code under test loads it through the very
 `from_pretrained` path as `Helsinki-NLP/opus-mt-de-en`.
 
 Random weights would happily emit vocabulary ids that the target SentencePiece model has
-no piece for (source-only pieces, filler ids); a trained model never does. Those ids get a
-large negative `final_logits_bias`, which both transformers and CTranslate2 honour.
+no piece for (source-only pieces, filler ids), or pieces that decode to nothing (a lone
+"▁"), so a sentence could come out as only whitespace; a trained model never does that.
+Those ids get a large negative `final_logits_bias`, which both transformers and
+CTranslate2 honour.
 
     from tests.tiny_marian import build_tiny_marian
     model_dir = build_tiny_marian(tmp_path / "tiny")
@@ -79,6 +81,14 @@ def _train_spm(sentences: list[str], vocab_size: int, lowercase: bool):
         minloglevel=2,
     )
     return buf.getvalue()
+
+
+def _visible_pieces(model_proto: bytes) -> list[str]:
+    """Pieces that decode to some text on their own (not a lone word-boundary "▁")."""
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_proto=model_proto)
+    return [p for p in _pieces(model_proto) if sp.decode_pieces([p]).strip()]
 
 
 def _pieces(model_proto: bytes) -> list[str]:
@@ -167,9 +177,9 @@ def build_tiny_marian(
     torch.manual_seed(seed)
     model = MarianMTModel(config).eval()
 
-    # Only what a trained model could emit: target pieces and </s> (unless banned).
+    # Only what a trained model could emit: visible target pieces and </s> (unless banned).
     allowed = torch.zeros(len(vocab), dtype=torch.bool)
-    for piece in target_pieces:
+    for piece in _visible_pieces(target_proto):
         allowed[vocab[piece]] = True
     allowed[0] = not ban_eos
     with torch.no_grad():

@@ -156,7 +156,7 @@ def _parse_models(items: list[str]) -> dict[str, str]:
 
 def cmd_translate_project(args: argparse.Namespace) -> int:
     from align.store import Project
-    from models.project_translate import translate_project
+    from models.project_translate import translate_project, unused_models
 
     langs = [l.strip() for l in args.to.split(",") if l.strip()]
     if not langs:
@@ -166,6 +166,10 @@ def cmd_translate_project(args: argparse.Namespace) -> int:
     bar, update = _progress_bar("translating project")
     try:
         with Project.open(args.project) as project:
+            unused = unused_models(project.source_lang, langs, args.zh_route, models)
+            if unused:
+                print(f"warning: --model for {', '.join(unused)} is not used: no route from "
+                      f"{project.source_lang} to {','.join(langs)} goes through it", file=sys.stderr)
             report = translate_project(
                 project, langs, progress=update, cache=args.cache_dir, zh_route=args.zh_route,
                 models=models, backend=args.backend, settings=_settings(args),
