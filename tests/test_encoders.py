@@ -47,6 +47,42 @@ def test_disk_cache_survives_a_new_process(tmp_path):
     reopened.close()
 
 
+class InterruptedEncoder(CountingCharEncoder):
+    """Stops (as Ctrl-C would) when asked for its third chunk."""
+
+    def encode(self, texts):
+        if len(self.calls) == 2:
+            raise KeyboardInterrupt
+        return super().encode(texts)
+
+
+def test_an_interrupted_run_keeps_the_chunks_it_finished(tmp_path):
+    path = tmp_path / "emb.sqlite"
+    texts = [f"Satz Nummer {i}" for i in range(10)]
+    enc = CachedEncoder(InterruptedEncoder(), path)
+    enc.chunk_size = 4
+    with pytest.raises(KeyboardInterrupt):
+        enc.encode(texts)
+    enc.close()
+    inner = CountingCharEncoder()
+    resumed = CachedEncoder(inner, path)
+    resumed.chunk_size = 4
+    resumed.encode(texts)
+    assert inner.calls == [texts[8:]]  # the first two chunks came from the disk cache
+    resumed.close()
+
+
+def test_progress_bar_only_for_long_runs(capsys):
+    enc = CachedEncoder(CountingCharEncoder())
+    enc.encode([f"kurz {i}" for i in range(20)])
+    assert capsys.readouterr().err == ""  # small input, stderr not a terminal: quiet
+    enc.show_progress = True
+    enc.chunk_size = 8
+    enc.encode([f"lang {i}" for i in range(20)])
+    err = capsys.readouterr().err
+    assert "encoding" in err and "20/20" in err
+
+
 def test_cache_keys_include_the_encoder_id(tmp_path):
     path = tmp_path / "emb.sqlite"
     CachedEncoder(CountingCharEncoder(), path).encode(["eins"])
