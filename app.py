@@ -367,7 +367,7 @@ def shortcuts_help() -> None:
     st.sidebar.caption("Click a row (or Tab to it, then Enter) to correct it · "
                        "⌘/Ctrl+Enter saves · "
                        "⌘/Ctrl+Shift+Enter saves as reviewed and opens the next row · "
-                       "Alt+←/→ page · Esc closes the editor")
+                       "Alt+←/→ page · Esc closes the editor or a dialog")
 
 
 # ----- reading view -------------------------------------------------------------------------

@@ -634,6 +634,13 @@ READER_JS = """<script>
       e.preventDefault();
       send(row.dataset.row);
     }
+    // Esc closes an open dialog (Export, Import, Project) even when the focus has left
+    // it, e.g. after a download; inside the dialog, the dialog handles Esc itself.
+    const dialog = document.querySelector('[role="dialog"]');
+    if (e.key === 'Escape' && !e.defaultPrevented && dialog && !dialog.contains(e.target)) {
+      const close = dialog.querySelector('button[aria-label="Close"]');
+      if (close) close.click();
+    }
   });
 })();
 </script>"""
