@@ -10,7 +10,7 @@ import pytest
 from defusedxml import ElementTree
 
 from align.importer import import_text
-from align.store import Project
+from align.store import Project, text_sig
 from tests.browser_util import AppServer, browser, button, open_app, screenshot, wait_idle
 from tests.conftest import INTERVIEW, add_reference_translations
 
@@ -27,6 +27,11 @@ def app(tmp_path_factory):
     with Project.open(directory) as p:
         assert add_reference_translations(p) == 26
         seg = target(p, "Was sind Ihre Erwartungen?", "en")
+        # Its Chinese made from the English (as the pivot records it), which then changes.
+        src = next(s for s in p.source_segments() if s.text == "Was sind Ihre Erwartungen?")
+        assert p.set_machine_translation(src.id, "zh", "您有什么期望？",
+                                         {"route": ["de-en", "en-zh"],
+                                          "pivot_sig": text_sig(seg.text)})
         p.edit_segment(seg.id, XSS, seg.version)
     empty_cache = tmp_path_factory.mktemp("no-models")
     with AppServer(directory, env={"BITEXT_CACHE": str(empty_cache), "BITEXT_MODELS": ""}) as srv:
@@ -74,6 +79,12 @@ def test_reading_view_shows_three_columns_and_escapes_user_text(app):
     assert "<script>window.__bitext_xss = 1</script>" in xss_row.inner_text()
     assert xss_row.locator("script, b").count() == 0
     assert page.evaluate("() => window.__bitext_xss") is None
+    # Its Chinese was made from the English before that edit: the row says so.
+    assert "English changed since this Chinese was made" in xss_row.locator(".bx-stale").inner_text()
+    assert row(page, source_id(directory, WELCOME)).locator(".bx-stale").count() == 0
+    xss_row.scroll_into_view_if_needed()
+    screenshot(page, "01b-chinese-from-changed-english")
+    page.evaluate("() => window.scrollTo(0, 0)")
     assert page.locator("[data-testid='stException']").count() == 0
 
 
