@@ -44,13 +44,14 @@ def _mib(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MiB"
 
 
-def read_text_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> str:
-    """Read a text file given by the user and return normalised text (see `decode_text`)."""
+def read_user_bytes(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a file the user named, or a one-line InputError (missing, a folder,
+    not a regular file, unreadable, over `max_bytes`). Shared by every file import."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
     if p.is_dir():
-        raise InputError(f"{p}: is a directory, not a text file")
+        raise InputError(f"{p}: is a directory, not a file")
     if not p.is_file():
         raise InputError(f"{p}: not a regular file")
     size = p.stat().st_size
@@ -64,7 +65,12 @@ def read_text_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> str:
         raise InputError(f"{p}: cannot be read ({exc.strerror or exc})") from exc
     if len(data) > max_bytes:
         raise InputError(f"{p}: file is too big (more than {_mib(max_bytes)})")
-    return decode_text(data, str(p))
+    return data
+
+
+def read_text_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> str:
+    """Read a text file given by the user and return normalised text (see `decode_text`)."""
+    return decode_text(read_user_bytes(path, max_bytes), str(Path(path)))
 
 
 def decode_text(data: bytes, name: str = "input") -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from align.errors import InputError
+from align.textio import read_user_bytes
 from align.formats import READ_BY_EXTENSION, get_format
 from align.formats.rows import STATUS_RANK, Table, clean, joiner
 
@@ -60,21 +61,6 @@ class ImportResult:
         return line
 
 
-def _read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(f"{path}: file too large ({size / 1e6:.1f} MB; the limit is "
-                             f"{limit / 1e6:.0f} MB)")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
-
-
 def read_parallel(path: str | Path, fmt: str) -> Table:
     """Read a TMX/XLIFF/TSV/JSONL file into a Table (safe XML parsing for the XML formats)."""
     path = Path(path)
@@ -82,7 +68,7 @@ def read_parallel(path: str | Path, fmt: str) -> Table:
     if not spec.readable:
         raise InputError(f"{spec.name} files cannot be imported one at a time; import the "
                          f"target-language file as plain text")
-    return spec.load().read(_read_bytes(path), str(path))
+    return spec.load().read(read_user_bytes(path, MAX_TEXT_BYTES), str(path))
 
 
 # ----- parallel files ------------------------------------------------------------------------

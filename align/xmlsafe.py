@@ -94,16 +94,7 @@ def parse_xml_bytes(data: bytes, name: str, root: str | tuple[str, ...] | None =
 def parse_xml_file(path: str | os.PathLike, root: str | tuple[str, ...] | None = None,
                    max_bytes: int = MAX_XML_BYTES) -> etree._Element:
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{path}: file too large for an XML import "
-                             f"({size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB)")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a file") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
+    from align.textio import read_user_bytes
+
+    data = read_user_bytes(path, max_bytes)
     return parse_xml_bytes(data, str(path), root=root, max_bytes=max_bytes)
