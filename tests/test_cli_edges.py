@@ -50,3 +50,19 @@ def test_restore_twice_does_not_undo_the_first_restore(tmp_path, capsys):
     out = capsys.readouterr().out.strip().splitlines()
     # Both runs name the manual snapshot they restored, not the safety copy of the first.
     assert all(line.startswith(f"restored {manual.rsplit('/', 1)[-1]}") for line in out)
+
+
+def test_speaker_merge_can_be_undone_and_redone(tmp_path, capsys):
+    project = tmp_path / "p"
+    assert main(["import", INTERVIEW, "--project", str(project)]) == 0
+    capsys.readouterr()
+    assert main(["speakers", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "Sorkin: 16 turns" in out and "Solkin -> Sorkin: merged" in out
+    assert main(["speakers", str(project), "--keep-apart", "Solkin"]) == 0
+    out = capsys.readouterr().out
+    assert "Sorkin: 8 turns" in out and "Solkin: 8 turns" in out and "kept apart" in out
+    assert main(["speakers", str(project), "--merge", "Solkin"]) == 0
+    assert "Sorkin: 16 turns" in capsys.readouterr().out
+    assert main(["speakers", str(project), "--keep-apart", "Nobody"]) == 2
+    assert "never merged" in capsys.readouterr().err
