@@ -321,6 +321,27 @@ def project_body() -> None:
             st.rerun()
         else:
             st.error(f"{path}: not a bitext project (no project.sqlite)")
+    speakers_body()
+
+
+def speakers_body() -> None:
+    """Speaker labels the segmenter merged (a misspelt name): keep one apart, or merge again.
+    A full rerun afterwards, so the turns and the speaker filter show the new names."""
+    if not Project.exists(project_dir()):
+        return
+    merges = rd.speaker_merges(project())
+    if not merges:
+        return
+    st.divider()
+    st.markdown("**Speakers**")
+    for m in merges:
+        line = st.container(horizontal=True, vertical_alignment="center")
+        line.text(m.label())  # plain text: a label is the document's own words
+        if line.button(m.action(), key=f"spk-{m.alias}"):
+            message = guarded(rd.toggle_speaker_merge, project(), m.alias)
+            if message:
+                flash(message)
+            st.rerun()
 
 
 def close_dialog() -> None:

@@ -374,6 +374,38 @@ def speakers(snapshot: Snapshot) -> list[str]:
     return sorted({b.speaker for b in snapshot.blocks if b.kind == "turn" and b.speaker})
 
 
+@dataclass(frozen=True)
+class SpeakerMerge:
+    """A speaker label the segmenter folded into another name (e.g. a misspelling)."""
+    alias: str
+    canonical: str
+    active: bool
+
+    def label(self) -> str:
+        return (f"{self.alias} → {self.canonical}" if self.active
+                else f"{self.alias} · kept apart from {self.canonical}")
+
+    def action(self) -> str:
+        return "Keep apart" if self.active else "Merge again"
+
+
+def speaker_merges(project: Project) -> list[SpeakerMerge]:
+    """Every merge the project knows, undone ones included, in a stable order."""
+    active = project.speaker_merges()
+    return [SpeakerMerge(alias, canonical, alias in active)
+            for alias, canonical in sorted(project.speaker_merges(include_undone=True).items())]
+
+
+def toggle_speaker_merge(project: Project, alias: str) -> str:
+    """Undo the merge of `alias`, or make it again; returns what happened, to show."""
+    merge = next((m for m in speaker_merges(project) if m.alias == alias), None)
+    active = merge is None or not merge.active  # an unknown alias: the store says so
+    project.set_speaker_merge(alias, active)
+    canonical = merge.canonical if merge else "?"
+    return (f"“{alias}” is shown as {canonical} again" if active
+            else f"“{alias}” is shown as written, apart from {canonical}")
+
+
 # ----- HTML ---------------------------------------------------------------------------------
 def highlight(text: str, query: str = "") -> str:
     """`text` escaped for HTML, with case-insensitive matches of `query` in <mark>."""

@@ -237,6 +237,41 @@ def test_export_dialog_offers_xliff_with_one_target_language(project_dir):
         assert svc.export_filename(p, "xliff", ["zh"]) == "davos_interview_de.de-zh.xlf"
 
 
+def test_keep_a_merged_speaker_apart_and_merge_again(tmp_path, monkeypatch):
+    # The bundled interview as written: one turn is labelled "Solkin", merged into Sorkin.
+    project_dir = tmp_path / "davos"
+    svc.import_bundled(project_dir)
+    monkeypatch.setenv("BITEXT_PROJECT", str(project_dir))
+    monkeypatch.setenv("BITEXT_CACHE", str(tmp_path / "no-models"))
+    with Project.open(project_dir) as p:
+        solkin = next(b for b in p.blocks() if b.speaker_label == "Solkin")
+        first = p.source_segments(solkin.id)[0].text
+    at = start()
+    at.selectbox(key="per_page").select(50).run()
+    assert "Solkin" not in at.multiselect(key="speakers").options
+    assert "written “Solkin”" in html_text(at)
+    at.button(key="open_project").click().run()
+    assert any(t.value == "Solkin → Sorkin" for t in at.text)
+    at.button(key="spk-Solkin").click().run()
+    assert not at.exception
+    with Project.open(project_dir) as p:
+        assert p.speaker_merges() == {}
+    assert "Solkin" in at.multiselect(key="speakers").options
+    assert "written “Solkin”" not in html_text(at)
+    at.multiselect(key="speakers").select("Solkin").run()
+    body = html_text(at)
+    assert first in body and "Nochmals willkommen" not in body and ">Solkin<" in body
+    at.multiselect(key="speakers").unselect("Solkin").run()
+    # And back: the turn is Sorkin's again.
+    at.button(key="spk-Solkin").click().run()
+    assert not at.exception
+    assert "Solkin" not in at.multiselect(key="speakers").options
+    assert "written “Solkin”" in html_text(at)
+    with Project.open(project_dir) as p:
+        assert p.speaker_merges() == {"Solkin": "Sorkin"}
+        assert next(b for b in p.blocks() if b.id == solkin.id).speaker == "Sorkin"
+
+
 def test_weak_links_filter_explains_machine_translations(tmp_path, monkeypatch):
     # Machine translations are linked by construction: no alignment score to filter on.
     directory = make_gold_project(tmp_path / "mt")

@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 import pytest
 
 from align import reader as rd
+from align.errors import InputError
 from align.store import Project
 from tests.conftest import REFERENCE, add_reference_translations
 
@@ -270,3 +271,19 @@ def test_count_label_and_empty_messages(project):
     snap = rd.load_snapshot(project, LANGS)
     assert rd.has_scores(snap, LANGS)
     assert rd.empty_message(snap, LANGS, weak) == "Nothing matches these filters."
+
+
+def test_speaker_merges_list_and_toggle(gold_project):
+    assert rd.speaker_merges(gold_project) == [rd.SpeakerMerge("Solkin", "Sorkin", True)]
+    assert rd.speaker_merges(gold_project)[0].label() == "Solkin → Sorkin"
+    assert "apart" in rd.toggle_speaker_merge(gold_project, "Solkin")
+    undone = rd.speaker_merges(gold_project)
+    assert undone == [rd.SpeakerMerge("Solkin", "Sorkin", False)]
+    assert (undone[0].action(), gold_project.speaker_merges()) == ("Merge again", {})
+    assert "Sorkin again" in rd.toggle_speaker_merge(gold_project, "Solkin")
+    assert gold_project.speaker_merges() == {"Solkin": "Sorkin"}
+
+
+def test_toggling_a_label_never_merged_is_refused(gold_project):
+    with pytest.raises(InputError, match="never merged"):
+        rd.toggle_speaker_merge(gold_project, "Jack Ma")
