@@ -213,11 +213,16 @@ class SpanScorer:
             self.src_anchor_n = src.anchors.sum(axis=-1)
             self.tgt_anchor_n = tgt.anchors.sum(axis=-1)
 
-    def semantic(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def _chance_z(src: np.ndarray, tgt: np.ndarray, norm: "ChanceNormaliser", move: Move,
+                  i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Cosine of the move's spans, in standard deviations above random pairs."""
         a, b = move
         si, tj = i - 1, j - 1
-        cos = pair_dots(self.src.vecs[a - 1], self.tgt.vecs[b - 1], si, tj)
-        return self.norm.z(move, cos, si, tj)
+        return norm.z(move, pair_dots(src[a - 1], tgt[b - 1], si, tj), si, tj)
+
+    def semantic(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return self._chance_z(self.src.vecs, self.tgt.vecs, self.norm, move, i, j)
 
     def length(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         a, b = move
@@ -237,10 +242,7 @@ class SpanScorer:
         return sig.anchor_agreement(overlap, self.src_anchor_n[a - 1, si], self.tgt_anchor_n[b - 1, tj])
 
     def bridge_z(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        a, b = move
-        si, tj = i - 1, j - 1
-        cos = pair_dots(self.src.profiles[a - 1], self.tgt.profiles[b - 1], si, tj)
-        return self.bridge.z(move, cos, si, tj)
+        return self._chance_z(self.src.profiles, self.tgt.profiles, self.bridge, move, i, j)
 
     def members(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Sum over the members of the larger side(s) of min(0, z(member, the other side's span)).

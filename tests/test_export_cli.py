@@ -10,16 +10,12 @@ import pytest
 from align.cli import main
 from align.formats import tsv
 from align.store import Project
-from tests.test_formats_roundtrip import ENGLISH, fill_sample, sample_document
+from tests.test_formats_roundtrip import ENGLISH, make_sample_project, sample_document
 
 
 @pytest.fixture
 def project_dir(tmp_path):
-    directory = tmp_path / "project"
-    with Project.create(directory) as project:
-        project.import_document(sample_document(), "sample.txt", "sample")
-        fill_sample(project)
-    return directory
+    return make_sample_project(tmp_path / "project")
 
 
 def fresh(tmp_path, name="copy"):

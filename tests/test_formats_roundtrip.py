@@ -64,6 +64,14 @@ def sample_document() -> Document:
                     lang="de", title="sample interview")
 
 
+def make_sample_project(directory):
+    """A project holding the sample document and its translations; returns the folder."""
+    with Project.create(directory) as project:
+        project.import_document(sample_document(), "sample.txt", "sample")
+        fill_sample(project)
+    return directory
+
+
 def fill_sample(project: Project) -> None:
     """English: MT, one edit, two reviews, one person-merged pair, scores. Chinese: imported."""
     src = project.source_segments()

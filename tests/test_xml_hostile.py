@@ -8,7 +8,7 @@ from align.cli import main
 from align.errors import InputError
 from align.store import Project
 from align.xmlsafe import parse_xml_bytes, parse_xml_file
-from tests.test_formats_roundtrip import fill_sample, sample_document
+from tests.test_formats_roundtrip import make_sample_project
 
 TMX_HEAD = ('<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" '
             'o-tmf="t" adminlang="en" srclang="de" datatype="plaintext"/><body>')
@@ -61,11 +61,7 @@ def snapshot(directory) -> tuple:
 
 @pytest.fixture
 def project_dir(tmp_path):
-    directory = tmp_path / "project"
-    with Project.create(directory) as project:
-        project.import_document(sample_document(), "sample.txt", "sample")
-        fill_sample(project)
-    return directory
+    return make_sample_project(tmp_path / "project")
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
