@@ -3,9 +3,10 @@
 - `detokenize`: undoes the "spaces around punctuation" of tokenised corpora before encoding.
 - `span_texts`: the texts of every run of 1..k consecutive sentences (what gets embedded).
 - lengths: character counts per span, compared as a ratio.
-- anchors: numbers and name-like tokens (capitalised words, words with digits) that a
-  translation usually keeps verbatim; hashed into small binary vectors so that the agreement of
-  two spans is a dot product, computed in bulk like embedding similarity.
+- anchors: numbers and name-like tokens (capitalised words, long words) that a translation
+  usually keeps verbatim; packed into bit sets so that the tokens two spans share are one AND
+  and a popcount, computed in bulk for every link the search looks at.
+- debris: lines with nothing to translate (OCR dust, dot leaders), left unaligned.
 - bridge: the MT of the source compared with the target as character n-gram profiles (a
   vectorised chrF-like overlap for the search) and `chrf` (sacrebleu) for reporting one link.
 """
@@ -79,6 +80,7 @@ def length_agreement(src_len: np.ndarray, tgt_len: np.ndarray, ratio: float = 1.
 # --- numbers and names -------------------------------------------------------------------------
 
 LONG_WORD = 5  # a word this long, spelt the same on both sides, is rarely a coincidence
+STEM = 6       # words compare by their first letters: 'Geoid' ~ 'géoïde', 'Expeditionen' ~ 'expéditions'
 _NUMBER = re.compile(r"\d+(?:[.,'’]\d+)*")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -95,8 +97,9 @@ def anchor_tokens(sentence: str, cased: bool = True) -> set[str]:
     capitalises every noun, so a German noun only counts when the same form is on the other
     side (the comparison does that). Also any word of LONG_WORD letters or more, wherever it
     stands: place names, peaks and cognates ('Expedition' ~ 'expédition') shared verbatim;
-    again only the forms found on both sides count. Case-folded and accent-stripped so
-    'Zürich' ~ 'Zurich'.
+    again only the forms found on both sides count. Case-folded, accent-stripped and cut to
+    STEM letters, so 'Zürich' ~ 'Zurich' and cognates with other endings match (Simard et al.
+    1992 compare cognates by their first letters too).
     cased=False (scripts without case): numbers and Latin-script words.
     """
     out = {"#" + _norm_number(m.group()) for m in _NUMBER.finditer(sentence)}
@@ -111,30 +114,72 @@ def anchor_tokens(sentence: str, cased: bool = True) -> set[str]:
 
 def _fold(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))[:STEM]
 
 
-def hashed_bags(token_sets: Sequence[set[str]], dim: int = 512) -> np.ndarray:
-    """Binary (n, dim) indicator vectors of hashed tokens (crc32: stable across runs)."""
-    out = np.zeros((len(token_sets), dim), dtype=np.float32)
+def token_index(token_sets: Sequence[set[str]], max_bits: int = 16384) -> dict[str, int]:
+    """A bit position per token, exact while the vocabulary fits in `max_bits` (else hashed in).
+
+    Exact positions matter: the anchor score counts matches, and two tokens that collide in a
+    small hash would count as a match that is not there.
+    """
+    vocab = sorted(set().union(*token_sets)) if token_sets else []
+    if len(vocab) <= max_bits:
+        return {t: k for k, t in enumerate(vocab)}
+    return {t: zlib.crc32(t.encode("utf-8")) % max_bits for t in vocab}
+
+
+def token_bits(token_sets: Sequence[set[str]], index: dict[str, int]) -> np.ndarray:
+    """Packed bit sets, (n, bytes) uint8: bit index[t] is set for each token t of each set."""
+    n_bits = max(8, -(-(max(index.values(), default=0) + 1) // 64) * 64)
+    dense = np.zeros((len(token_sets), n_bits), dtype=bool)
     for i, toks in enumerate(token_sets):
-        for t in toks:
-            out[i, zlib.crc32(t.encode("utf-8")) % dim] = 1.0
+        dense[i, [index[t] for t in toks if t in index]] = True
+    return np.packbits(dense, axis=1)
+
+
+def span_union_bits(bits: np.ndarray, max_span: int) -> np.ndarray:
+    """unions[k-1][e] = bits[e-k+1] | ... | bits[e] (zero where the span starts before 0)."""
+    n = bits.shape[0]
+    out = np.zeros((max_span,) + bits.shape, dtype=np.uint8)
+    if n:
+        out[0] = bits
+    for k in range(2, max_span + 1):
+        out[k - 1, k - 1:] = out[k - 2, k - 2:n - 1] | bits[k - 1:]
     return out
 
 
-def anchor_agreement(overlap: np.ndarray, src_count: np.ndarray, tgt_count: np.ndarray) -> np.ndarray:
-    """Dice of anchor sets, in [-1, 1]: +1 all shared, -1 none shared, 0 when neither side has any.
+def bit_counts(bits: np.ndarray) -> np.ndarray:
+    """Number of set bits per row (last axis), as float32."""
+    return np.bitwise_count(bits).sum(axis=-1, dtype=np.int64).astype(np.float32)
 
-    Scaled by how much evidence there is (n/(n+1) of the larger set), so one shared token
-    counts less than five.
+
+def anchor_score(shared: np.ndarray, src_count: np.ndarray, tgt_count: np.ndarray,
+                 match: float, miss: float) -> np.ndarray:
+    """Additive over tokens: each token found on both sides of a link earns `match` per side,
+    each token the other side lacks costs `miss`.
+
+    Additive, so a path's total counts every token once: two 1:1 links that leave a shared
+    number on opposite sides earn less than the 2:2 link that keeps it together (a Dice or
+    other per-link ratio would pay each link the same whatever its size, favouring splits).
     """
-    overlap = np.asarray(overlap, dtype=np.float32)
-    total = np.asarray(src_count, dtype=np.float32) + np.asarray(tgt_count, dtype=np.float32)
-    dice = np.where(total > 0, 2.0 * overlap / np.maximum(total, 1e-6), 0.0)
-    evidence = np.maximum(src_count, tgt_count)
-    weight = evidence / (evidence + 1.0)
-    return np.where(total > 0, (2.0 * dice - 1.0) * weight, 0.0).astype(np.float32)
+    shared = np.asarray(shared, dtype=np.float32)
+    unmatched = np.asarray(src_count, dtype=np.float32) + np.asarray(tgt_count, dtype=np.float32) - 2.0 * shared
+    return (match * 2.0 * shared - miss * unmatched).astype(np.float32)
+
+
+# --- debris --------------------------------------------------------------------------------------
+
+_CONTENT_RUN = re.compile(r"[^\W\d_]{2,}|\d")
+_WIDE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def is_debris(sentence: str) -> bool:
+    """A line with no word of two letters, no digit and no CJK character: OCR dust, dot leaders,
+    stray page marks ('.....', '- _-', 'f r'). It carries nothing to translate, so it is left
+    unaligned rather than swallowed by a neighbouring link.
+    """
+    return not (_CONTENT_RUN.search(sentence) or _WIDE_SCRIPT.search(sentence))
 
 
 # --- MT bridge ---------------------------------------------------------------------------------

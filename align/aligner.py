@@ -11,6 +11,9 @@ How it works (ideas from vecalign and Bertalign, code our own):
    skipped sentence (1:0, 0:1) can have one fixed cost in those units.
 3. Length, shared numbers/names/long words and (when MT is present) the MT bridge are added to
    that score; an m:n link also pays for each member sentence its other side does not explain.
+   The anchor tokens count additively (each shared token earns, each unshared one costs), so a
+   path's total counts every token once and splitting a 2:2 link cannot hide a crossing number.
+   Debris lines (OCR dust, dot leaders) are free to leave unaligned and cost to swallow.
 4. Linear time and memory: the search runs in anti-diagonal coordinates (a = i + j) on a band of
    fixed width around a guide path. The guide comes from the same DP on vectors averaged in
    pairs, recursively, down to a size where a full table is cheap (vecalign's coarse-to-fine).
@@ -57,12 +60,14 @@ class AlignConfig:
 
     max_src: int = 4          # longest run of source sentences in one link
     max_tgt: int = 4
-    max_total: int = 5        # a + b <= max_total: 1:1..1:4, 2:2, 2:3, 3:2, 4:1 (Bertalign's 5)
+    max_total: int = 8        # a + b <= max_total: every shape up to 4:4 (vecalign's limit)
     skip: float = -1.0        # score of leaving one sentence unaligned, in z units (chance = 0)
     width: int = 12           # half-width of the band around the guide path, in sentences
     full_dp_cells: int = 250_000   # below n*m, no coarse pass: the full table is cheap
-    length_weight: float = 1.0     # weight of the length term (Gale-Church log-likelihood)
-    anchor_weight: float = 1.0     # weight of the numbers/names agreement in [-1, 1]
+    length_weight: float = 2.0     # weight of the length term (Gale-Church log-likelihood)
+    anchor_weight: float = 1.0     # weight of the numbers/names term (0 switches it off)
+    anchor_match: float = 2.0      # per anchor token present on both sides of a link, per side
+    anchor_miss: float = 0.5       # per anchor token of a link that its other side lacks
     bridge_weight: float = 1.0     # weight of the MT-bridge z-score when MT is given
     member_weight: float = 1.0     # weight of the penalty for members of an m:n link unrelated to its other side
     random_samples: int = 256      # spans sampled per side for the chance baseline
@@ -83,14 +88,16 @@ class SideFeatures:
     """Everything the scorer needs about one sentence list.
 
     vecs[k-1, e]: unit vector of sentences e-k+1..e (k = 1..K); lengths[e]: characters;
-    anchors[k-1, e]: binary hashed anchor tokens of that span (optional);
-    profiles[k-1, e]: unit char n-gram profile (source side: of the MT output) for the bridge.
+    anchors[k-1, e]: packed bit set (uint8) of the anchor tokens of that span (optional);
+    profiles[k-1, e]: unit char n-gram profile (source side: of the MT output) for the bridge;
+    debris[e]: the sentence has nothing to translate (see `align_signals.is_debris`).
     """
 
     vecs: np.ndarray
     lengths: np.ndarray
     anchors: np.ndarray | None = None
     profiles: np.ndarray | None = None
+    debris: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.vecs = np.asarray(self.vecs, dtype=np.float32)
@@ -99,6 +106,9 @@ class SideFeatures:
         self.lengths = np.asarray(self.lengths, dtype=np.float32)
         if self.vecs.shape[1] != self.lengths.shape[0]:
             raise InputError("span vectors and lengths disagree on the number of sentences")
+        if self.debris is None:
+            self.debris = np.zeros(self.lengths.shape[0], dtype=bool)
+        self.debris = np.asarray(self.debris, dtype=bool)
 
     @property
     def size(self) -> int:
@@ -112,7 +122,7 @@ class SideFeatures:
         """Sentences start..stop-1; spans reaching before `start` are never asked for."""
         cut = (lambda arr: None if arr is None else arr[:, start:stop])
         return SideFeatures(self.vecs[:, start:stop], self.lengths[start:stop],
-                            cut(self.anchors), cut(self.profiles))
+                            cut(self.anchors), cut(self.profiles), self.debris[start:stop])
 
 
 def unit_rows(x: np.ndarray) -> np.ndarray:
@@ -146,6 +156,15 @@ def pair_dots(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray, chun
             out[lo:lo + chunk] = block[ra - a0, rb - b0]
         else:
             out[lo:lo + chunk] = np.einsum("cd,cd->c", a[ra], b[rb])
+    return out
+
+
+def shared_bits(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray, chunk: int = 4096) -> np.ndarray:
+    """popcount(a[ia] & b[ib]) per index pair: how many tokens two spans' bit sets share."""
+    out = np.empty(ia.shape[0], dtype=np.float32)
+    for lo in range(0, ia.shape[0], chunk):
+        both = a[ia[lo:lo + chunk]] & b[ib[lo:lo + chunk]]
+        out[lo:lo + chunk] = np.bitwise_count(both).sum(axis=-1, dtype=np.int64)
     return out
 
 
@@ -210,8 +229,10 @@ class SpanScorer:
         if src.profiles is not None and tgt.profiles is not None and config.bridge_weight:
             self.bridge = ChanceNormaliser(src.profiles, tgt.profiles, rng, config.random_samples)
         if src.anchors is not None and tgt.anchors is not None:
-            self.src_anchor_n = src.anchors.sum(axis=-1)
-            self.tgt_anchor_n = tgt.anchors.sum(axis=-1)
+            self.src_anchor_n = sig.bit_counts(src.anchors)
+            self.tgt_anchor_n = sig.bit_counts(tgt.anchors)
+        self.src_debris_csum = np.concatenate([[0], np.cumsum(src.debris)])
+        self.tgt_debris_csum = np.concatenate([[0], np.cumsum(tgt.debris)])
 
     @staticmethod
     def _chance_z(src: np.ndarray, tgt: np.ndarray, norm: "ChanceNormaliser", move: Move,
@@ -238,8 +259,20 @@ class SpanScorer:
     def anchors(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         a, b = move
         si, tj = i - 1, j - 1
-        overlap = pair_dots(self.src.anchors[a - 1], self.tgt.anchors[b - 1], si, tj)
-        return sig.anchor_agreement(overlap, self.src_anchor_n[a - 1, si], self.tgt_anchor_n[b - 1, tj])
+        shared = shared_bits(self.src.anchors[a - 1], self.tgt.anchors[b - 1], si, tj)
+        return sig.anchor_score(shared, self.src_anchor_n[a - 1, si], self.tgt_anchor_n[b - 1, tj],
+                                self.config.anchor_match, self.config.anchor_miss)
+
+    def debris_members(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """How many debris sentences the link would swallow."""
+        a, b = move
+        return ((self.src_debris_csum[i] - self.src_debris_csum[i - a])
+                + (self.tgt_debris_csum[j] - self.tgt_debris_csum[j - b])).astype(np.float32)
+
+    def skip_gain(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Leaving one sentence unaligned costs `skip`, nothing when it is debris."""
+        debris = self.src.debris[i - 1] if move == (1, 0) else self.tgt.debris[j - 1]
+        return np.where(debris, 0.0, self.config.skip).astype(np.float32)
 
     def bridge_z(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return self._chance_z(self.src.profiles, self.tgt.profiles, self.bridge, move, i, j)
@@ -268,6 +301,8 @@ class SpanScorer:
         score = self.semantic(move, i, j)
         if cfg.member_weight and move != (1, 1):
             score = score + cfg.member_weight * self.members(move, i, j)
+            # swallowing debris costs what skipping a real sentence would
+            score = score + cfg.skip * self.debris_members(move, i, j)
         if cfg.length_weight:
             score = score + cfg.length_weight * self.length(move, i, j)
         if cfg.anchor_weight and self.src.anchors is not None and self.tgt.anchors is not None:
@@ -367,7 +402,8 @@ def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarra
         ok &= (pk >= 0) & (pk < width)
         prev[:, t][ok] = (pa_c * width + pk)[ok]
         if da == 0 or db == 0:
-            gain[:, t][ok] = skip * (da + db)
+            skip_gain = getattr(scorer, "skip_gain", None)
+            gain[:, t][ok] = skip * (da + db) if skip_gain is None else skip_gain((da, db), i[ok], j[ok])
         else:
             gain[:, t][ok] = np.maximum(scorer((da, db), i[ok], j[ok]), IMPOSSIBLE)  # -inf -> finite
 
@@ -519,6 +555,9 @@ class _ForbidCovering:
         self.cs = np.concatenate([[0], np.cumsum(fs)])
         self.ct = np.concatenate([[0], np.cumsum(ft)])
 
+    def skip_gain(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return self.scorer.skip_gain(move, i, j)
+
     def __call__(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         a, b = move
         score = self.scorer(move, i, j)
@@ -585,10 +624,13 @@ def align_with_anchors(src: SideFeatures, tgt: SideFeatures, anchors: Sequence[L
 
 def side_features(sentences: Sequence[str], embed: Callable[[list[str]], np.ndarray], max_span: int,
                   anchor_sets: Sequence[set[str]] | None = None,
-                  profile_texts: Sequence[str] | None = None) -> SideFeatures:
+                  profile_texts: Sequence[str] | None = None,
+                  anchor_index: dict[str, int] | None = None) -> SideFeatures:
     """Embed every span of 1..max_span sentences (through `embed`) and add the cheap signals.
 
     anchor_sets: per sentence, the anchor tokens (numbers, names) to compare across sides.
+    anchor_index: token -> bit, the same for both sides (`align_signals.token_index` over the
+      tokens of both); by default made from `anchor_sets` alone.
     profile_texts: per sentence, the text whose character profile is compared across sides
       (the MT output on the source side, the sentence itself on the target side).
     """
@@ -603,11 +645,13 @@ def side_features(sentences: Sequence[str], embed: Callable[[list[str]], np.ndar
                 vecs[k, e] = vec_of[text]
     anchors = None
     if anchor_sets is not None:
-        anchors = np.minimum(sig.span_sums(sig.hashed_bags(anchor_sets), max_span), 1.0)
+        index = sig.token_index(anchor_sets) if anchor_index is None else anchor_index
+        anchors = sig.span_union_bits(sig.token_bits(anchor_sets, index), max_span)
     profiles = None
     if profile_texts is not None:
         profiles = unit_rows(sig.span_sums(sig.char_ngram_profiles(profile_texts, normalise=False), max_span))
-    return SideFeatures(vecs, sig.char_lengths(sentences), anchors, profiles)
+    debris = np.array([sig.is_debris(s) for s in sentences], dtype=bool)
+    return SideFeatures(vecs, sig.char_lengths(sentences), anchors, profiles, debris)
 
 
 def shared_anchor_sets(src_sentences: Sequence[str], tgt_sentences: Sequence[str],
@@ -655,14 +699,15 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
     # Anchor tokens are filtered against the whole document, not one block.
     src_anchor_sets, tgt_anchor_sets = shared_anchor_sets(
         [s for src, _ in blocks for s in src], [t for _, tgt in blocks for t in tgt], src_cased, tgt_cased)
+    index = sig.token_index(src_anchor_sets + tgt_anchor_sets)
     out = []
     s_pos = t_pos = 0
     for (src, tgt), fixed, mt in zip(blocks, anchors, bridge):
         if mt is not None and len(mt) != len(src):
             raise InputError("the MT bridge needs one translation per source sentence")
-        fs = side_features(src, lookup, k_src, src_anchor_sets[s_pos:s_pos + len(src)], mt)
+        fs = side_features(src, lookup, k_src, src_anchor_sets[s_pos:s_pos + len(src)], mt, index)
         ft = side_features(tgt, lookup, k_tgt, tgt_anchor_sets[t_pos:t_pos + len(tgt)],
-                           list(tgt) if mt is not None else None)
+                           list(tgt) if mt is not None else None, index)
         s_pos, t_pos = s_pos + len(src), t_pos + len(tgt)
         out.append(align_with_anchors(fs, ft, fixed, config))
     return out
