@@ -1,0 +1,63 @@
+"""What each part of the aligner's score is worth on the dev set: prints figures, asserts nothing.
+
+    python bench/bench_align_ablation.py
+
+Runs the German-French dev set (Text+Berg) end to end through `models.alignment.align_texts`
+with the e5 vectors shipped for the regression test (tests/data/align_dev_e5_query.npz, so it
+takes seconds, not the quarter of an hour that encoding takes), once with the defaults and
+once per variant with one knob moved. The dev set is the only gold here and the defaults were
+chosen on it, so read the differences, not the absolute figure, as the evidence.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from align.align_scoring import read_links, score_alignments  # noqa: E402
+from align.aligner import AlignConfig  # noqa: E402
+
+DEFAULT = AlignConfig()
+VARIANTS = [
+    ("defaults", DEFAULT),
+    ("no numbers/names/stems term (anchor_weight=0)", replace(DEFAULT, anchor_weight=0.0)),
+    ("anchor tokens: shared ones only earn (anchor_miss=0)", replace(DEFAULT, anchor_miss=0.0)),
+    ("no length term (length_weight=0)", replace(DEFAULT, length_weight=0.0)),
+    ("length term at Gale-Church's own scale (length_weight=1)", replace(DEFAULT, length_weight=1.0)),
+    ("no member penalty (member_weight=0)", replace(DEFAULT, member_weight=0.0)),
+    ("shapes up to a+b=5, Bertalign's limit (max_total=5)", replace(DEFAULT, max_total=5)),
+    ("skip cost -0.5", replace(DEFAULT, skip=-0.5)),
+    ("skip cost -1.5", replace(DEFAULT, skip=-1.5)),
+]
+
+
+def main() -> None:
+    from models.alignment import align_texts
+    from models.encoders import CachedEncoder, E5Encoder
+
+    folder = Path(os.environ.get("BITEXT_ALIGN_DEV", ROOT.parent / "shared/eval/align-dev"))
+    src = (folder / "dev.de").read_text(encoding="utf-8").splitlines()
+    tgt = (folder / "dev.fr").read_text(encoding="utf-8").splitlines()
+    gold = read_links((folder / "dev.defr").read_text(encoding="utf-8").splitlines())
+    encoder = CachedEncoder(E5Encoder("query"))
+    encoder.import_vectors(ROOT / "tests/data/align_dev_e5_query.npz")
+    print(f"dev set {len(src)} x {len(tgt)} sentences, {len(gold)} gold links; e5 vectors from the shipped file")
+    print(f"{'variant':<58} {'strict P/R/F1':>20} {'lax F1':>7} {'time':>7}")
+    for name, config in VARIANTS:
+        start = time.perf_counter()
+        links = align_texts(src, tgt, "de", "fr", encoder=encoder, config=config)
+        elapsed = time.perf_counter() - start
+        res = score_alignments([gold], [[(l.src, l.tgt) for l in links]])
+        print(f"{name:<58} {res.precision_strict:.3f}/{res.recall_strict:.3f}/{res.f1_strict:.3f}"
+              f" {res.f1_lax:>7.3f} {elapsed:>6.2f}s")
+    if encoder.encoded_count:
+        print(f"note: {encoder.encoded_count} span texts were not in the shipped file and were encoded live")
+
+
+if __name__ == "__main__":
+    main()
