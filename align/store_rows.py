@@ -82,7 +82,8 @@ class Summary:
     sentences: int = 0
     excluded_sentences: int = 0
     languages: dict[str, dict[str, int]] = field(default_factory=dict)
-    links: dict[str, int] = field(default_factory=dict)
+    links: dict[str, int] = field(default_factory=dict)       # two-sided links per language
+    unaligned: dict[str, int] = field(default_factory=dict)   # sentences in one-sided links
     orphaned: int = 0
 
 

@@ -30,6 +30,10 @@ class SummaryMixin(ProjectConnection):
                 counts[t.status] = counts.get(t.status, 0) + 1
             counts["total"] = sum(counts[st] for st in TARGET_STATUSES)
             s.languages[lang] = counts
-            s.links[lang] = len(self.links(lang))
+            links = self.links(lang)
+            # a one-sided link is a sentence left unaligned, not a pairing: counted apart
+            s.links[lang] = sum(1 for l in links if l.src_ids and l.tgt_ids)
+            s.unaligned[lang] = sum(len(l.src_ids) + len(l.tgt_ids) for l in links
+                                    if not (l.src_ids and l.tgt_ids))
         s.orphaned = len(self.orphans())
         return s

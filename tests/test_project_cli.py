@@ -68,7 +68,19 @@ def test_show_prints_a_readable_summary(project_dir, capsys):
     assert blocks_line in out and "turn" in blocks_line
     assert f"sentences: {s.sentences} ({s.excluded_sentences} excluded as boilerplate)" in out
     assert "Sorkin:" in out and "merged: Solkin" in out and "Jack Ma:" in out
-    assert "en: 10 translated - 6 mt, 3 edited, 1 reviewed; 10 links" in out
+    assert "en: 10 translated - 6 mt, 3 edited, 1 reviewed; 10 links\n" in out + "\n"
+
+
+def test_show_counts_unaligned_sentences_apart_from_links(project_dir, capsys):
+    translate_some(project_dir)
+    with Project.open(project_dir) as p:
+        first, *rest = p.links("en", p.links("en")[0].block_id)
+        # the first English sentence becomes a 0:1 link, its source sentence a 1:0 link
+        p.replace_links(first.block_id, "en", [(first.src_ids, (), None), ((), first.tgt_ids, None)]
+                        + [(l.src_ids, l.tgt_ids, l.score) for l in rest])
+    code, out, err = cli(capsys, "show", project_dir)
+    assert code == 0, err
+    assert "; 9 links, 2 sentences unaligned" in out
 
 
 def test_show_without_translations_says_how_to_make_them(project_dir, capsys):

@@ -68,7 +68,8 @@ def format_summary(project_dir: str) -> str:
         lines.append("translations: none yet (run `bitext translate-project DIR --to en,zh`)")
     for lang, c in sorted(s.languages.items()):
         lines.append(f"{lang}: {c['total']} translated - {c['mt']} mt, {c['edited']} edited, "
-                     f"{c['reviewed']} reviewed; {s.links.get(lang, 0)} links")
+                     f"{c['reviewed']} reviewed; {s.links.get(lang, 0)} links"
+                     + (f", {s.unaligned[lang]} sentences unaligned" if s.unaligned.get(lang) else ""))
     if s.orphaned:
         lines.append(f"orphaned human translations kept: {s.orphaned}")
     return "\n".join(lines)
