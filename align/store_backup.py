@@ -13,15 +13,18 @@ from align.store_connection import ProjectConnection
 from align.store_schema import DB_NAME, check_database
 
 BACKUP_DIR = "backups"
+KEEP_AUTOMATIC = 20  # automatic ("before-...") backups kept; manual ones are never pruned
 
 
 class BackupMixin(ProjectConnection):
-    def backup(self, reason: str = "manual") -> Path:
+    def backup(self, reason: str = "manual", keep: Path | None = None) -> Path:
         """A consistent snapshot through SQLite's online backup API (safe while others write).
 
         Written to a temporary name and renamed when complete, so a crash mid-backup never
         leaves a half backup that looks like a real one. The copy is a single self-contained
-        file (rollback-journal mode, no -wal beside it)."""
+        file (rollback-journal mode, no -wal beside it). An automatic backup (reason
+        "before-...") then prunes the oldest automatic ones beyond KEEP_AUTOMATIC, never
+        `keep` (the backup about to be restored) and never a manual one."""
         folder = self.dir / BACKUP_DIR
         folder.mkdir(exist_ok=True)
         safe_reason = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in reason)[:40]
@@ -38,6 +41,8 @@ class BackupMixin(ProjectConnection):
         _fsync(partial)
         os.replace(partial, dest)
         _fsync(folder)
+        if safe_reason.startswith("before-"):
+            _prune_automatic(self.dir, keep)
         return dest
 
     def list_backups(self) -> list[Path]:
@@ -51,7 +56,7 @@ class BackupMixin(ProjectConnection):
         """Bring back a backup (the newest when none is named); the current state is backed
         up first, so a restore can itself be undone. Returns that safety backup."""
         source = _checked_backup(self.dir, backup_path)
-        safety = self.backup("before-restore")
+        safety = self.backup("before-restore", keep=source)
         src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:
             with self._lock:
@@ -90,6 +95,16 @@ def _stamp() -> str:
 def _backups_in(directory: Path) -> list[Path]:
     folder = Path(directory) / BACKUP_DIR
     return sorted(folder.glob("[0-9]*.sqlite")) if folder.is_dir() else []
+
+
+def _prune_automatic(directory: Path, keep: Path | None) -> None:
+    """Remove the oldest automatic backups beyond KEEP_AUTOMATIC (disk use stays bounded when
+    a project is re-imported or restored many times); manual backups stay forever."""
+    automatic = [b for b in _backups_in(directory) if "-before-" in b.stem]
+    protected = Path(keep).resolve() if keep is not None else None
+    for old in automatic[:-KEEP_AUTOMATIC]:
+        if old.resolve() != protected:
+            old.unlink(missing_ok=True)
 
 
 def _resolve_backup(directory: Path, backup_path: str | os.PathLike | None) -> Path:

@@ -260,6 +260,28 @@ def test_backup_is_a_single_healthy_file_and_restore_brings_it_back(project):
     assert project.segment(seg.id).text == "After the backup."
 
 
+def test_automatic_backups_are_pruned_oldest_first_manual_ones_and_the_restored_one_stay(project):
+    from align.store_backup import KEEP_AUTOMATIC
+
+    manual = project.backup("manual")
+    first_automatic = project.backup("before-reimport")
+    for _ in range(KEEP_AUTOMATIC + 3):
+        project.backup("before-import-en")
+    automatic = [b for b in project.list_backups() if "-before-" in b.stem]
+    assert len(automatic) == KEEP_AUTOMATIC and manual.is_file() and not first_automatic.exists()
+    # restoring the oldest automatic backup: its own safety backup must not prune it
+    oldest = automatic[0]
+    seg = project.target_segments("en")[0]
+    project.edit_segment(seg.id, "After all those backups.", seg.version)
+    project.restore(oldest)
+    assert oldest.is_file() and project.segment(seg.id).text == seg.text
+    # kept beyond the limit while it was being restored; the next automatic backup prunes it
+    assert len([b for b in project.list_backups() if "-before-" in b.stem]) == KEEP_AUTOMATIC + 1
+    project.backup("before-reimport")
+    assert len([b for b in project.list_backups() if "-before-" in b.stem]) == KEEP_AUTOMATIC
+    assert not oldest.exists() and manual.is_file()
+
+
 def test_backup_is_consistent_while_another_session_writes(project, tmp_path):
     with Project.open(project.dir) as other:
         segs = other.target_segments("en")
