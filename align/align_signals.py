@@ -104,38 +104,45 @@ def anchor_tokens(sentence: str, cased: bool = True) -> set[str]:
     """
     out = {"#" + _norm_number(m.group()) for m in _NUMBER.finditer(sentence)}
     if not cased:  # Chinese, Japanese...: capitals mean nothing, only Latin-script words count
-        return out | {_fold(w) for w in _WORD.findall(sentence) if len(w) >= 3 and w.isascii() and w.isalpha()}
+        return out | {_match_key(w) for w in _WORD.findall(sentence) if len(w) >= 3 and w.isascii() and w.isalpha()}
     words = _WORD.findall(sentence)
     for i, w in enumerate(words):
         if (len(w) >= 3 and w[0].isupper() and not w.isdigit() and i > 0) or (len(w) >= LONG_WORD and w.isalpha()):
-            out.add(_fold(w))
+            out.add(_match_key(w))
     return out
 
 
-def _fold(word: str) -> str:
+def _match_key(word: str) -> str:
+    """Case-folded, accents stripped, cut to STEM letters."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))[:STEM]
 
 
 def token_index(token_sets: Sequence[set[str]], max_bits: int = 16384) -> dict[str, int]:
-    """A bit position per token, exact while the vocabulary fits in `max_bits` (else hashed in).
+    """A bit position per token, numbered in order of first occurrence.
 
-    Exact positions matter: the anchor score counts matches, and two tokens that collide in a
-    small hash would count as a match that is not there.
+    Exact positions matter: the anchor score counts matches, and two tokens sharing a bit would
+    count as a match that is not there. Numbering by first occurrence keeps the tokens of one
+    stretch of text in a narrow range of bits (which `aligner.shared_bits` exploits); past
+    `max_bits` the numbering wraps around, so only tokens first seen thousands of tokens apart,
+    which the band never compares, can share a bit.
     """
-    vocab = sorted(set().union(*token_sets)) if token_sets else []
-    if len(vocab) <= max_bits:
-        return {t: k for k, t in enumerate(vocab)}
-    return {t: zlib.crc32(t.encode("utf-8")) % max_bits for t in vocab}
+    index: dict[str, int] = {}
+    for tokens in token_sets:
+        for t in sorted(tokens):
+            if t not in index:
+                index[t] = len(index) % max_bits
+    return index
 
 
 def token_bits(token_sets: Sequence[set[str]], index: dict[str, int]) -> np.ndarray:
     """Packed bit sets, (n, bytes) uint8: bit index[t] is set for each token t of each set."""
-    n_bits = max(8, -(-(max(index.values(), default=0) + 1) // 64) * 64)
-    dense = np.zeros((len(token_sets), n_bits), dtype=bool)
-    for i, toks in enumerate(token_sets):
-        dense[i, [index[t] for t in toks if t in index]] = True
-    return np.packbits(dense, axis=1)
+    n_bytes = -(-(max(index.values(), default=0) + 1) // 64) * 8
+    rows = [i for i, toks in enumerate(token_sets) for t in toks if t in index]
+    bits = np.array([index[t] for toks in token_sets for t in toks if t in index], dtype=np.int64)
+    out = np.zeros((len(token_sets), n_bytes), dtype=np.uint8)
+    np.bitwise_or.at(out, (np.array(rows, dtype=np.int64), bits >> 3), (128 >> (bits & 7)).astype(np.uint8))
+    return out
 
 
 def span_union_bits(bits: np.ndarray, max_span: int) -> np.ndarray:
@@ -170,16 +177,29 @@ def anchor_score(shared: np.ndarray, src_count: np.ndarray, tgt_count: np.ndarra
 
 # --- debris --------------------------------------------------------------------------------------
 
-_CONTENT_RUN = re.compile(r"[^\W\d_]{2,}|\d")
 _WIDE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def is_debris(sentence: str) -> bool:
     """A line with no word of two letters, no digit and no CJK character: OCR dust, dot leaders,
     stray page marks ('.....', '- _-', 'f r'). It carries nothing to translate, so it is left
-    unaligned rather than swallowed by a neighbouring link.
+    unaligned rather than swallowed by a neighbouring link. Letters count with their combining
+    marks (Devanagari 'हाँ' is a word); a lone letter ('A.', 'V') is debris.
     """
-    return not (_CONTENT_RUN.search(sentence) or _WIDE_SCRIPT.search(sentence))
+    if _WIDE_SCRIPT.search(sentence):
+        return False
+    run = 0
+    for ch in sentence:
+        if ch.isdigit():
+            return False
+        cat = unicodedata.category(ch)
+        if cat[0] == "L" or (cat[0] == "M" and run):
+            run += 1
+            if run >= 2:
+                return False
+        else:
+            run = 0
+    return True
 
 
 # --- MT bridge ---------------------------------------------------------------------------------

@@ -109,6 +109,8 @@ class SideFeatures:
         if self.debris is None:
             self.debris = np.zeros(self.lengths.shape[0], dtype=bool)
         self.debris = np.asarray(self.debris, dtype=bool)
+        if self.debris.shape != self.lengths.shape:
+            raise InputError("debris flags and lengths disagree on the number of sentences")
 
     @property
     def size(self) -> int:
@@ -160,11 +162,20 @@ def pair_dots(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray, chun
 
 
 def shared_bits(a: np.ndarray, b: np.ndarray, ia: np.ndarray, ib: np.ndarray, chunk: int = 4096) -> np.ndarray:
-    """popcount(a[ia] & b[ib]) per index pair: how many tokens two spans' bit sets share."""
+    """popcount(a[ia] & b[ib]) per index pair: how many tokens two spans' bit sets share.
+
+    Pairs come diagonal by diagonal, so a chunk covers one stretch of each text; tokens are
+    numbered by first occurrence, so that stretch uses few of the bytes. Only the bytes set on
+    both sides somewhere in the chunk are compared, which keeps the cost independent of the
+    size of the document's vocabulary.
+    """
     out = np.empty(ia.shape[0], dtype=np.float32)
     for lo in range(0, ia.shape[0], chunk):
-        both = a[ia[lo:lo + chunk]] & b[ib[lo:lo + chunk]]
-        out[lo:lo + chunk] = np.bitwise_count(both).sum(axis=-1, dtype=np.int64)
+        ra, rb = ia[lo:lo + chunk], ib[lo:lo + chunk]
+        used_a = np.bitwise_or.reduce(a[int(ra.min()):int(ra.max()) + 1], axis=0)
+        used_b = np.bitwise_or.reduce(b[int(rb.min()):int(rb.max()) + 1], axis=0)
+        cols = np.flatnonzero(used_a & used_b)
+        out[lo:lo + chunk] = sig.bit_counts(a[ra[:, None], cols] & b[rb[:, None], cols])
     return out
 
 
@@ -264,10 +275,13 @@ class SpanScorer:
                                 self.config.anchor_match, self.config.anchor_miss)
 
     def debris_members(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """How many debris sentences the link would swallow."""
+        """How many debris sentences the link would pair with real text (none when the link is
+        debris on both sides: '.....' for '.....' is harmless)."""
         a, b = move
-        return ((self.src_debris_csum[i] - self.src_debris_csum[i - a])
-                + (self.tgt_debris_csum[j] - self.tgt_debris_csum[j - b])).astype(np.float32)
+        in_src = self.src_debris_csum[i] - self.src_debris_csum[i - a]
+        in_tgt = self.tgt_debris_csum[j] - self.tgt_debris_csum[j - b]
+        all_debris = (in_src == a) & (in_tgt == b)
+        return np.where(all_debris, 0, in_src + in_tgt).astype(np.float32)
 
     def skip_gain(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Leaving one sentence unaligned costs `skip`, nothing when it is debris."""
@@ -301,8 +315,8 @@ class SpanScorer:
         score = self.semantic(move, i, j)
         if cfg.member_weight and move != (1, 1):
             score = score + cfg.member_weight * self.members(move, i, j)
-            # swallowing debris costs what skipping a real sentence would
-            score = score + cfg.skip * self.debris_members(move, i, j)
+        # pairing debris with real text costs what skipping a real sentence would
+        score = score + cfg.skip * self.debris_members(move, i, j)
         if cfg.length_weight:
             score = score + cfg.length_weight * self.length(move, i, j)
         if cfg.anchor_weight and self.src.anchors is not None and self.tgt.anchors is not None:
@@ -393,6 +407,8 @@ def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarra
     # Laid out (diagonal, move, cell) so that one diagonal's inputs are one contiguous block.
     prev = np.full((n_diag, n_moves, width), sentinel, dtype=np.int32 if sentinel < 2**31 else np.int64)
     gain = np.full((n_diag, n_moves, width), IMPOSSIBLE, dtype=np.float32)
+    # A scorer may price each skip (SpanScorer: debris is free to skip); else `skip` per sentence.
+    skip_gain = getattr(scorer, "skip_gain", None)
     for t, (da, db) in enumerate(moves):
         pa = a_idx - da - db
         pj = j - db
@@ -402,7 +418,6 @@ def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarra
         ok &= (pk >= 0) & (pk < width)
         prev[:, t][ok] = (pa_c * width + pk)[ok]
         if da == 0 or db == 0:
-            skip_gain = getattr(scorer, "skip_gain", None)
             gain[:, t][ok] = skip * (da + db) if skip_gain is None else skip_gain((da, db), i[ok], j[ok])
         else:
             gain[:, t][ok] = np.maximum(scorer((da, db), i[ok], j[ok]), IMPOSSIBLE)  # -inf -> finite
@@ -527,7 +542,7 @@ def align_features(src: SideFeatures, tgt: SideFeatures, config: AlignConfig = A
     moves = [mv for mv in cfg.moves() if mv[0] <= n and mv[1] <= m]
     scorer: Callable = SpanScorer(src, tgt, cfg)
     if forced_src is not None or forced_tgt is not None:
-        scorer = _ForbidCovering(scorer, forced_src, forced_tgt, n, m)
+        scorer = _ForbidCovering(scorer, forced_src, forced_tgt, n, m, cfg.skip)
     with _single_threaded_blas():
         guide = _guide_path(src.vecs[0], tgt.vecs[0], cfg)
         steps = _banded_search(n, m, guide, moves, scorer, cfg, posteriors=True)
@@ -548,15 +563,16 @@ def _single_threaded_blas():
 class _ForbidCovering:
     """Wraps a scorer: links that would cover a sentence fixed as unaligned score -inf."""
 
-    def __init__(self, scorer, forced_src, forced_tgt, n: int, m: int):
-        self.scorer = scorer
+    def __init__(self, scorer, forced_src, forced_tgt, n: int, m: int, skip: float = -1.0):
+        self.scorer, self.skip = scorer, skip
         fs = np.zeros(n, bool) if forced_src is None else np.asarray(forced_src, bool)
         ft = np.zeros(m, bool) if forced_tgt is None else np.asarray(forced_tgt, bool)
         self.cs = np.concatenate([[0], np.cumsum(fs)])
         self.ct = np.concatenate([[0], np.cumsum(ft)])
 
     def skip_gain(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        return self.scorer.skip_gain(move, i, j)
+        inner = getattr(self.scorer, "skip_gain", None)
+        return np.full(i.shape, self.skip * sum(move), np.float32) if inner is None else inner(move, i, j)
 
     def __call__(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         a, b = move
@@ -630,7 +646,7 @@ def side_features(sentences: Sequence[str], embed: Callable[[list[str]], np.ndar
 
     anchor_sets: per sentence, the anchor tokens (numbers, names) to compare across sides.
     anchor_index: token -> bit, the same for both sides (`align_signals.token_index` over the
-      tokens of both); by default made from `anchor_sets` alone.
+      tokens of both); required with `anchor_sets`, since bits only compare under one index.
     profile_texts: per sentence, the text whose character profile is compared across sides
       (the MT output on the source side, the sentence itself on the target side).
     """
@@ -645,8 +661,9 @@ def side_features(sentences: Sequence[str], embed: Callable[[list[str]], np.ndar
                 vecs[k, e] = vec_of[text]
     anchors = None
     if anchor_sets is not None:
-        index = sig.token_index(anchor_sets) if anchor_index is None else anchor_index
-        anchors = sig.span_union_bits(sig.token_bits(anchor_sets, index), max_span)
+        if anchor_index is None:
+            raise ValueError("anchor_sets need the anchor_index shared with the other side")
+        anchors = sig.span_union_bits(sig.token_bits(anchor_sets, anchor_index), max_span)
     profiles = None
     if profile_texts is not None:
         profiles = unit_rows(sig.span_sums(sig.char_ngram_profiles(profile_texts, normalise=False), max_span))

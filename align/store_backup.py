@@ -13,7 +13,7 @@ from align.store_connection import ProjectConnection
 from align.store_schema import DB_NAME, check_database
 
 BACKUP_DIR = "backups"
-KEEP_AUTOMATIC = 20  # automatic ("before-...") backups kept; manual ones are never pruned
+KEEP_AUTOMATIC = 20  # automatic backups kept per kind; manual ones are never pruned
 
 
 class BackupMixin(ProjectConnection):
@@ -23,8 +23,9 @@ class BackupMixin(ProjectConnection):
         Written to a temporary name and renamed when complete, so a crash mid-backup never
         leaves a half backup that looks like a real one. The copy is a single self-contained
         file (rollback-journal mode, no -wal beside it). An automatic backup (reason
-        "before-...") then prunes the oldest automatic ones beyond KEEP_AUTOMATIC, never
-        `keep` (the backup about to be restored) and never a manual one."""
+        "before-...") then prunes the oldest of its kind beyond KEEP_AUTOMATIC, never `keep`
+        (the backup about to be restored), never the one a plain restore would pick, and never
+        a manual one."""
         folder = self.dir / BACKUP_DIR
         folder.mkdir(exist_ok=True)
         safe_reason = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in reason)[:40]
@@ -41,8 +42,8 @@ class BackupMixin(ProjectConnection):
         _fsync(partial)
         os.replace(partial, dest)
         _fsync(folder)
-        if safe_reason.startswith("before-"):
-            _prune_automatic(self.dir, keep)
+        if _is_automatic(dest):
+            _prune_automatic(self.dir, _kind(dest), keep)
         return dest
 
     def list_backups(self) -> list[Path]:
@@ -56,9 +57,15 @@ class BackupMixin(ProjectConnection):
         """Bring back a backup (the newest when none is named); the current state is backed
         up first, so a restore can itself be undone. Returns that safety backup."""
         source = _checked_backup(self.dir, backup_path)
-        safety = self.backup("before-restore", keep=source)
-        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        # Opened (and read) before anything else happens: once open, the file stays readable
+        # even if another process prunes it meanwhile.
         try:
+            src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+            src.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as err:
+            raise ProjectError(f"{source}: cannot read this backup: {err}") from err
+        try:
+            safety = self.backup("before-restore", keep=source)
             with self._lock:
                 src.backup(self.conn)
         finally:
@@ -97,25 +104,45 @@ def _backups_in(directory: Path) -> list[Path]:
     return sorted(folder.glob("[0-9]*.sqlite")) if folder.is_dir() else []
 
 
-def _prune_automatic(directory: Path, keep: Path | None) -> None:
-    """Remove the oldest automatic backups beyond KEEP_AUTOMATIC (disk use stays bounded when
-    a project is re-imported or restored many times); manual backups stay forever."""
-    automatic = [b for b in _backups_in(directory) if "-before-" in b.stem]
-    protected = Path(keep).resolve() if keep is not None else None
-    for old in automatic[:-KEEP_AUTOMATIC]:
-        if old.resolve() != protected:
-            old.unlink(missing_ok=True)
+def _is_automatic(backup: Path) -> bool:
+    return "-before-" in backup.stem
+
+
+def _kind(backup: Path) -> str:
+    """'before-reimport', 'before-import-en', 'before-restore': what the backup was taken for."""
+    return backup.stem[backup.stem.index("-before-") + 1:]
+
+
+def _prune_automatic(directory: Path, kind: str, keep: Path | None) -> None:
+    """Remove the oldest automatic backups of one kind beyond KEEP_AUTOMATIC, so disk use stays
+    bounded when a project is re-imported or restored many times. Kinds are counted apart, so
+    restore safety copies never push out the snapshots taken before imports. Best effort: a
+    backup that cannot be removed stays, and the operation it protected goes on."""
+    backups = _backups_in(directory)
+    protected = {p.resolve() for p in (keep, _default_restore(backups)) if p is not None}
+    same_kind = [b for b in backups if _is_automatic(b) and _kind(b) == kind]
+    for old in same_kind[:-KEEP_AUTOMATIC]:
+        if old.resolve() not in protected:
+            try:
+                old.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+def _default_restore(backups: list[Path]) -> Path | None:
+    """The backup `restore` picks when none is named: the newest real snapshot. A
+    "before-restore" safety copy is only restored when named, so running `bitext restore`
+    twice does not undo the first restore."""
+    real = [b for b in backups if not b.stem.endswith("before-restore")]
+    return (real or backups)[-1] if backups else None
 
 
 def _resolve_backup(directory: Path, backup_path: str | os.PathLike | None) -> Path:
     if backup_path is None:
-        backups = _backups_in(directory)
-        if not backups:
+        newest = _default_restore(_backups_in(directory))
+        if newest is None:
             raise ProjectError(f"{directory}: no backups to restore")
-        # The newest real snapshot: a "before-restore" safety copy is only restored when
-        # named, so running `bitext restore` twice does not undo the first restore.
-        real = [b for b in backups if not b.stem.endswith("before-restore")]
-        return (real or backups)[-1]
+        return newest
     source = Path(backup_path)
     if not source.is_file() and not source.is_absolute():
         source = Path(directory) / BACKUP_DIR / source

@@ -32,8 +32,8 @@ class SummaryMixin(ProjectConnection):
             s.languages[lang] = counts
             links = self.links(lang)
             # a one-sided link is a sentence left unaligned, not a pairing: counted apart
-            s.links[lang] = sum(1 for l in links if l.src_ids and l.tgt_ids)
-            s.unaligned[lang] = sum(len(l.src_ids) + len(l.tgt_ids) for l in links
-                                    if not (l.src_ids and l.tgt_ids))
+            s.links[lang] = sum(1 for link in links if link.src_ids and link.tgt_ids)
+            s.unaligned[lang] = sum(len(link.src_ids) + len(link.tgt_ids) for link in links
+                                    if not (link.src_ids and link.tgt_ids))
         s.orphaned = len(self.orphans())
         return s

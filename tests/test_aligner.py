@@ -417,8 +417,9 @@ def test_token_bits_unions_and_shared_counts_match_python_sets():
         np.testing.assert_array_equal(got, want)
         np.testing.assert_array_equal(bit_counts(src_bits[k])[ia],
                                       [len(set().union(*src_sets[i - k:i + 1])) for i in ia])
-    # more tokens than bits: positions are hashed into the limit instead of growing without bound
-    assert max(token_index([set(vocab)], max_bits=64).values()) < 64
+    # more tokens than bits: numbering wraps around instead of growing without bound
+    wrapped = token_index([{t} for t in vocab], max_bits=64)
+    assert max(wrapped.values()) == 63 and wrapped["t0"] == wrapped["t64"] == 0
 
 
 @pytest.mark.parametrize("line, debris", [
@@ -429,6 +430,14 @@ def test_debris_lines(line, debris):
     from align.align_signals import is_debris
 
     assert is_debris(line) is debris
+
+
+def test_debris_is_not_paired_with_an_unrelated_sentence():
+    # one debris line in the source where the target has a sentence of its own: both stay unaligned
+    src = [concept_text([c]) for c in range(0, 10)] + ["- -."] + [concept_text([c]) for c in range(10, 20)]
+    tgt = [concept_text([c]) for c in range(0, 10)] + [concept_text([999])] + [concept_text([c]) for c in range(10, 20)]
+    got = pairs(align_blocks([(src, tgt)], concept_embed, src_cased=False, tgt_cased=False)[0])
+    assert ([10], []) in got and ([], [10]) in got
 
 
 def test_debris_is_left_unaligned_not_swallowed():

@@ -260,26 +260,38 @@ def test_backup_is_a_single_healthy_file_and_restore_brings_it_back(project):
     assert project.segment(seg.id).text == "After the backup."
 
 
-def test_automatic_backups_are_pruned_oldest_first_manual_ones_and_the_restored_one_stay(project):
+def test_automatic_backups_are_pruned_per_kind_oldest_first(project):
     from align.store_backup import KEEP_AUTOMATIC
 
+    def of_kind(kind):
+        return [b for b in project.list_backups() if b.stem.endswith(kind)]
+
     manual = project.backup("manual")
-    first_automatic = project.backup("before-reimport")
-    for _ in range(KEEP_AUTOMATIC + 3):
+    before_reimport = project.backup("before-reimport")
+    first_import = project.backup("before-import-en")
+    for _ in range(KEEP_AUTOMATIC + 2):
         project.backup("before-import-en")
-    automatic = [b for b in project.list_backups() if "-before-" in b.stem]
-    assert len(automatic) == KEEP_AUTOMATIC and manual.is_file() and not first_automatic.exists()
-    # restoring the oldest automatic backup: its own safety backup must not prune it
-    oldest = automatic[0]
+    assert len(of_kind("before-import-en")) == KEEP_AUTOMATIC and not first_import.exists()
+    # other kinds and manual backups are untouched
+    assert manual.is_file() and before_reimport.is_file()
+    # restoring the oldest one left: its own safety backup must not prune it
+    oldest = of_kind("before-import-en")[0]
     seg = project.target_segments("en")[0]
     project.edit_segment(seg.id, "After all those backups.", seg.version)
     project.restore(oldest)
     assert oldest.is_file() and project.segment(seg.id).text == seg.text
-    # kept beyond the limit while it was being restored; the next automatic backup prunes it
-    assert len([b for b in project.list_backups() if "-before-" in b.stem]) == KEEP_AUTOMATIC + 1
-    project.backup("before-reimport")
-    assert len([b for b in project.list_backups() if "-before-" in b.stem]) == KEEP_AUTOMATIC
-    assert not oldest.exists() and manual.is_file()
+
+
+def test_restore_safety_copies_never_push_out_real_snapshots(project):
+    from align.store_backup import KEEP_AUTOMATIC
+
+    snapshot = project.backup("before-reimport")
+    for _ in range(KEEP_AUTOMATIC + 3):  # restore and undo the restore, again and again
+        safety = project.restore()
+        project.restore(safety)
+    assert snapshot.is_file()
+    assert project.resolve_backup() == snapshot  # a plain restore still picks the real snapshot
+    assert len([b for b in project.list_backups() if b.stem.endswith("before-restore")]) == KEEP_AUTOMATIC
 
 
 def test_backup_is_consistent_while_another_session_writes(project, tmp_path):
