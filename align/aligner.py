@@ -64,7 +64,7 @@ class AlignConfig:
     skip: float = -1.0        # score of leaving one sentence unaligned, in z units (chance = 0)
     width: int = 12           # half-width of the band around the guide path, in sentences
     full_dp_cells: int = 250_000   # below n*m, no coarse pass: the full table is cheap
-    length_weight: float = 2.0     # weight of the length term (Gale-Church log-likelihood)
+    length_weight: float = 1.5     # weight of the length term (Gale-Church log-likelihood)
     anchor_weight: float = 1.0     # weight of the numbers/names term (0 switches it off)
     anchor_match: float = 2.0      # per anchor token present on both sides of a link, per side
     anchor_miss: float = 0.5       # per anchor token of a link that its other side lacks
@@ -315,8 +315,9 @@ class SpanScorer:
         score = self.semantic(move, i, j)
         if cfg.member_weight and move != (1, 1):
             score = score + cfg.member_weight * self.members(move, i, j)
-        # pairing debris with real text costs what skipping a real sentence would
-        score = score + cfg.skip * self.debris_members(move, i, j)
+        # Pairing debris with real text costs twice a skip: more than leaving both unaligned
+        # (a skip for the real sentence, nothing for the debris), so it never pays.
+        score = score + 2.0 * cfg.skip * self.debris_members(move, i, j)
         if cfg.length_weight:
             score = score + cfg.length_weight * self.length(move, i, j)
         if cfg.anchor_weight and self.src.anchors is not None and self.tgt.anchors is not None:

@@ -23,7 +23,7 @@ VECTORS = Path(__file__).parent / "data" / "align_dev_e5_query.npz"
 
 # Reached with the default AlignConfig and e5 (query prefix); see README "Sentence alignment".
 F1_STRICT_FLOOR = 0.926
-F1_LAX_FLOOR = 0.988
+F1_LAX_FLOOR = 0.989
 
 
 def _read(name: str) -> list[str]:
