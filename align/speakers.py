@@ -7,6 +7,10 @@ label ("Solkin" for "Sorkin"). Single-word ordinals and discourse words ("Ersten
 "Finally:", "Hinweis:") are never speakers; phrases whose last word is lower case
 ("Das Gute ist:") or whose first word follows a lower-case word mid-sentence
 ("... die Frage:") never start a turn in the first place.
+
+Chinese and Japanese transcripts write labels without spaces and usually with a full-width
+colon ("马云：我认为……"): there a label is a run of 1-6 CJK characters (a middle dot allowed,
+"杰克·马") between a line start or sentence end and the colon.
 """
 from __future__ import annotations
 
@@ -26,7 +30,12 @@ _NOT_A_SPEAKER = re.compile(
     r"achtung|warning|warnung|tipp?|fazit|summary|zusammenfassung|update|edit|ps|p\.s\.|nb|"
     r"source|quelle|foto|photo|bild|image|video|schließlich|zuletzt|außerdem|zunächst)",
     re.IGNORECASE)
-_SENTENCE_END = ".!?…“”\"»)]"
+_SENTENCE_END = ".!?…“”\"»)]。！？」』"
+# A CJK label: 1-6 ideographs/kana (a middle dot between names) right before a colon.
+_CJK_LABEL = re.compile(r"([\u3040-\u30ff\u3400-\u9fff][\u3040-\u30ff\u3400-\u9fff·・]{0,5})[ \t]*[：:]")
+# Notes, sources and enumerations that are not people.
+_CJK_NOT_A_SPEAKER = frozenset("注 备注 注释 来源 出处 编者按 按 摘要 提示 例如 比如 第一 第二 第三 首先 其次 "
+                               "最后 总之 结论 图 图片 照片 视频 更新 声明 附 附录".split())
 
 
 @dataclass(frozen=True)
@@ -72,9 +81,30 @@ def find_speakers(text: str, undo_merges: Iterable[str] = ()) -> Speakers:
     return Speakers(turns=turns, canonical=canonical, merges=merges)
 
 
+def line_labels(text: str) -> set[str]:
+    """Labels that open lines ("Sorkin: ...", "马云：..."), when at least two lines open with one.
+
+    For a translation brought in as plain text: its labels need not be the project's (马云 for
+    Jack Ma), and a short excerpt may name each speaker once, so the two-turn rule of
+    `find_speakers` is relaxed to "the text is laid out as a transcript".
+    """
+    found = []
+    for cands in _candidates(text).values():
+        at_line_start = [c for c in cands
+                         if not text[text.rfind("\n", 0, c.start) + 1:c.start].strip(" \t")]
+        if at_line_start and _may_be_speaker(at_line_start[0].label):
+            found.append(at_line_start[0].label)
+    return set(found) if len(found) >= 2 else set()
+
+
 def _candidates(text: str) -> dict[int, list[_Candidate]]:
-    """Every run of 1-3 capitalised words right before ': ', with all its suffixes."""
+    """Every run of 1-3 capitalised words right before ': ', with all its suffixes; and every
+    CJK label that starts a line or follows a sentence end."""
     out: dict[int, list[_Candidate]] = {}
+    for m in _CJK_LABEL.finditer(text):
+        start, colon = m.start(1), m.end() - 1
+        if _is_clean_start(text, start) and m.group(1) not in _CJK_NOT_A_SPEAKER:
+            out.setdefault(colon, []).append(_Candidate(m.group(1), start, colon, True))
     for m in _COLON.finditer(text):
         colon = m.start()
         # Only a window before the colon is read: transcripts can be one long line.

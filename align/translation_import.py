@@ -28,6 +28,7 @@ from align.errors import InputError
 from align.textio import read_user_bytes
 from align.formats import READ_BY_EXTENSION, get_format
 from align.formats.rows import STATUS_RANK, Table, clean, joiner
+from align.speakers import line_labels
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 PREFIX = 8  # characters of a sentence used to find where a unit may start
@@ -209,8 +210,9 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
         raise InputError(f"{name}: {lang} is the project's source language; import a "
                          f"translation into another language")
     blocks = project.blocks(include_excluded=False)
+    # The project's speakers, and the translation's own (a Chinese transcript says "马云：").
     labels = sorted({x for b in blocks for x in (b.speaker, b.speaker_label) if x}
-                    | set(project.speaker_merges()))
+                    | set(project.speaker_merges()) | line_labels(text))
     sentences = strip_speaker_labels(split_lines(text, lang), labels)
     if not sentences:
         raise InputError(f"{name}: no {lang} sentences in this file")

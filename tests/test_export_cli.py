@@ -188,6 +188,29 @@ def test_import_plain_text_translation_is_aligned(tmp_path, capsys):
     assert len(pairs) == 7
 
 
+CHINESE_TEXT = """清晨，马云在达沃斯接受了采访。据说这是达沃斯论坛上最受欢迎的对话。
+
+索金：再次欢迎马云先生！你刚刚见了特朗普。能谈谈这次会面吗？
+
+马云：会谈很有成效，比我预想的好得多。阿里巴巴有45000名员工。
+"""
+
+
+@pytest.mark.slow
+def test_import_chinese_transcript_drops_its_own_speaker_labels(tmp_path, capsys):
+    """The translation's labels ("马云：") are not the project's ("Jack Ma"), yet they are found
+    in the translation itself and kept out of the sentences."""
+    copy = fresh(tmp_path)
+    path = tmp_path / "translation_zh.txt"
+    path.write_text(CHINESE_TEXT, encoding="utf-8")
+    code, out, err = run(capsys, "import-translation", copy, "--lang", "zh", path)
+    assert code == 0, err
+    with Project.open(copy) as project:
+        texts = [t.text for t in project.target_segments("zh")]
+    assert "再次欢迎马云先生！" in texts and "会谈很有成效，比我预想的好得多。" in texts
+    assert not any(t.startswith(("索金", "马云：")) for t in texts)
+
+
 def test_every_line_break_ends_a_sentence():
     from align.translation_import import split_lines
 

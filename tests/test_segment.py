@@ -193,6 +193,26 @@ def test_english_qa_transcript():
     assert doc.speakers == {}
 
 
+CHINESE_TRANSCRIPT = """马云在达沃斯接受了采访。
+索金：欢迎马云先生。你和特朗普谈了什么？
+马云：会谈很有成效，比我预想的好得多。
+索金：谢谢！
+注：以上内容有删节。
+马云：不客气。他说：我们要合作。
+"""
+
+
+def test_chinese_transcript_with_full_width_colons():
+    doc = segment_document(CHINESE_TRANSCRIPT, "zh")
+    assert _shape(doc) == [
+        ("narration", None, ["马云在达沃斯接受了采访。"]),
+        ("turn", "索金", ["欢迎马云先生。", "你和特朗普谈了什么？"]),
+        ("turn", "马云", ["会谈很有成效，比我预想的好得多。"]),
+        ("turn", "索金", ["谢谢！", "注：以上内容有删节。"]),  # a note, not a speaker
+        ("turn", "马云", ["不客气。", "他说：我们要合作。"]),  # mid-sentence colon: not a label
+    ]
+
+
 def test_english_interviewer_labels_with_trailer():
     text = ("Interviewer: Thank you for coming. How are you?\n"
             "Dr. Chen: Fine, thanks. We grew 3.5 percent.\n"
@@ -283,3 +303,14 @@ def test_dialogue_after_a_separator_is_kept_when_lines_are_long():
 def test_empty_text_is_refused(text):
     with pytest.raises(InputError, match="empty"):
         segment_document(text, "de", title="leer.txt")
+
+
+def test_line_labels_of_a_translation():
+    from align.speakers import line_labels
+
+    assert line_labels("Sorkin: Hi.\nJack Ma: Hello.\n") == {"Sorkin", "Jack Ma"}
+    assert line_labels("索金：你好。\n马云：你好。\n") == {"索金", "马云"}
+    # one labelled line is not a transcript; a note is never a speaker; mid-line colons don't count
+    assert line_labels("Hello.\nSorkin: this.\n") == set()
+    assert line_labels("注：删节。\n备注：无。\n") == set()
+    assert line_labels("Sorkin said: yes.\nThen Ma said: no.\n") == set()
