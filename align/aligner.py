@@ -192,10 +192,9 @@ class ChanceNormaliser:
     1:1 links on the same scale.
     """
 
-    def __init__(self, src: np.ndarray, tgt: np.ndarray, rng: np.random.Generator, samples: int):
+    def __init__(self, src: np.ndarray, tgt: np.ndarray, chance: "ChanceSamples"):
         ks, kt = src.shape[0], tgt.shape[0]
-        src_samples = [self._sample(src[a], a, rng, samples) for a in range(ks)]
-        tgt_samples = [self._sample(tgt[b], b, rng, samples) for b in range(kt)]
+        src_samples, tgt_samples = chance.src[:ks], chance.tgt[:kt]
         # src_mu[a, i, b]: span (a+1 sentences ending at i) vs random target spans of b+1 sentences
         self.src_mu = self._baselines(src, tgt_samples)
         self.tgt_mu = self._baselines(tgt, src_samples)
@@ -205,13 +204,6 @@ class ChanceNormaliser:
                 sims = (src_samples[a] @ tgt_samples[b].T).ravel()
                 if sims.size > 1:
                     self.sigma[a, b] = max(float(np.std(sims)), 1e-3)
-
-    @staticmethod
-    def _sample(vecs: np.ndarray, span_index: int, rng: np.random.Generator, samples: int) -> np.ndarray:
-        valid = vecs[span_index:]  # spans of span_index+1 sentences start at sentence 0 or later
-        if valid.shape[0] == 0:
-            return np.zeros((0, vecs.shape[-1]), np.float32)
-        return valid[rng.integers(0, valid.shape[0], size=min(samples, 4 * valid.shape[0]))]
 
     @staticmethod
     def _baselines(mine: np.ndarray, other_samples: list[np.ndarray]) -> np.ndarray:
@@ -225,20 +217,71 @@ class ChanceNormaliser:
         return (cos - mu) / self.sigma[a, b]
 
 
+@dataclass(frozen=True)
+class ChanceSamples:
+    """Random spans of each size (1..K sentences) from each side: the chance baseline."""
+
+    src: list[np.ndarray]
+    tgt: list[np.ndarray]
+
+    @classmethod
+    def draw(cls, src: np.ndarray, tgt: np.ndarray, rng: np.random.Generator, samples: int) -> "ChanceSamples":
+        return cls([cls._sample(src[a], rng, samples) for a in range(src.shape[0])],
+                   [cls._sample(tgt[b], rng, samples) for b in range(tgt.shape[0])])
+
+    @staticmethod
+    def _sample(vecs: np.ndarray, rng: np.random.Generator, samples: int) -> np.ndarray:
+        # Spans that would start before their block are zero rows: not spans at all.
+        valid = vecs[np.any(vecs != 0, axis=-1)]
+        if valid.shape[0] == 0:
+            return np.zeros((0, vecs.shape[-1]), np.float32)
+        return valid[rng.integers(0, valid.shape[0], size=min(samples, 4 * valid.shape[0]))]
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    """What each block's scorer takes from the whole document rather than from the block: the
+    random spans of the chance baseline and the typical length ratio. A turn of three
+    sentences has too few of its own (its "random" pairs would be a third translations), and
+    a one-sentence block would make any length ratio look typical.
+    """
+
+    vecs: ChanceSamples
+    profiles: ChanceSamples | None
+    log_ratio: float  # log(source chars / target chars)
+
+    @classmethod
+    def of(cls, src: Sequence[SideFeatures], tgt: Sequence[SideFeatures], config: AlignConfig) -> "DocumentContext":
+        rng = np.random.default_rng(config.seed)
+        vecs = ChanceSamples.draw(np.concatenate([f.vecs for f in src], axis=1),
+                                  np.concatenate([f.vecs for f in tgt], axis=1), rng, config.random_samples)
+        src_prof = [f.profiles for f in src if f.profiles is not None]
+        tgt_prof = [f.profiles for f in tgt if f.profiles is not None]
+        profiles = None
+        if src_prof and tgt_prof:
+            profiles = ChanceSamples.draw(np.concatenate(src_prof, axis=1), np.concatenate(tgt_prof, axis=1),
+                                          rng, config.random_samples)
+        src_chars = sum(float(f.lengths.sum()) for f in src)
+        tgt_chars = sum(float(f.lengths.sum()) for f in tgt)
+        return cls(vecs, profiles, float(np.log(max(src_chars, 1.0) / max(tgt_chars, 1.0))))
+
+
 class SpanScorer:
     """Final-level scorer: embeddings (+ length, anchors, bridge) for every move type."""
 
-    def __init__(self, src: SideFeatures, tgt: SideFeatures, config: AlignConfig):
+    def __init__(self, src: SideFeatures, tgt: SideFeatures, config: AlignConfig,
+                 context: DocumentContext | None = None):
         self.src, self.tgt, self.config = src, tgt, config
-        rng = np.random.default_rng(config.seed)
-        self.norm = ChanceNormaliser(src.vecs, tgt.vecs, rng, config.random_samples)
+        context = context or DocumentContext.of([src], [tgt], config)
+        self.norm = ChanceNormaliser(src.vecs, tgt.vecs, context.vecs)
         # Typical length ratio of this document pair (target chars per source char).
-        self.log_ratio = float(np.log(max(src.lengths.sum(), 1.0) / max(tgt.lengths.sum(), 1.0)))
+        self.log_ratio = context.log_ratio
         self.src_len_csum = np.concatenate([[0.0], np.cumsum(src.lengths, dtype=np.float64)])
         self.tgt_len_csum = np.concatenate([[0.0], np.cumsum(tgt.lengths, dtype=np.float64)])
         self.bridge = None
-        if src.profiles is not None and tgt.profiles is not None and config.bridge_weight:
-            self.bridge = ChanceNormaliser(src.profiles, tgt.profiles, rng, config.random_samples)
+        if (src.profiles is not None and tgt.profiles is not None and config.bridge_weight
+                and context.profiles is not None):
+            self.bridge = ChanceNormaliser(src.profiles, tgt.profiles, context.profiles)
         if src.anchors is not None and tgt.anchors is not None:
             self.src_anchor_n = sig.bit_counts(src.anchors)
             self.tgt_anchor_n = sig.bit_counts(tgt.anchors)
@@ -333,7 +376,8 @@ class CoarseScorer:
     def __init__(self, src: np.ndarray, tgt: np.ndarray, config: AlignConfig):
         self.src, self.tgt = src, tgt
         rng = np.random.default_rng(config.seed)
-        self.norm = ChanceNormaliser(src[None], tgt[None], rng, config.random_samples)
+        self.norm = ChanceNormaliser(src[None], tgt[None],
+                                     ChanceSamples.draw(src[None], tgt[None], rng, config.random_samples))
 
     def __call__(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         cos = pair_dots(self.src, self.tgt, i - 1, j - 1)
@@ -529,10 +573,12 @@ def _banded_search(n: int, m: int, guide, moves, scorer, config: AlignConfig, po
 # --------------------------------------------------------------------------------------------
 
 def align_features(src: SideFeatures, tgt: SideFeatures, config: AlignConfig = AlignConfig(),
-                   forced_src: np.ndarray | None = None, forced_tgt: np.ndarray | None = None) -> list[Link]:
+                   forced_src: np.ndarray | None = None, forced_tgt: np.ndarray | None = None,
+                   context: DocumentContext | None = None) -> list[Link]:
     """Align two sentence lists given their features; every sentence appears in exactly one link.
 
     forced_src/forced_tgt: boolean masks of sentences that must stay unaligned (fixed 1:0 / 0:1).
+    context: chance baseline and length ratio of the whole document (default: of these two lists).
     """
     n, m = src.size, tgt.size
     if n == 0 or m == 0:
@@ -541,7 +587,7 @@ def align_features(src: SideFeatures, tgt: SideFeatures, config: AlignConfig = A
     if src.max_span < min(cfg.max_src, n) or tgt.max_span < min(cfg.max_tgt, m):
         cfg = replace(cfg, max_src=min(cfg.max_src, src.max_span), max_tgt=min(cfg.max_tgt, tgt.max_span))
     moves = [mv for mv in cfg.moves() if mv[0] <= n and mv[1] <= m]
-    scorer: Callable = SpanScorer(src, tgt, cfg)
+    scorer: Callable = SpanScorer(src, tgt, cfg, context)
     if forced_src is not None or forced_tgt is not None:
         scorer = _ForbidCovering(scorer, forced_src, forced_tgt, n, m, cfg.skip)
     with _single_threaded_blas():
@@ -610,7 +656,7 @@ def check_anchors(anchors: Sequence[Link], n: int, m: int) -> list[Link]:
 
 
 def align_with_anchors(src: SideFeatures, tgt: SideFeatures, anchors: Sequence[Link] = (),
-                       config: AlignConfig = AlignConfig()) -> list[Link]:
+                       config: AlignConfig = AlignConfig(), context: DocumentContext | None = None) -> list[Link]:
     """Keep `anchors` (links fixed by a person) as they are; align only what lies between them.
 
     Two-sided anchors cut the table into independent gaps. One-sided anchors (a sentence fixed
@@ -618,6 +664,8 @@ def align_with_anchors(src: SideFeatures, tgt: SideFeatures, anchors: Sequence[L
     """
     two_sided = check_anchors(anchors, src.size, tgt.size)
     one_sided = [l for l in anchors if not (l.src and l.tgt)]
+    if context is None and src.size and tgt.size:  # the gaps between anchors share the block's baseline
+        context = DocumentContext.of([src], [tgt], config)
     forced_src = np.zeros(src.size, bool)
     forced_tgt = np.zeros(tgt.size, bool)
     for link in one_sided:
@@ -629,7 +677,7 @@ def align_with_anchors(src: SideFeatures, tgt: SideFeatures, anchors: Sequence[L
         s1 = link.src[0] if link is not None else src.size
         t1 = link.tgt[0] if link is not None else tgt.size
         gap = align_features(src.slice(s0, s1), tgt.slice(t0, t1), config,
-                             forced_src[s0:s1], forced_tgt[t0:t1])
+                             forced_src[s0:s1], forced_tgt[t0:t1], context)
         out.extend(g.shifted(s0, t0) for g in gap)
         if link is not None:
             out.append(link)
@@ -718,14 +766,17 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
     src_anchor_sets, tgt_anchor_sets = shared_anchor_sets(
         [s for src, _ in blocks for s in src], [t for _, tgt in blocks for t in tgt], src_cased, tgt_cased)
     index = sig.token_index(src_anchor_sets + tgt_anchor_sets)
-    out = []
+    features = []
     s_pos = t_pos = 0
-    for (src, tgt), fixed, mt in zip(blocks, anchors, bridge):
+    for (src, tgt), mt in zip(blocks, bridge):
         if mt is not None and len(mt) != len(src):
             raise InputError("the MT bridge needs one translation per source sentence")
         fs = side_features(src, lookup, k_src, src_anchor_sets[s_pos:s_pos + len(src)], mt, index)
         ft = side_features(tgt, lookup, k_tgt, tgt_anchor_sets[t_pos:t_pos + len(tgt)],
                            list(tgt) if mt is not None else None, index)
         s_pos, t_pos = s_pos + len(src), t_pos + len(tgt)
-        out.append(align_with_anchors(fs, ft, fixed, config))
-    return out
+        features.append((fs, ft))
+    # The chance baseline and length ratio come from the whole document, not from each turn.
+    filled = [(fs, ft) for fs, ft in features if fs.size and ft.size]
+    context = DocumentContext.of([fs for fs, _ in filled], [ft for _, ft in filled], config) if filled else None
+    return [align_with_anchors(fs, ft, fixed, config, context) for (fs, ft), fixed in zip(features, anchors)]

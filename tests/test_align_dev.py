@@ -58,3 +58,39 @@ def test_dev_set_f1_does_not_drop(dev_encoder):
     print(result.report())
     assert result.f1_strict >= F1_STRICT_FLOOR - 0.0005
     assert result.f1_lax >= F1_LAX_FLOOR - 0.0005
+
+
+BLOCKED_F1_STRICT_FLOOR = 0.929  # reached with blocks of about three gold links each
+
+
+@pytest.mark.slow
+def test_dev_set_cut_into_small_blocks_aligns_as_well_as_whole(dev_encoder):
+    """Turns of a few sentences are what the app aligns. Cut the dev set at gold link
+    boundaries into blocks of about three links (hard boundaries, like turns): the chance
+    baseline and length ratio must come from the whole document, or small blocks fall apart
+    (0.777 when each block had its own)."""
+    from models.alignment import align_document
+
+    src, tgt = _read("dev.de"), _read("dev.fr")
+    gold = read_links(_read("dev.defr"))
+    groups, group, two_sided = [], [], 0
+    for s, t in gold:
+        group.append((s, t))
+        two_sided += bool(s and t)
+        if two_sided >= 3:
+            groups, group, two_sided = groups + [group], [], 0
+    blocks, offsets = [], []
+    for group in groups + [group]:
+        ids_s = [i for a, _ in group for i in a]
+        ids_t = [j for _, b in group for j in b]
+        if ids_s and ids_t:
+            s0, t0 = min(ids_s), min(ids_t)
+            blocks.append((src[s0:max(ids_s) + 1], tgt[t0:max(ids_t) + 1]))
+            offsets.append((s0, t0))
+    assert len(blocks) > 100
+    per_block = align_document(blocks, "de", "fr", encoder=dev_encoder)
+    links = [(tuple(i + s0 for i in l.src), tuple(j + t0 for j in l.tgt))
+             for (s0, t0), block_links in zip(offsets, per_block) for l in block_links]
+    result = score_alignments([gold], [links])
+    print(result.report())
+    assert result.f1_strict >= BLOCKED_F1_STRICT_FLOOR - 0.0005
