@@ -29,12 +29,14 @@ from align.textio import read_user_bytes
 from align.formats import READ_BY_EXTENSION, get_format
 from align.formats.rows import STATUS_RANK, Table, clean, joiner
 from align.speakers import line_labels
+from align.transcript_turns import matching_turn_groups
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 PREFIX = 8  # characters of a sentence used to find where a unit may start
 
-# (source sentences, target sentences) -> links as (source indexes, target indexes, score)
-Aligner = Callable[[Sequence[str], Sequence[str]], Sequence]
+# [(source sentences, target sentences) per block] -> per block, links as (source indexes,
+# target indexes, score) or objects with .src/.tgt/.score; blocks are hard boundaries.
+Aligner = Callable[[Sequence[tuple[Sequence[str], Sequence[str]]]], Sequence[Sequence]]
 
 
 @dataclass
@@ -200,10 +202,11 @@ def split_lines(text: str, lang: str) -> list[str]:
 def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     """(target sentences, links) for a plain-text translation aligned to the source text.
 
-    The whole translation is aligned against the source sentences of the blocks that are
-    not boilerplate, in document order. A link may not cross a turn: when the aligner joins
-    the last sentence of one block with the first of the next, the targets stay with the
-    first block and the other source sentences are left unlinked.
+    The translation is aligned against the source sentences of the blocks that are not
+    boilerplate, in document order: turn by turn when it is a transcript whose turns match the
+    project's (`align.transcript_turns`), else as one text. A link may not cross a turn: when
+    the aligner joins the last sentence of one block with the first of the next, the targets
+    stay with the first block and the other source sentences are left unlinked.
     """
     source_lang = project.source_lang
     if lang == source_lang:
@@ -213,21 +216,28 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     # The project's speakers, and the translation's own (a Chinese transcript says "马云：").
     labels = sorted({x for b in blocks for x in (b.speaker, b.speaker_label) if x}
                     | set(project.speaker_merges()) | line_labels(text))
-    sentences = strip_speaker_labels(split_lines(text, lang), labels)
+    groups = matching_turn_groups(text, blocks) or [(blocks, text.splitlines())]
+    parts = []  # per group: (source segments, target sentences)
+    for group_blocks, lines in groups:
+        sentences = strip_speaker_labels(split_lines("\n".join(lines), lang), labels)
+        parts.append(([s for b in group_blocks for s in project.source_segments(b.id)], sentences))
+    sentences = [t for _, group_sentences in parts for t in group_sentences]
     if not sentences:
         raise InputError(f"{name}: no {lang} sentences in this file")
-    source = [s for b in blocks for s in project.source_segments(b.id)]
-    if not source:
+    if not any(source for source, _ in parts):
         raise InputError("the project has no source sentences to align to")
-    raw = aligner([s.text for s in source], sentences)
+    per_group = aligner([([s.text for s in source], group_sentences) for source, group_sentences in parts])
     links: list[tuple[list[str], list[int], float | None]] = []
-    for link in raw:
-        src, tgt, score = _link_parts(link)
-        if not src and not tgt:
-            continue
-        first_block = source[src[0]].block_id if src else None
-        same = [source[i].id for i in src if source[i].block_id == first_block]
-        links.append((same, list(tgt), None if score is None else round(float(score), 4)))
+    offset = 0
+    for (source, group_sentences), raw in zip(parts, per_group):
+        for link in raw:
+            src, tgt, score = _link_parts(link)
+            if not src and not tgt:
+                continue
+            first_block = source[src[0]].block_id if src else None
+            same = [source[i].id for i in src if source[i].block_id == first_block]
+            links.append((same, [offset + t for t in tgt], None if score is None else round(float(score), 4)))
+        offset += len(group_sentences)
     covered = {t for _, tgt, _ in links for t in tgt}
     if not covered:
         raise InputError(f"{name}: no sentence of the translation could be aligned")

@@ -236,14 +236,14 @@ def import_translation(project: Project, raw: bytes, name: str, lang: str):
     from align import translation_import as ti
     from align.safepath import check_file_name
     from align.textio import decode_text
-    from models.alignment import align_texts
+    from models.alignment import align_document
 
     name = check_file_name(Path(name).name)
     fmt = ti.detect_format(name)
     if fmt == "text":
         source_lang = project.source_lang
         return ti.import_text(project, decode_text(raw, name), lang, name,
-                              lambda src, tgt: align_texts(src, tgt, source_lang, lang))
+                              lambda blocks: align_document(blocks, source_lang, lang))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(raw)

@@ -127,11 +127,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _aligner(project, lang: str):
-    """The models layer's sentence aligner, as a function of (source, target) sentences."""
-    from models.alignment import align_texts
+    """The models layer's sentence aligner, as a function of [(source, target) sentences] blocks."""
+    from models.alignment import align_document
 
     source_lang = project.source_lang
-    return lambda src, tgt: align_texts(src, tgt, source_lang, lang)
+    return lambda blocks: align_document(blocks, source_lang, lang)
 
 
 def cmd_import_translation(args: argparse.Namespace) -> int:
