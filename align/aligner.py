@@ -740,19 +740,25 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
                  anchors: Sequence[Sequence[Link]] | None = None,
                  bridge: Sequence[Sequence[str] | None] | None = None,
                  src_cased: bool = True, tgt_cased: bool = True,
-                 config: AlignConfig = AlignConfig()) -> list[list[Link]]:
+                 config: AlignConfig = AlignConfig(),
+                 context_blocks: Sequence[Block] = ()) -> list[list[Link]]:
     """Align each (source sentences, target sentences) block on its own: blocks are hard boundaries.
 
     embed: texts -> unit vectors (e.g. models.encoders.CachedEncoder.encode); called once for
       all span texts of all blocks, so a caching encoder sees each text once.
     anchors[b]: links fixed by a person in block b (block-local ids); kept, only gaps re-aligned.
     bridge[b]: MT of block b's source sentences into the target language (or None).
+    context_blocks: more of the document (e.g. the turns around the one being re-aligned),
+      not aligned, only read for the chance baseline, the length ratio and the shared tokens.
     Returns block-local links per block.
     """
     anchors = anchors or [()] * len(blocks)
     bridge = bridge or [None] * len(blocks)
     if len(anchors) != len(blocks) or len(bridge) != len(blocks):
         raise InputError("anchors and bridge need one entry per block")
+    n_aligned = len(blocks)
+    blocks = list(blocks) + list(context_blocks)
+    bridge = list(bridge) + [None] * len(context_blocks)
     k_src, k_tgt = config.max_src, config.max_tgt
     # One embedding call for everything; the vectors are then handed out per block.
     all_texts: list[str] = []
@@ -779,4 +785,5 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
     # The chance baseline and length ratio come from the whole document, not from each turn.
     filled = [(fs, ft) for fs, ft in features if fs.size and ft.size]
     context = DocumentContext.of([fs for fs, _ in filled], [ft for _, ft in filled], config) if filled else None
-    return [align_with_anchors(fs, ft, fixed, config, context) for (fs, ft), fixed in zip(features, anchors)]
+    return [align_with_anchors(fs, ft, fixed, config, context)
+            for (fs, ft), fixed in zip(features[:n_aligned], anchors)]

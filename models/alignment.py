@@ -68,10 +68,16 @@ def align_texts(src: Sequence[str], tgt: Sequence[str], src_lang: str = "de", tg
 def align_document(blocks: Sequence[tuple[Sequence[str], Sequence[str]]], src_lang: str, tgt_lang: str,
                    encoder: SentenceEncoder | None = None, bridges: Sequence[Bridge] | None = None,
                    anchors: Sequence[Sequence[Link]] | None = None,
-                   config: AlignConfig = AlignConfig()) -> list[list[Link]]:
-    """Align a document block by block (turns/headings are hard boundaries); block-local ids."""
+                   config: AlignConfig = AlignConfig(),
+                   context_blocks: Sequence[tuple[Sequence[str], Sequence[str]]] = ()) -> list[list[Link]]:
+    """Align a document block by block (turns/headings are hard boundaries); block-local ids.
+
+    context_blocks: more of the document, read (not aligned) for the chance baseline when only
+    a few blocks are aligned, e.g. one turn again in the reader.
+    """
     cached = _as_cached(encoder)
     bridges = bridges or [None] * len(blocks)
     mt = [_bridge_text(b, src) for b, (src, _) in zip(bridges, blocks)]
     return align_blocks(blocks, cached.encode, anchors=anchors, bridge=mt,
-                        src_cased=_is_cased(src_lang), tgt_cased=_is_cased(tgt_lang), config=config)
+                        src_cased=_is_cased(src_lang), tgt_cased=_is_cased(tgt_lang), config=config,
+                        context_blocks=context_blocks)

@@ -414,3 +414,18 @@ def test_realign_a_turn_with_the_sentence_encoder(project_dir):
     assert [(l.src_ids, l.tgt_ids) for l in links] == [((sources[0].id,), (targets[0],)),
                                                        ((sources[1].id,), (targets[1],))]
     assert all(l.score is not None and not l.fixed for l in links)
+
+
+def test_realign_reads_the_linked_neighbouring_turns_for_its_baseline(project_dir):
+    with Project.open(project_dir) as p:
+        first = next(s for s in p.source_segments() if s.text.startswith("Haben Sie ihn"))
+        blocks = [b.id for b in p.blocks(include_excluded=False)]
+        at = blocks.index(first.block_id)
+        context = svc.neighbour_blocks(p, first.block_id, "en", sentences=10)
+        own = [s.text for s in p.source_segments(first.block_id)]
+        nearest = [s.text for l in p.links("en", blocks[at - 1]) if l.src_ids and l.tgt_ids
+                   for s in p.segments_by_id(list(l.src_ids)).values()]
+    assert context and all(src and tgt for src, tgt in context)
+    assert not any(set(own) & set(src) for src, _ in context)      # the turn itself is not context
+    assert context[0][0] == nearest                                   # nearest turn first
+    assert 10 <= sum(len(src) for src, _ in context) < 10 + max(len(src) for src, _ in context)
