@@ -194,6 +194,8 @@ class ChanceNormaliser:
 
     def __init__(self, src: np.ndarray, tgt: np.ndarray, chance: "ChanceSamples"):
         ks, kt = src.shape[0], tgt.shape[0]
+        if len(chance.src) < ks or len(chance.tgt) < kt:
+            raise InputError("the document context has shorter spans than the block being aligned")
         src_samples, tgt_samples = chance.src[:ks], chance.tgt[:kt]
         # src_mu[a, i, b]: span (a+1 sentences ending at i) vs random target spans of b+1 sentences
         self.src_mu = self._baselines(src, tgt_samples)
@@ -274,7 +276,7 @@ class SpanScorer:
         self.src, self.tgt, self.config = src, tgt, config
         context = context or DocumentContext.of([src], [tgt], config)
         self.norm = ChanceNormaliser(src.vecs, tgt.vecs, context.vecs)
-        # Typical length ratio of this document pair (target chars per source char).
+        # Typical length ratio of this document pair: log(source chars / target chars).
         self.log_ratio = context.log_ratio
         self.src_len_csum = np.concatenate([[0.0], np.cumsum(src.lengths, dtype=np.float64)])
         self.tgt_len_csum = np.concatenate([[0.0], np.cumsum(tgt.lengths, dtype=np.float64)])
@@ -359,7 +361,8 @@ class SpanScorer:
         if cfg.member_weight and move != (1, 1):
             score = score + cfg.member_weight * self.members(move, i, j)
         # Pairing debris with real text costs twice a skip: more than leaving both unaligned
-        # (a skip for the real sentence, nothing for the debris), so it never pays.
+        # (a skip for the real sentence, nothing for the debris), so it seldom pays (only when
+        # the debris evens out the lengths a lot).
         score = score + 2.0 * cfg.skip * self.debris_members(move, i, j)
         if cfg.length_weight:
             score = score + cfg.length_weight * self.length(move, i, j)
@@ -702,7 +705,8 @@ def side_features(sentences: Sequence[str], embed: Callable[[list[str]], np.ndar
     texts = sig.span_texts(sentences, max_span)
     flat = [t for row in texts for t in row if t]
     vec_of = dict(zip(flat, embed(flat))) if flat else {}
-    dim = next(iter(vec_of.values())).shape[-1] if vec_of else 1
+    # A side of empty sentences has nothing to embed; it still needs the encoder's width.
+    dim = next(iter(vec_of.values())).shape[-1] if vec_of else getattr(embed, "dim", 1)
     vecs = np.zeros((max_span, len(sentences), dim), dtype=np.float32)
     for k, row in enumerate(texts):
         for e, text in enumerate(row):
@@ -767,7 +771,11 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
             all_texts.extend(t for row in texts for t in row if t)
     unique = list(dict.fromkeys(all_texts))
     table = dict(zip(unique, embed(unique))) if unique else {}
-    lookup = (lambda texts: np.stack([table[t] for t in texts]) if texts else np.zeros((0, 1), np.float32))
+    width = next(iter(table.values())).shape[-1] if table else 1
+
+    def lookup(texts: list[str]) -> np.ndarray:
+        return np.stack([table[t] for t in texts]) if texts else np.zeros((0, width), np.float32)
+    lookup.dim = width  # type: ignore[attr-defined]  # read by side_features for empty sides
     # Anchor tokens are filtered against the whole document, not one block.
     src_anchor_sets, tgt_anchor_sets = shared_anchor_sets(
         [s for src, _ in blocks for s in src], [t for _, tgt in blocks for t in tgt], src_cased, tgt_cased)

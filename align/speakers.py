@@ -8,9 +8,10 @@ label ("Solkin" for "Sorkin"). Single-word ordinals and discourse words ("Ersten
 ("Das Gute ist:") or whose first word follows a lower-case word mid-sentence
 ("... die Frage:") never start a turn in the first place.
 
-Chinese and Japanese transcripts write labels without spaces and usually with a full-width
+Chinese and Japanese transcripts write labels without spaces, usually with a full-width
 colon ("马云：我认为……"): there a label is a run of 1-6 CJK characters (a middle dot allowed,
-"杰克·马") between a line start or sentence end and the colon.
+"杰克·马") between a line start or sentence end and a colon, that opens a line at least once
+and is not a phrase ("全球化的问题"), an ordinal ("第五") or a speech verb ("他说", "彼は言った").
 """
 from __future__ import annotations
 
@@ -34,8 +35,11 @@ _SENTENCE_END = ".!?…“”\"»)]。！？」』"
 # A CJK label: 1-6 ideographs/kana (a middle dot between names) right before a colon.
 _CJK_LABEL = re.compile(r"([\u3040-\u30ff\u3400-\u9fff][\u3040-\u30ff\u3400-\u9fff·・]{0,5})[ \t]*[：:]")
 # Notes, sources and enumerations that are not people.
-_CJK_NOT_A_SPEAKER = frozenset("注 备注 注释 来源 出处 编者按 按 摘要 提示 例如 比如 第一 第二 第三 首先 其次 "
-                               "最后 总之 结论 图 图片 照片 视频 更新 声明 附 附录".split())
+_CJK_NOT_A_SPEAKER = frozenset("注 备注 注释 来源 出处 编者按 按 摘要 提示 例如 比如 首先 其次 最后 总之 总结 "
+                               "结论 图 图片 照片 视频 更新 声明 附 附录".split())
+_CJK_ORDINAL = re.compile(r"[第其][一二三四五六七八九十百千两〇零\d]+")
+_CJK_SPEECH_VERB = ("说", "道", "问", "称", "表示", "指出", "认为", "回答", "写", "言った", "述べた", "答えた")
+_SPACE = " \t\u3000"  # spaces and tabs, including the ideographic space used to indent
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class _Candidate:
     start: int
     colon: int
     clean: bool  # starts a line, or follows a sentence end
+    opens_line: bool = False  # only spaces before it on its line
 
 
 def find_speakers(text: str, undo_merges: Iterable[str] = ()) -> Speakers:
@@ -65,6 +70,9 @@ def find_speakers(text: str, undo_merges: Iterable[str] = ()) -> Speakers:
     by_colon = _candidates(text)
     clean_counts = Counter(c.label for cands in by_colon.values() for c in cands if c.clean)
     accepted = {label for label, n in clean_counts.items() if n >= 2 and _may_be_speaker(label)}
+    # A CJK label must open a line somewhere: after "。" alone, "他说：" is just prose.
+    opens = {c.label for cands in by_colon.values() for c in cands if c.opens_line}
+    accepted = {label for label in accepted if not _is_cjk(label) or label in opens}
     # A label seen once at a turn start is a speaker when it is a near-duplicate of one.
     accepted |= {label for label in clean_counts if label not in accepted and _may_be_speaker(label)
                  and any(_similar(label, other) for other in accepted)}
@@ -90,21 +98,28 @@ def line_labels(text: str) -> set[str]:
     """
     found = []
     for cands in _candidates(text).values():
-        at_line_start = [c for c in cands
-                         if not text[text.rfind("\n", 0, c.start) + 1:c.start].strip(" \t")]
+        at_line_start = [c for c in cands if c.opens_line]
         if at_line_start and _may_be_speaker(at_line_start[0].label):
             found.append(at_line_start[0].label)
     return set(found) if len(found) >= 2 else set()
+
+
+def label_prefix(labels: Iterable[str]) -> re.Pattern:
+    """Matches one of `labels` with its colon (and the spaces around) at the start of a text."""
+    alternatives = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"^[\s\u3000]*({alternatives})[ \t\u3000]*[:：][\s\u3000]*")
 
 
 def _candidates(text: str) -> dict[int, list[_Candidate]]:
     """Every run of 1-3 capitalised words right before ': ', with all its suffixes; and every
     CJK label that starts a line or follows a sentence end."""
     out: dict[int, list[_Candidate]] = {}
+    # Where each line's first non-space character is: "opens a line" in constant time.
+    line_openers = {m.end() for m in re.finditer(rf"^[{_SPACE}]*", text, re.MULTILINE)}
     for m in _CJK_LABEL.finditer(text):
         start, colon = m.start(1), m.end() - 1
-        if _is_clean_start(text, start) and m.group(1) not in _CJK_NOT_A_SPEAKER:
-            out.setdefault(colon, []).append(_Candidate(m.group(1), start, colon, True))
+        if _is_clean_start(text, start) and _cjk_may_be_speaker(m.group(1)):
+            out.setdefault(colon, []).append(_Candidate(m.group(1), start, colon, True, start in line_openers))
     for m in _COLON.finditer(text):
         colon = m.start()
         # Only a window before the colon is read: transcripts can be one long line.
@@ -124,7 +139,8 @@ def _candidates(text: str) -> dict[int, list[_Candidate]]:
         for tok in run:  # each suffix of the run: "Jack Ma" and "Ma"
             label = " ".join(text[tok.start():colon].split())
             out.setdefault(colon, []).append(
-                _Candidate(label, tok.start(), colon, _is_clean_start(text, tok.start())))
+                _Candidate(label, tok.start(), colon, _is_clean_start(text, tok.start()),
+                           tok.start() in line_openers))
     return out
 
 
@@ -136,8 +152,17 @@ def _is_name_word(token: str) -> bool:
     return bool(re.fullmatch(r"[^\W\d_][\w'’-]*", token))
 
 
+def _is_cjk(label: str) -> bool:
+    return bool(_CJK_LABEL.match(label + "："))
+
+
+def _cjk_may_be_speaker(label: str) -> bool:
+    return not (label in _CJK_NOT_A_SPEAKER or "的" in label or _CJK_ORDINAL.fullmatch(label)
+                or label.endswith(_CJK_SPEECH_VERB))
+
+
 def _is_clean_start(text: str, pos: int) -> bool:
-    before = text[max(0, pos - 80):pos].rstrip(" \t")
+    before = text[max(0, pos - 80):pos].rstrip(_SPACE)
     return not before or before.endswith("\n") or before[-1] in _SENTENCE_END
 
 

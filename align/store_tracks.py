@@ -96,13 +96,18 @@ class TracksMixin(ProjectConnection):
         origin_of = _import_origins(len(sentences), origins, origin_detail)
         backup = self.backup(f"before-import-{lang}")
         blocks_of = {s.id: s.block_id for s in self.source_segments()}
+        # Where a sentence no link places goes by default: the first block that is read and
+        # exported (not a boilerplate block that happens to come first).
+        with_text = set(blocks_of.values())
+        default_block = next((b.id for b in self.blocks(include_excluded=False) if b.id in with_text),
+                             next(iter(blocks_of.values()), None))
         with self.transaction() as c:
             c.execute("UPDATE segments SET active=0 WHERE lang=? AND origin!='source' AND active=1",
                       (lang,))
             c.execute("UPDATE links SET active=0 WHERE lang=? AND active=1", (lang,))
             ts = now()
             ids = [new_id() for _ in sentences]
-            block = next(iter(blocks_of.values()), None)
+            block = default_block
             per_block_pos: dict[str, float] = {}
             used: dict[int, str] = {}       # sentence index -> block it went to
             if block is None:
@@ -138,7 +143,7 @@ class TracksMixin(ProjectConnection):
                     add_sentence(ti, block)
                 add_link(block, src_ids, tgt_idx, score)
             # A sentence no link names is still stored, as a 0:1 link after its predecessor.
-            block = next(iter(blocks_of.values()))
+            block = default_block
             for ti in range(len(sentences)):
                 if ti in used:
                     block = used[ti]

@@ -19,7 +19,6 @@ states (e.g. mt:<model>) is not kept per sentence. Statuses are kept.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -28,7 +27,7 @@ from align.errors import InputError
 from align.textio import read_user_bytes
 from align.formats import READ_BY_EXTENSION, get_format
 from align.formats.rows import STATUS_RANK, Table, clean, joiner
-from align.speakers import line_labels
+from align.speakers import label_prefix, line_labels
 from align.transcript_turns import matching_turn_groups
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -173,8 +172,7 @@ def strip_speaker_labels(sentences: Sequence[str], labels: Sequence[str]) -> lis
     source side stores turns without their labels)."""
     if not labels:
         return list(sentences)
-    pattern = re.compile(r"^\s*(?:" + "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
-                         + r")\s*[:：]\s*")
+    pattern = label_prefix(labels)
     out = []
     for s in sentences:
         stripped = pattern.sub("", s, count=1)
@@ -213,14 +211,18 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
         raise InputError(f"{name}: {lang} is the project's source language; import a "
                          f"translation into another language")
     blocks = project.blocks(include_excluded=False)
-    # The project's speakers, and the translation's own (a Chinese transcript says "马云：").
     labels = sorted({x for b in blocks for x in (b.speaker, b.speaker_label) if x}
-                    | set(project.speaker_merges()) | line_labels(text))
-    groups = matching_turn_groups(text, blocks) or [(blocks, text.splitlines())]
+                    | set(project.speaker_merges()))
+    source_of = {b.id: project.source_segments(b.id) for b in blocks}
+    # A transcript whose turns match the project's is aligned turn by turn; its own labels
+    # ("马云：") come off the lines that open its turns, and nowhere else.
+    lines = text.splitlines()
+    groups = matching_turn_groups(lines, line_labels(text), blocks,
+                                  [sum(len(s.text) for s in source_of[b.id]) for b in blocks])
     parts = []  # per group: (source segments, target sentences)
-    for group_blocks, lines in groups:
-        sentences = strip_speaker_labels(split_lines("\n".join(lines), lang), labels)
-        parts.append(([s for b in group_blocks for s in project.source_segments(b.id)], sentences))
+    for group_blocks, group_lines in groups or [(blocks, lines)]:
+        sentences = strip_speaker_labels(split_lines("\n".join(group_lines), lang), labels)
+        parts.append(([s for b in group_blocks for s in source_of[b.id]], sentences))
     sentences = [t for _, group_sentences in parts for t in group_sentences]
     if not sentences:
         raise InputError(f"{name}: no {lang} sentences in this file")

@@ -81,3 +81,10 @@ def align_document(blocks: Sequence[tuple[Sequence[str], Sequence[str]]], src_la
     return align_blocks(blocks, cached.encode, anchors=anchors, bridge=mt,
                         src_cased=_is_cased(src_lang), tgt_cased=_is_cased(tgt_lang), config=config,
                         context_blocks=context_blocks)
+
+
+def block_aligner(src_lang: str, tgt_lang: str) -> Callable[[Sequence[tuple[Sequence[str], Sequence[str]]]],
+                                                            list[list[Link]]]:
+    """`align_document` for one language pair, as the function of blocks that a translation
+    import takes (`align.translation_import.Aligner`)."""
+    return lambda blocks: align_document(blocks, src_lang, tgt_lang)

@@ -178,8 +178,8 @@ def neighbour_blocks(project: Project, block_id: str, lang: str,
         links = [l for l in project.links(lang, blocks[k]) if l.src_ids and l.tgt_ids]
         src_text = {s.id: s.text for s in project.source_segments(blocks[k])}
         tgt_text = {t.id: t.text for t in project.target_segments(lang, blocks[k])}
-        src = [src_text[i] for l in links for i in l.src_ids if i in src_text]
-        tgt = [tgt_text[i] for l in links for i in l.tgt_ids if i in tgt_text]
+        src = [src_text[i] for l in links for i in l.src_ids if src_text.get(i, "").strip()]
+        tgt = [tgt_text[i] for l in links for i in l.tgt_ids if tgt_text.get(i, "").strip()]
         if src and tgt:
             out.append((src, tgt))
             count += len(src)
@@ -267,14 +267,13 @@ def import_translation(project: Project, raw: bytes, name: str, lang: str):
     from align import translation_import as ti
     from align.safepath import check_file_name
     from align.textio import decode_text
-    from models.alignment import align_document
+    from models.alignment import block_aligner
 
     name = check_file_name(Path(name).name)
     fmt = ti.detect_format(name)
     if fmt == "text":
-        source_lang = project.source_lang
         return ti.import_text(project, decode_text(raw, name), lang, name,
-                              lambda blocks: align_document(blocks, source_lang, lang))
+                              block_aligner(project.source_lang, lang))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(raw)

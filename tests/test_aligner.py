@@ -205,6 +205,17 @@ def test_blocks_are_hard_boundaries():
     assert pairs(out[1]) == [([0], [])] + [([i], [i - 1]) for i in range(1, 12)]
 
 
+def test_a_block_with_an_empty_side_of_empty_texts_does_not_break_the_others():
+    # An emptied translation (a person saved "") has nothing to embed, yet its block must not
+    # make the document's context fail for the rest.
+    good = ([concept_text([c]) for c in range(6)], [concept_text([c]) for c in range(6)])
+    out = align_blocks([good, ([concept_text([50])], ["", ""])], concept_embed,
+                       src_cased=False, tgt_cased=False, context_blocks=[([concept_text([60])], [""])])
+    assert pairs(out[0]) == [([k], [k]) for k in range(6)]
+    # every sentence of the emptied block is still in exactly one link
+    assert sorted(i for l in out[1] for i in l.src) == [0] and sorted(j for l in out[1] for j in l.tgt) == [0, 1]
+
+
 def test_embed_is_called_once_for_all_blocks():
     calls = []
 

@@ -22,23 +22,48 @@ def test_speaker_pattern_numbers_speakers_by_first_appearance():
 
 
 def test_split_turns_keeps_unlabelled_lines_with_the_turn_before():
-    lines = ["Title", "Intro.", "Sorkin: Hello.", "More from Sorkin.", "Ma: Hi.", "Heading"]
+    lines = ["Title", "Intro.", "Sorkin: Hello.", "More from Sorkin.", "　　Ma：Hi.", "Heading"]
     head, turns = split_turns(lines, {"Sorkin", "Ma"})
     assert head == ["Title", "Intro."]
-    assert turns == [("Sorkin", ["Sorkin: Hello.", "More from Sorkin."]), ("Ma", ["Ma: Hi.", "Heading"])]
+    assert turns == [("Sorkin", ["Hello.", "More from Sorkin."]), ("Ma", ["Hi.", "Heading"])]
+
+
+BLOCKS = [block("narration"), block("turn", "Sorkin"), block("heading"), block("turn", "Jack Ma"),
+          block("turn", "Sorkin")]
+CHARS = [40, 60, 10, 60, 30]   # German characters per block
+
+
+def groups_of(text, blocks=BLOCKS, chars=CHARS):
+    from align.speakers import line_labels
+
+    return matching_turn_groups(text.splitlines(), line_labels(text), blocks, chars)
 
 
 def test_turns_match_by_count_and_pattern_of_speakers_not_by_name():
-    blocks = [block("narration"), block("turn", "Sorkin"), block("heading"), block("turn", "Jack Ma"),
-              block("turn", "Sorkin")]
-    text = "导语。\n索金：你好。\n马云：你好。\n小标题\n索金：再见。\n"
-    groups = matching_turn_groups(text, blocks)
-    assert [(len(b), lines) for b, lines in groups] == [
-        (1, ["导语。"]), (2, ["索金：你好。"]), (1, ["马云：你好。", "小标题"]), (1, ["索金：再见。"])]
+    text = "导语很长很长很长。\n索金：你好你好你好你好。\n马云：你好你好你好你好。\n小标题\n索金：再见再见。\n"
+    assert [(len(b), lines) for b, lines in groups_of(text)] == [
+        (1, ["导语很长很长很长。"]), (2, ["你好你好你好你好。"]), (1, ["你好你好你好你好。", "小标题"]),
+        (1, ["再见再见。"])]
     # another number of turns, or another order of speakers: no match, align as one text
-    assert matching_turn_groups("索金：你好。\n马云：你好。\n", blocks) is None
-    assert matching_turn_groups("索金：你好。\n索金：你好。\n马云：再见。\n", blocks) is None
-    assert matching_turn_groups("Just prose.\nNo labels.\n", blocks) is None
+    assert groups_of("索金：你好。\n马云：你好。\n") is None
+    assert groups_of("索金：你好。\n索金：你好。\n马云：再见。\n") is None
+    assert groups_of("Just prose.\nNo labels.\n") is None
+
+
+def test_turns_out_of_proportion_are_not_matched():
+    # same speakers in the same order, but the long answer sits where the short question was
+    blocks = [block("turn", "Sorkin"), block("turn", "Jack Ma"), block("turn", "Sorkin"), block("turn", "Jack Ma")]
+    chars = [50, 400, 50, 400]
+    fitting = "索金：" + "问" * 20 + "\n马云：" + "答" * 150 + "\n索金：" + "问" * 20 + "\n马云：" + "答" * 150 + "\n"
+    shifted = "索金：" + "答" * 150 + "\n马云：" + "问" * 20 + "\n索金：" + "答" * 150 + "\n马云：" + "问" * 20 + "\n"
+    assert groups_of(fitting, blocks, chars) is not None
+    assert groups_of(shifted, blocks, chars) is None
+
+
+def test_a_title_before_the_first_turn_joins_it_when_the_project_has_nothing_there():
+    blocks = [block("turn", "Sorkin"), block("turn", "Jack Ma")]
+    groups = groups_of("Davos 2017\nSorkin: Welcome back.\nMa: Thank you.\n", blocks, [30, 30])
+    assert [lines for _, lines in groups] == [["Davos 2017", "Welcome back."], ["Thank you."]]
 
 
 def by_position(blocks):
@@ -77,6 +102,18 @@ def test_a_matching_transcript_is_aligned_turn_by_turn(project):
     assert pairs["Nochmals willkommen, Herr Jack Ma!"] == "再次欢迎马云先生！"
     assert pairs["Das Treffen war produktiv."] == "会谈很有成效。"
     assert pairs["Alibaba hat 45.000 Mitarbeiter."] == "阿里巴巴有45000名员工。"
+
+
+def test_labels_of_a_translation_that_is_not_a_matching_transcript_stay(project):
+    calls = []
+
+    def recording(blocks):
+        calls.append(blocks)
+        return by_position(blocks)
+
+    text = "Chapter One: The Meeting\nChapter Two: The Answer\nHe said: yes.\n"
+    sentences, _ = align_text(project, text, "en", "en.txt", recording)
+    assert len(calls[0]) == 1 and sentences[:2] == ["Chapter One: The Meeting", "Chapter Two: The Answer"]
 
 
 def test_a_translation_without_matching_turns_is_aligned_as_one_text(project):

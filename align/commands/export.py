@@ -128,10 +128,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _aligner(project, lang: str):
     """The models layer's sentence aligner, as a function of [(source, target) sentences] blocks."""
-    from models.alignment import align_document
+    from models.alignment import block_aligner
 
-    source_lang = project.source_lang
-    return lambda blocks: align_document(blocks, source_lang, lang)
+    return block_aligner(project.source_lang, lang)
 
 
 def cmd_import_translation(args: argparse.Namespace) -> int:
