@@ -429,3 +429,21 @@ def test_realign_reads_the_linked_neighbouring_turns_for_its_baseline(project_di
     assert not any(set(own) & set(src) for src, _ in context)      # the turn itself is not context
     assert context[0][0] == nearest                                   # nearest turn first
     assert 10 <= sum(len(src) for src, _ in context) < 10 + max(len(src) for src, _ in context)
+
+
+@pytest.mark.slow  # real e5 encoding of a few sentences
+def test_the_apps_translation_import_aligns_a_transcript_turn_by_turn(tmp_path):
+    """What the Import dialog's "Import and align" calls, with a Chinese transcript."""
+    from tests.test_export_cli import CHINESE_TEXT
+    from tests.test_formats_roundtrip import sample_document
+
+    with Project.create(tmp_path / "p") as p:
+        p.import_document(sample_document(), "sample.txt", "sample")
+        result = svc.import_translation(p, CHINESE_TEXT.encode("utf-8"), "访谈.txt", "zh")
+        source = {s.id: s.text for s in p.source_segments()}
+        target = {t.id: t.text for t in p.target_segments("zh")}
+        pairs = [([source[i] for i in l.src_ids], [target[t] for t in l.tgt_ids]) for l in p.links("zh")]
+    assert "imported 7 zh sentences" in result.summary()
+    assert (["Nochmals willkommen, Herr Jack Ma!"], ["再次欢迎马云先生！"]) in pairs
+    assert (["Alibaba hat 45.000 Mitarbeiter."], ["阿里巴巴有45000名员工。"]) in pairs
+    assert not any(t.startswith(("索金", "马云：")) for t in target.values())
