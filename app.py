@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from align import reader as rd
-from align.errors import BitextError, ConflictError
+from align.errors import BitextError
 from align.store import Project
 from models import app_services as svc
 
@@ -517,7 +517,7 @@ def link_tools(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
             if link.tgt_ids and i > 0:
                 box.button("↑ First sentence to previous", key=f"up-{link.id}",
                            on_click=link_action, args=("move", link.id, "up"))
-        col.button(f"Re-align this turn", key=f"realign-{lang}-{row.key}",
+        col.button("Re-align this turn", key=f"realign-{lang}-{row.key}",
                    on_click=realign, args=(row.block_id, lang), icon=":material/join_inner:",
                    help="Align the turn's sentences again (links fixed by hand stay)")
     cols[0].button("Leave this turn out", key=f"excl-{row.block_id}", on_click=set_excluded,
