@@ -76,6 +76,16 @@ def by_position(blocks):
     return out
 
 
+def recorder():
+    """(calls, aligner): the aligner pairs by position and keeps the blocks it was given."""
+    calls = []
+
+    def recording(blocks):
+        calls.append(blocks)
+        return by_position(blocks)
+    return calls, recording
+
+
 @pytest.fixture
 def project(tmp_path):
     with Project.create(tmp_path / "p") as p:
@@ -84,12 +94,7 @@ def project(tmp_path):
 
 
 def test_a_matching_transcript_is_aligned_turn_by_turn(project):
-    calls = []
-
-    def recording(blocks):
-        calls.append(blocks)
-        return by_position(blocks)
-
+    calls, recording = recorder()
     # The narration has one sentence too few: aligned as one text, every later link would shift.
     text = ("清晨，马云在达沃斯接受了采访。\n"
             "索金：再次欢迎马云先生！你刚刚见了特朗普。能谈谈吗？\n"
@@ -105,24 +110,14 @@ def test_a_matching_transcript_is_aligned_turn_by_turn(project):
 
 
 def test_labels_of_a_translation_that_is_not_a_matching_transcript_stay(project):
-    calls = []
-
-    def recording(blocks):
-        calls.append(blocks)
-        return by_position(blocks)
-
+    calls, recording = recorder()
     text = "Chapter One: The Meeting\nChapter Two: The Answer\nHe said: yes.\n"
     sentences, _ = align_text(project, text, "en", "en.txt", recording)
     assert len(calls[0]) == 1 and sentences[:2] == ["Chapter One: The Meeting", "Chapter Two: The Answer"]
 
 
 def test_a_translation_without_matching_turns_is_aligned_as_one_text(project):
-    calls = []
-
-    def recording(blocks):
-        calls.append(blocks)
-        return by_position(blocks)
-
+    calls, recording = recorder()
     text = "Early in the morning.\nPopular dialogue.\nWelcome again!\nYou met Trump.\nTell us.\n"
     align_text(project, text, "en", "en.txt", recording)
     assert len(calls[0]) == 1 and len(calls[0][0][0]) == 8 and len(calls[0][0][1]) == 5
