@@ -138,33 +138,32 @@ def set_excluded(block_id: str, excluded: bool) -> None:
             ok="Excluded from translation and export" if excluded else "Included again")
 
 
-def retranslate(row_key: str, src_ids: tuple[str, ...], lang: str, widgets: dict) -> None:
-    outcome = guarded(svc.retranslate, project(), src_ids, lang)
+def show_outcome(outcome, widgets: dict, saved: str, suggested: str) -> None:
+    """A new machine translation: saved, or (human work is never overwritten) put into the
+    editor as a suggestion to accept."""
     if outcome is None:
         return
     if outcome.saved:
-        flash(f"Re-translated ({lang_label(lang)})")
-    else:
-        # Human work is never overwritten: the suggestion goes into the editor to accept.
-        for seg_id, text in outcome.suggestions.items():
-            if seg_id in widgets:
-                ss[widgets[seg_id]] = text
-        flash("The sentence was corrected by hand; the new machine translation is in the "
-              "editor: save it to accept", "info")
+        flash(saved)
+        return
+    for seg_id, text in outcome.suggestions.items():
+        if seg_id in widgets:
+            ss[widgets[seg_id]] = text
+    flash(suggested, "info")
+
+
+def retranslate(row_key: str, src_ids: tuple[str, ...], lang: str, widgets: dict) -> None:
+    show_outcome(guarded(svc.retranslate, project(), src_ids, lang), widgets,
+                 f"Re-translated ({lang_label(lang)})",
+                 "The sentence was corrected by hand; the new machine translation is in the "
+                 "editor: save it to accept")
 
 
 def rederive_zh(src_ids: tuple[str, ...], widgets: dict) -> None:
-    outcome = guarded(svc.rederive_chinese, project(), src_ids)
-    if outcome is None:
-        return
-    if outcome.saved:
-        flash("Chinese re-derived from the corrected English")
-    else:
-        for seg_id, text in outcome.suggestions.items():
-            if seg_id in widgets:
-                ss[widgets[seg_id]] = text
-        flash("The Chinese was corrected by hand; the new version is in the editor: save it "
-              "to accept", "info")
+    show_outcome(guarded(svc.rederive_chinese, project(), src_ids), widgets,
+                 "Chinese re-derived from the corrected English",
+                 "The Chinese was corrected by hand; the new version is in the editor: save it "
+                 "to accept")
 
 
 def realign(block_id: str, lang: str) -> None:

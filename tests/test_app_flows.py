@@ -200,12 +200,18 @@ def test_opens_without_a_project_and_imports_the_interview(tmp_path, monkeypatch
     assert "Am frühen Morgen" in html_text(at)
 
 
-def test_import_pasted_text_as_a_new_project(project_dir):
+def import_pasted(text: str, name: str) -> AppTest:
+    """Paste `text` into the Import dialog as project `name` and press Import."""
     at = start()
     at.button(key="open_import").click().run()
-    at.text_area(key="imp_text").input("Sorkin: Guten Tag. Wie geht es?\n\nJack Ma: Gut, danke.")
-    at.text_input(key="imp_name").input("short")
+    at.text_area(key="imp_text").input(text)
+    at.text_input(key="imp_name").input(name)
     at.button(key="imp_go").click().run()
+    return at
+
+
+def test_import_pasted_text_as_a_new_project(project_dir):
+    at = import_pasted("Sorkin: Guten Tag. Wie geht es?\n\nJack Ma: Gut, danke.", "short")
     assert not at.exception
     assert at.session_state["project_dir"].endswith("short")
     where = str((project_dir.parent / "short").resolve())
@@ -214,11 +220,7 @@ def test_import_pasted_text_as_a_new_project(project_dir):
 
 
 def test_import_refuses_a_name_that_leaves_the_folder(project_dir):
-    at = start()
-    at.button(key="open_import").click().run()
-    at.text_area(key="imp_text").input("Ein Satz.")
-    at.text_input(key="imp_name").input("../outside")
-    at.button(key="imp_go").click().run()
+    at = import_pasted("Ein Satz.", "../outside")
     assert any("project name" in e.value and "separator" in e.value for e in at.error)
     assert not (project_dir.parent.parent / "outside").exists()
 
