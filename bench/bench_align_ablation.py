@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from align.align_scoring import read_links, score_alignments  # noqa: E402
-from align.aligner import AlignConfig  # noqa: E402
+from align.alignment.evaluation import read_links, score_alignments  # noqa: E402
+from align.alignment import AlignConfig  # noqa: E402
 
 DEFAULT = AlignConfig()
 VARIANTS = [

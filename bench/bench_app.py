@@ -2,7 +2,7 @@
 
     python bench/bench_app.py [--runs 7]
 
-The interview is imported through align.importer and machine-translated into English and
+The interview is imported through align.imports.source and machine-translated into English and
 Chinese by a tiny MarianMT with random weights (tests/tiny_marian.py; nothing to
 download), so every row has text in all three columns. Then:
 
@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from align import reader as rd  # noqa: E402
-from align.importer import import_text  # noqa: E402
+from align.imports.source import import_text  # noqa: E402
 from align.store import Project  # noqa: E402
 from tests.browser_util import AppServer, browser, button, open_app, wait_idle  # noqa: E402
 from tests.conftest import INTERVIEW  # noqa: E402

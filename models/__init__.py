@@ -1,2 +1,3 @@
-"""Everything that loads a model: MarianMT (torch/transformers), the optional
-CTranslate2 backend, sentence encoders for alignment, the model cache."""
+"""Everything that loads a model: MarianMT (torch/transformers), the CTranslate2 backend,
+sentence encoders for alignment, the model cache; and the services the app calls
+(`app_services.py`). May import any of align/ except align.cli; never streamlit."""

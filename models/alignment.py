@@ -1,4 +1,4 @@
-"""Sentence alignment with a real encoder: the glue between `models.encoders` and `align.aligner`.
+"""Sentence alignment with a real encoder: the glue between `models.encoders` and `align.alignment`.
 
     from models.alignment import align_texts
     links = align_texts(german_sentences, french_sentences, "de", "fr")
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from align.aligner import AlignConfig, Link, align_blocks
+from align.alignment import AlignConfig, Link, align_blocks
 from align.errors import InputError
 from models.encoders import CachedEncoder, SentenceEncoder, get_encoder
 
@@ -86,5 +86,5 @@ def align_document(blocks: Sequence[tuple[Sequence[str], Sequence[str]]], src_la
 def block_aligner(src_lang: str, tgt_lang: str) -> Callable[[Sequence[tuple[Sequence[str], Sequence[str]]]],
                                                             list[list[Link]]]:
     """`align_document` for one language pair, as the function of blocks that a translation
-    import takes (`align.translation_import.Aligner`)."""
+    import takes (`align.imports.translation.Aligner`)."""
     return lambda blocks: align_document(blocks, src_lang, tgt_lang)

@@ -189,7 +189,7 @@ def neighbour_blocks(project: Project, block_id: str, lang: str,
 def realign_block(project: Project, block_id: str, lang: str) -> int:
     """Align one turn's German again with its `lang` sentences, in the order the reader
     shows them; links a person fixed are kept as anchors. Returns the number of links."""
-    from align.aligner import Link
+    from align.alignment import Link
     from models.alignment import align_document
 
     sources = project.source_segments(block_id)
@@ -230,9 +230,9 @@ def list_projects(root: Path) -> list[str]:
 
 def import_source(raw: bytes, source_name: str, project_name: str, root: Path):
     """A German text (uploaded bytes or pasted) becomes a new project under `root`."""
-    from align.importer import import_text
+    from align.imports.source import import_text
     from align.safepath import check_file_name
-    from align.textio import decode_text
+    from align.text.textio import decode_text
 
     if not raw.strip():
         raise InputError("nothing to import: the text is empty")
@@ -250,7 +250,7 @@ def import_source(raw: bytes, source_name: str, project_name: str, root: Path):
 
 
 def import_bundled(directory: Path):
-    from align.importer import import_file
+    from align.imports.source import import_file
 
     return import_file(BUNDLED, directory)
 
@@ -264,9 +264,9 @@ def import_translation(project: Project, raw: bytes, name: str, lang: str):
     matched unit by unit. The previous translation is archived, never deleted."""
     import tempfile
 
-    from align import translation_import as ti
+    from align.imports import translation as ti
     from align.safepath import check_file_name
-    from align.textio import decode_text
+    from align.text.textio import decode_text
     from models.alignment import block_aligner
 
     name = check_file_name(Path(name).name)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
-from align.clauses import join_pieces, split_to_fit
+from align.text.clauses import join_pieces, split_to_fit
 from align.errors import InputError
 from models.hub import ModelRef, cache_dir, resolve
 from models.translation_cache import TranslationCache, cache_key

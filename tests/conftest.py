@@ -4,7 +4,7 @@
   (tests/fixtures/interview_gold.json) stored through the real Project store; it does not
   depend on the segmenter, so store/reader tests stay independent of segmentation changes.
 - `interview_dir`: a project folder made from data/davos_interview_de.txt through
-  align.importer (the same path `bitext import` and the app take).
+  align.imports.source (the same path `bitext import` and the app take).
 - `add_reference_translations(project)`: English and Chinese for the first turns, typed by
   hand below, stored as machine output (status `mt`) so the reader has real sentences to
   show, correct and review without loading a model.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from align.document import Block, Document
+from align.text.document import Block, Document
 from align.store import Project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,7 +98,7 @@ def gold_project(tmp_path):
 
 @pytest.fixture
 def interview_dir(tmp_path) -> Path:
-    from align.importer import import_text
+    from align.imports.source import import_text
 
     directory = tmp_path / "interview"
     import_text(INTERVIEW.read_text(encoding="utf-8"), directory, INTERVIEW.name)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from align.document import Block, Document  # noqa: E402
+from align.text.document import Block, Document  # noqa: E402
 from align.errors import ConflictError  # noqa: E402
 from align.store import Project  # noqa: E402
 
@@ -76,7 +76,7 @@ def import_loop(directory: str, sentences: int) -> None:
     blocks = [Block("turn", [f"Satz {i + k} im Block {i // per_block}, mit etwas Text dazu."
                              for k in range(per_block)], speaker="A", speaker_label="A")
               for i in range(0, sentences, per_block)]
-    from align.importer import import_document
+    from align.imports.source import import_document
 
     print("READY", flush=True)
     import_document(Document(blocks), directory, "generated.txt", "generated")

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from align.align_scoring import read_links, score_alignments
-from align.align_signals import span_texts
+from align.alignment.evaluation import read_links, score_alignments
+from align.alignment.signals import span_texts
 from models.alignment import align_texts
 from models.encoders import CachedEncoder, E5Encoder
 

@@ -1,7 +1,7 @@
 """The link text format and vecalign's strict/lax precision/recall/F1, against hand-computed values."""
 import pytest
 
-from align.align_scoring import AlignScore, format_link, parse_link, read_links, score_alignments
+from align.alignment.evaluation import AlignScore, format_link, parse_link, read_links, score_alignments
 from align.errors import InputError
 
 

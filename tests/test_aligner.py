@@ -8,7 +8,7 @@ makes the expected alignment known exactly while exercising the real scorer and 
 import numpy as np
 import pytest
 
-from align.aligner import (AlignConfig, Band, Link, SideFeatures, align_blocks, align_features,
+from align.alignment import (AlignConfig, Band, Link, SideFeatures, align_blocks, align_features,
                            align_with_anchors, band_dp, check_anchors, pair_dots)
 from align.errors import InputError
 
@@ -333,7 +333,7 @@ CHINESE = """那天早上开往苏黎世的火车晚点了二十分钟。
 
 @pytest.mark.slow
 def test_german_against_chinese():
-    from align.align_scoring import format_link
+    from align.alignment.evaluation import format_link
     from models.alignment import align_texts
 
     links = align_texts(GERMAN, CHINESE, "de", "zh")
@@ -378,13 +378,13 @@ def test_mt_bridge_decides_when_embeddings_cannot():
     ("Normal text, untouched.", "Normal text, untouched."),
 ])
 def test_detokenize(raw, clean):
-    from align.align_signals import detokenize
+    from align.alignment.signals import detokenize
 
     assert detokenize(raw) == clean
 
 
 def test_anchor_tokens_numbers_and_names():
-    from align.align_signals import anchor_tokens
+    from align.alignment.signals import anchor_tokens
 
     # words are cut to their first six letters, so cognates with other endings compare equal
     assert anchor_tokens("Für Chomo-Lungma ergaben 1849 Berechnungen 8839,8 m") == {
@@ -397,7 +397,7 @@ def test_anchor_tokens_numbers_and_names():
 
 
 def test_anchor_score_is_additive_over_tokens():
-    from align.align_signals import anchor_score
+    from align.alignment.signals import anchor_score
 
     # shared 2 of 2+2: +2 per token per side; 0 shared of 2+1: -0.5 per token; nothing: 0
     got = anchor_score(np.array([2.0, 0.0, 0.0, 1.0]), np.array([2.0, 2.0, 0.0, 1.0]),
@@ -411,8 +411,8 @@ def test_anchor_score_is_additive_over_tokens():
 
 
 def test_token_bits_unions_and_shared_counts_match_python_sets():
-    from align.align_signals import bit_counts, span_union_bits, token_bits, token_index
-    from align.aligner import shared_bits
+    from align.alignment.signals import bit_counts, span_union_bits, token_bits, token_index
+    from align.alignment import shared_bits
 
     rng = np.random.default_rng(7)
     vocab = [f"t{k}" for k in range(300)]
@@ -439,7 +439,7 @@ def test_token_bits_unions_and_shared_counts_match_python_sets():
     ("Ja.", False), ("1956 ) .", False), ("24 a !", False), ("好。", False), ("Reist .", False),
 ])
 def test_debris_lines(line, debris):
-    from align.align_signals import is_debris
+    from align.alignment.signals import is_debris
 
     assert is_debris(line) is debris
 
@@ -464,7 +464,7 @@ def test_debris_is_left_unaligned_not_swallowed():
 
 
 def test_chrf_and_char_profiles():
-    from align.align_signals import char_ngram_profiles, chrf
+    from align.alignment.signals import char_ngram_profiles, chrf
 
     assert chrf("the dog sleeps", "the dog sleeps") == pytest.approx(100.0)
     assert chrf("the dog sleeps", "a cat eats fish") < 20
@@ -473,7 +473,7 @@ def test_chrf_and_char_profiles():
 
 
 def test_span_sums_and_texts():
-    from align.align_signals import span_sums, span_texts
+    from align.alignment.signals import span_sums, span_texts
 
     sums = span_sums(np.array([[1.0], [2.0], [4.0]]), 3)
     np.testing.assert_array_equal(sums[:, :, 0], [[1, 2, 4], [0, 3, 6], [0, 0, 7]])

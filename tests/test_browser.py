@@ -1,5 +1,5 @@
 """End to end in headless Chromium: the real app (`streamlit run app.py`) on a project made
-from the bundled interview through align.importer, driven as a person would.
+from the bundled interview through align.imports.source, driven as a person would.
 
 These run in CI and never skip: without Chromium they fail saying how to install it.
 Screenshots of the main views go to tests/artifacts/ (git-ignored) for a reviewer.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from defusedxml import ElementTree
 
-from align.importer import import_text
+from align.imports.source import import_text
 from align.store import Project, text_sig
 from tests.browser_util import AppServer, browser, button, open_app, screenshot, wait_idle
 from tests.conftest import INTERVIEW, add_reference_translations

@@ -1,9 +1,9 @@
-"""Clause-boundary splitting of over-long sentences (align.clauses): pure string work."""
+"""Clause-boundary splitting of over-long sentences (align.text.clauses): pure string work."""
 import re
 
 import pytest
 
-from align.clauses import join_pieces, split_clauses, split_to_fit
+from align.text.clauses import join_pieces, split_clauses, split_to_fit
 from tests.tiny_marian import interview_sentences
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from align.cli import main
 from align.errors import InputError
-from align.languages import check_language
+from align.text.languages import check_language
 
 INTERVIEW = "data/davos_interview_de.txt"
 

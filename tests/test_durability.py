@@ -150,8 +150,8 @@ def test_write_refused_by_a_busy_database_saves_nothing_and_recovers(tmp_path):
 
 
 def test_staging_folders_of_killed_imports_are_cleared_later(tmp_path):
-    from align.document import Block, Document
-    from align.importer import import_document
+    from align.text.document import Block, Document
+    from align.imports.source import import_document
 
     stale = tmp_path / ".p.importing-dead"
     stale.mkdir()

@@ -212,7 +212,7 @@ def test_import_chinese_transcript_drops_its_own_speaker_labels(tmp_path, capsys
 
 
 def test_every_line_break_ends_a_sentence():
-    from align.translation_import import split_lines
+    from align.imports.translation import split_lines
 
     text = "Hello world\nHow are you\n\nFine thanks. And you?\r\nAlso fine\n"
     assert split_lines(text, "en") == ["Hello world", "How are you", "Fine thanks.", "And you?",

@@ -1,4 +1,4 @@
-"""Golden files: the interview, imported through align.importer, with a fixed set of
+"""Golden files: the interview, imported through align.imports.source, with a fixed set of
 translations for its opening, exported in every format and compared byte for byte with
 tests/fixtures/golden/ (the TMX creation date, the project's creation time, is masked).
 
@@ -17,7 +17,7 @@ from lxml import etree
 
 import align.formats
 from align.formats import export_project
-from align.importer import import_file
+from align.imports.source import import_file
 from align.store import Project
 
 ROOT = Path(__file__).resolve().parent.parent

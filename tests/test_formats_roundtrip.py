@@ -16,13 +16,13 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from align.document import Block, Document
+from align.text.document import Block, Document
 from align.errors import InputError
 from align.formats import FORMATS, export_project, export_table
 from align.formats import moses
 from align.formats.rows import build_table
 from align.store import Project
-from align.translation_import import import_table, read_parallel
+from align.imports.translation import import_table, read_parallel
 
 MODEL = {"model": "Helsinki-NLP/opus-mt-de-en"}
 

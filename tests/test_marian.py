@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from align.clauses import join_pieces, split_to_fit
+from align.text.clauses import join_pieces, split_to_fit
 from align.errors import InputError
 from models.marian import GenerationSettings, PivotTranslator, load_translator
 from tests.tiny_marian import CHINESE_TARGET_TOKENS, cached_tiny_marian, interview_sentences

@@ -3,7 +3,7 @@ human work never overwritten, Chinese re-derived from corrected English."""
 import pytest
 
 from align.cli import main
-from align.document import Document
+from align.text.document import Document
 from align.errors import ModelNotFoundError
 from align.store import Project, text_sig
 from models import project_translate as pt

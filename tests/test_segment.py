@@ -10,8 +10,8 @@ import pytest
 
 from align.cli import main
 from align.errors import InputError
-from align.segment import segment_document
-from align.speakers import find_speakers
+from align.text.segment import segment_document
+from align.text.speakers import find_speakers
 
 ROOT = Path(__file__).resolve().parent.parent
 INTERVIEW = ROOT / "data" / "davos_interview_de.txt"
@@ -306,7 +306,7 @@ def test_empty_text_is_refused(text):
 
 
 def test_line_labels_of_a_translation():
-    from align.speakers import line_labels
+    from align.text.speakers import line_labels
 
     assert line_labels("Sorkin: Hi.\nJack Ma: Hello.\n") == {"Sorkin", "Jack Ma"}
     assert line_labels("索金：你好。\n马云：你好。\n") == {"索金", "马云"}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from align.sentences import split_sentences
+from align.text.sentences import split_sentences
 
 GOLD = Path(__file__).resolve().parent / "fixtures" / "interview_gold.json"
 

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from align.carry import successors
-from align.document import Block, Document
+from align.store.carry import successors
+from align.text.document import Block, Document
 from align.errors import ConflictError, InputError, ProjectError
 from align.store import DB_NAME, Project, check_database, restore_damaged
 from tests.store_writer import make_project
@@ -261,7 +261,7 @@ def test_backup_is_a_single_healthy_file_and_restore_brings_it_back(project):
 
 
 def test_automatic_backups_are_pruned_per_kind_oldest_first(project):
-    from align.store_backup import KEEP_AUTOMATIC
+    from align.store.backup import KEEP_AUTOMATIC
 
     def of_kind(kind):
         return [b for b in project.list_backups() if b.stem.endswith(kind)]
@@ -283,7 +283,7 @@ def test_automatic_backups_are_pruned_per_kind_oldest_first(project):
 
 
 def test_restore_safety_copies_never_push_out_real_snapshots(project):
-    from align.store_backup import KEEP_AUTOMATIC
+    from align.store.backup import KEEP_AUTOMATIC
 
     snapshot = project.backup("before-reimport")
     for _ in range(KEEP_AUTOMATIC + 3):  # restore and undo the restore, again and again

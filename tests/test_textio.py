@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from align.errors import InputError
-from align.textio import decode_text, normalize_text, read_text_file
+from align.text.textio import decode_text, normalize_text, read_text_file
 
 GERMAN = "Grüße aus Köln. Über „Fälschungen“ sprach Jack Ma – 45.000 Mitarbeiter, 100 %!\n"
 CHINESE = "我们不招人。阿里巴巴有四万五千名员工！你觉得呢？全球化是好事，但需要优化。\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from align.store import Project
-from align.store_rows import BlockRow
-from align.transcript_turns import matching_turn_groups, speaker_pattern, split_turns
-from align.translation_import import align_text
+from align.store.rows import BlockRow
+from align.alignment.transcript_turns import matching_turn_groups, speaker_pattern, split_turns
+from align.imports.translation import align_text
 from tests.test_formats_roundtrip import sample_document
 
 
@@ -34,7 +34,7 @@ CHARS = [40, 60, 10, 60, 30]   # German characters per block
 
 
 def groups_of(text, blocks=BLOCKS, chars=CHARS):
-    from align.speakers import line_labels
+    from align.text.speakers import line_labels
 
     return matching_turn_groups(text.splitlines(), line_labels(text), blocks, chars)
 

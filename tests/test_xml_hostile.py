@@ -7,7 +7,7 @@ import pytest
 from align.cli import main
 from align.errors import InputError
 from align.store import Project
-from align.xmlsafe import parse_xml_bytes, parse_xml_file
+from align.formats.xmlsafe import parse_xml_bytes, parse_xml_file
 from tests.test_formats_roundtrip import make_sample_project
 
 TMX_HEAD = ('<tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" '

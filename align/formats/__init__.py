@@ -7,6 +7,9 @@ writer wrote.
     from align.formats import export_project
     data = export_project(project, "tmx", langs=["de", "en"], status="reviewed")
     files = export_project(project, "moses")          # {"de": b"...", "en": b"..."}
+
+Sits on the store (rows are built from a `Project`) and text/ (reading user files); also holds
+`xmlsafe.py`, the hardened XML parser every XML input goes through. Never imports models/.
 """
 from __future__ import annotations
 

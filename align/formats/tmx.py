@@ -16,7 +16,7 @@ from lxml import etree
 
 from align.errors import InputError
 from align.formats.rows import Cell, Row, SOURCE_STATUS, STATUS_RANK, Table, primary_lang, region_tag
-from align.xmlsafe import local_name, parse_xml_bytes
+from align.formats.xmlsafe import local_name, parse_xml_bytes
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CREATION_TOOL = "bitext"

@@ -12,7 +12,7 @@ from lxml import etree
 
 from align.errors import InputError
 from align.formats.rows import Cell, Row, SOURCE_STATUS, STATUS_RANK, Table, primary_lang, region_tag
-from align.xmlsafe import parse_xml_bytes
+from align.formats.xmlsafe import parse_xml_bytes
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"

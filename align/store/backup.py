@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from align.errors import ProjectError
-from align.store_connection import ProjectConnection
-from align.store_schema import DB_NAME, check_database
+from align.store.connection import ProjectConnection
+from align.store.schema import DB_NAME, check_database
 
 BACKUP_DIR = "backups"
 KEEP_AUTOMATIC = 20  # automatic backups kept per kind; manual ones are never pruned

@@ -8,7 +8,7 @@ The heuristics, all general (nothing here knows the Davos interview):
   ("Heute ist Lehrertag. Wenn Sie an Ihre Studienzeit..."). When such a trailer exists,
   long third-person sentences at the end of the last turn (an author bio glued to
   "Vielen Dank!") are boilerplate too.
-* Speakers come from `align.speakers` (recurring labels, near-duplicates merged).
+* Speakers come from `align.text.speakers` (recurring labels, near-duplicates merged).
 * A heading is a short run of words without final punctuation or comma right before a
   speaker label ("Unterschied zu Amazon Sorkin: ..."), cut off the end of the text
   before it; in narration, a short unpunctuated line of its own.
@@ -21,10 +21,10 @@ import re
 import statistics
 from typing import Iterable
 
-from align.document import Block, Document
-from align.sentences import split_sentences
-from align.speakers import find_speakers
-from align.textio import normalize_text
+from align.text.document import Block, Document
+from align.text.sentences import split_sentences
+from align.text.speakers import find_speakers
+from align.text.textio import normalize_text
 
 MAX_HEADING_WORDS = 10
 MAX_TRAILER_LINE = 200  # longer lines after a separator are content, not a link list

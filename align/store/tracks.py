@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Sequence
 
 from align.errors import InputError, ProjectError
-from align.store_connection import ProjectConnection
-from align.store_rows import LinkRow, SegmentRow, to_segment
-from align.store_schema import HUMAN_STATUSES, TARGET_STATUSES, new_id, now, text_sig
-from align.store_sql import insert_one_to_one, link_containing, segment_by_id
+from align.store.connection import ProjectConnection
+from align.store.rows import LinkRow, SegmentRow, to_segment
+from align.store.schema import HUMAN_STATUSES, TARGET_STATUSES, new_id, now, text_sig
+from align.store.sql import insert_one_to_one, link_containing, segment_by_id
 
 
 class TracksMixin(ProjectConnection):

@@ -7,10 +7,10 @@ import sqlite3
 from typing import Sequence
 
 from align.errors import ConflictError, InputError, ProjectError
-from align.store_connection import ProjectConnection
-from align.store_rows import LinkRow
-from align.store_schema import HUMAN_STATUSES
-from align.store_sql import active_link, move_to_block, rows_by_id
+from align.store.connection import ProjectConnection
+from align.store.rows import LinkRow
+from align.store.schema import HUMAN_STATUSES
+from align.store.sql import active_link, move_to_block, rows_by_id
 
 
 class LinksMixin(ProjectConnection):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterator, Self, Sequence
 
 from align.errors import ProjectError
-from align.store_schema import DB_NAME, now, one_line
+from align.store.schema import DB_NAME, now, one_line
 
 
 def connect(db_path: Path) -> sqlite3.Connection:

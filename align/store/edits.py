@@ -6,10 +6,10 @@ import json
 import sqlite3
 
 from align.errors import ConflictError, InputError, ProjectError
-from align.store_connection import ProjectConnection
-from align.store_rows import SegmentRow, to_segment
-from align.store_schema import TARGET_STATUSES, new_id, now
-from align.store_sql import insert_one_to_one, link_containing, segment_by_id
+from align.store.connection import ProjectConnection
+from align.store.rows import SegmentRow, to_segment
+from align.store.schema import TARGET_STATUSES, new_id, now
+from align.store.sql import insert_one_to_one, link_containing, segment_by_id
 
 
 class EditsMixin(ProjectConnection):

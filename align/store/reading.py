@@ -6,10 +6,10 @@ import sqlite3
 from typing import Iterable, Sequence
 
 from align.errors import ProjectError
-from align.store_connection import ProjectConnection
-from align.store_rows import (BlockRow, HistoryRow, LinkRow, SegmentRow, to_history, to_link,
+from align.store.connection import ProjectConnection
+from align.store.rows import (BlockRow, HistoryRow, LinkRow, SegmentRow, to_history, to_link,
                               to_segment)
-from align.store_sql import rows_by_id
+from align.store.sql import rows_by_id
 
 
 class ReadingMixin(ProjectConnection):

@@ -94,7 +94,7 @@ def parse_xml_bytes(data: bytes, name: str, root: str | tuple[str, ...] | None =
 def parse_xml_file(path: str | os.PathLike, root: str | tuple[str, ...] | None = None,
                    max_bytes: int = MAX_XML_BYTES) -> etree._Element:
     path = Path(path)
-    from align.textio import read_user_bytes
+    from align.text.textio import read_user_bytes
 
     data = read_user_bytes(path, max_bytes)
     return parse_xml_bytes(data, str(path), root=root, max_bytes=max_bytes)

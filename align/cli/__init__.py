@@ -1,4 +1,9 @@
-"""The `bitext` command line: parses arguments and calls library functions, nothing more."""
+"""The `bitext` command line: parses arguments and calls library functions, nothing more.
+
+One module per command group, each exposing `register(subparsers)`. Command modules import
+heavy libraries (torch, transformers) and models/ only inside their handlers, so `bitext
+--help` stays fast; this is the one place align/ reaches into models/.
+"""
 from __future__ import annotations
 
 import argparse
@@ -6,7 +11,6 @@ import importlib
 import pkgutil
 import sys
 
-from align import commands
 from align.errors import BitextError
 
 
@@ -17,8 +21,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"align.commands.{info.name}")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"align.cli.{info.name}")
         module.register(sub)
     return parser
 

@@ -134,14 +134,14 @@ def _aligner(project, lang: str):
 
 
 def cmd_import_translation(args: argparse.Namespace) -> int:
-    from align import translation_import as ti
+    from align.imports import translation as ti
     from align.store import Project
 
     lang = args.lang.strip().lower()
     fmt = ti.detect_format(args.file, args.fmt)
     # Read and check the file before the project is opened for writing.
     if fmt == "text":
-        from align.textio import read_text_file
+        from align.text.textio import read_text_file
 
         text = read_text_file(args.file)
         with Project.open(args.project) as project:

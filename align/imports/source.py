@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from align.document import Document
+from align.text.document import Document
 from align.errors import InputError, ProjectError
 from align.store import DB_NAME, ImportReport, Project
 
@@ -93,9 +93,9 @@ def _publish(db: Path, project_dir: Path) -> None:
 def import_text(text: str, project_dir: str | os.PathLike, source_name: str,
                 lang: str = "de") -> ImportReport:
     """Segment `text` and store it (create the project, or re-import keeping translations)."""
-    from align.languages import check_language
-    from align.segment import segment_document
-    from align.textio import normalize_text
+    from align.text.languages import check_language
+    from align.text.segment import segment_document
+    from align.text.textio import normalize_text
 
     lang = check_language(lang)
     text = normalize_text(text, source_name)
@@ -106,7 +106,7 @@ def import_text(text: str, project_dir: str | os.PathLike, source_name: str,
 
 def import_file(path: str | os.PathLike, project_dir: str | os.PathLike,
                 lang: str = "de") -> ImportReport:
-    from align.textio import read_text_file
+    from align.text.textio import read_text_file
 
     text = read_text_file(path)
     return import_text(text, project_dir, Path(path).name, lang=lang)

@@ -1,19 +1,21 @@
-"""The project store: one SQLite database per project folder.
+"""The project store: one SQLite database per project folder, one public `Project`.
 
 This module opens and creates projects; `Project` is assembled from one mixin per job:
 
-- store_connection: the connection, its lock, transactions, the edit history log
-- store_schema:     tables, ids and timestamps, the health check of a database file
-- store_rows:       the dataclasses handed out (SegmentRow, LinkRow, ...)
-- store_reading:    reading the document, blocks, sentences, links and history
-- store_source_import: the source text, first import and re-import keeping human work
-- store_tracks:     machine translation writes, human translation import, orphans
-- store_edits:      a person's edits of sentences, blocks and speaker merges
-- store_links:      re-alignment and a person's merge/split/move of links
-- store_summary:    the project at a glance
-- store_backup:     backups and restores
+- connection:    the connection, its lock, transactions, the edit history log
+- schema:        tables, ids and timestamps, the health check of a database file
+- rows:          the dataclasses handed out (SegmentRow, LinkRow, ...)
+- reading:       reading the document, blocks, sentences, links and history
+- source_import: the source text, first import and re-import keeping human work
+- tracks:        machine translation writes, human translation import, orphans
+- edits:         a person's edits of sentences, blocks and speaker merges
+- links:         re-alignment and a person's merge/split/move of links
+- summary:       the project at a glance
+- backup:        backups and restores
+- carry:         which old sentence a re-cut sentence continues (pure)
 
 Every public name of the store is importable from here; other modules import only this one.
+The store imports only the document model (align.text.document), align.errors and its parts.
 """
 from __future__ import annotations
 
@@ -22,19 +24,19 @@ import sqlite3
 from pathlib import Path
 
 from align.errors import ProjectError
-from align.store_backup import BACKUP_DIR, BackupMixin, restore_damaged
-from align.store_connection import ProjectConnection, connect
-from align.store_edits import EditsMixin
-from align.store_links import LinksMixin
-from align.store_reading import ReadingMixin
-from align.store_rows import (BlockRow, HistoryRow, ImportReport, LinkRow, SegmentRow,
+from align.store.backup import BACKUP_DIR, BackupMixin, restore_damaged
+from align.store.connection import ProjectConnection, connect
+from align.store.edits import EditsMixin
+from align.store.links import LinksMixin
+from align.store.reading import ReadingMixin
+from align.store.rows import (BlockRow, HistoryRow, ImportReport, LinkRow, SegmentRow,
                               Summary)
-from align.store_schema import (DB_NAME, HUMAN_STATUSES, SCHEMA, SCHEMA_VERSION,
+from align.store.schema import (DB_NAME, HUMAN_STATUSES, SCHEMA, SCHEMA_VERSION,
                                 TARGET_STATUSES, check_database, create_schema, new_id, now,
                                 text_sig)
-from align.store_source_import import SourceImportMixin
-from align.store_summary import SummaryMixin
-from align.store_tracks import TracksMixin
+from align.store.source_import import SourceImportMixin
+from align.store.summary import SummaryMixin
+from align.store.tracks import TracksMixin
 
 __all__ = [
     "BACKUP_DIR", "DB_NAME", "HUMAN_STATUSES", "SCHEMA", "SCHEMA_VERSION", "TARGET_STATUSES",

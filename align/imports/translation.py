@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from align.errors import InputError
-from align.textio import read_user_bytes
+from align.text.textio import read_user_bytes
 from align.formats import READ_BY_EXTENSION, get_format
 from align.formats.rows import STATUS_RANK, Table, clean, joiner
-from align.speakers import label_prefix, line_labels
-from align.transcript_turns import matching_turn_groups
+from align.text.speakers import label_prefix, line_labels
+from align.alignment.transcript_turns import matching_turn_groups
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 PREFIX = 8  # characters of a sentence used to find where a unit may start
@@ -192,7 +192,7 @@ def split_lines(text: str, lang: str) -> list[str]:
     """Sentences of a plain-text translation: a line break always ends a sentence (files with
     one sentence per line, such as a Moses export, often have no final punctuation), and each
     line is then split into sentences on its own."""
-    from align.sentences import split_sentences
+    from align.text.sentences import split_sentences
 
     return [s for line in text.splitlines() if line.strip() for s in split_sentences(line, lang)]
 
@@ -202,7 +202,7 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
 
     The translation is aligned against the source sentences of the blocks that are not
     boilerplate, in document order: turn by turn when it is a transcript whose turns match the
-    project's (`align.transcript_turns`), else as one text. A link may not cross a turn: when
+    project's (`align.alignment.transcript_turns`), else as one text. A link may not cross a turn: when
     the aligner joins the last sentence of one block with the first of the next, the targets
     stay with the first block and the other source sentences are left unlinked.
     """

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Hashable, Sequence
 
-from align.speakers import label_prefix
+from align.text.speakers import label_prefix
 
 # A turn whose length ratio is this far from the document's (either way) means the turns
 # are paired wrongly, e.g. an abridged translation that drops one exchange and adds another.

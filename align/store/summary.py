@@ -2,9 +2,9 @@
 are machine-made, edited or reviewed, how many links there are, and how much is orphaned."""
 from __future__ import annotations
 
-from align.store_connection import ProjectConnection
-from align.store_rows import Summary
-from align.store_schema import TARGET_STATUSES
+from align.store.connection import ProjectConnection
+from align.store.rows import Summary
+from align.store.schema import TARGET_STATUSES
 
 
 class SummaryMixin(ProjectConnection):

@@ -26,9 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_segment(args: argparse.Namespace) -> int:
     import sys
 
-    from align.languages import check_language
-    from align.segment import segment_document
-    from align.textio import read_text_file
+    from align.text.languages import check_language
+    from align.text.segment import segment_document
+    from align.text.textio import read_text_file
 
     lang = check_language(args.lang)
     text = read_text_file(args.file)

@@ -10,12 +10,12 @@ import json
 import sqlite3
 from difflib import SequenceMatcher
 
-from align.carry import successors as carry_successors
-from align.document import Document
-from align.store_connection import ProjectConnection
-from align.store_rows import ImportReport
-from align.store_schema import HUMAN_STATUSES, new_id, now
-from align.store_sql import move_to_block, rows_by_id
+from align.store.carry import successors as carry_successors
+from align.text.document import Document
+from align.store.connection import ProjectConnection
+from align.store.rows import ImportReport
+from align.store.schema import HUMAN_STATUSES, new_id, now
+from align.store.sql import move_to_block, rows_by_id
 
 
 class SourceImportMixin(ProjectConnection):

@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from align.importer import import_file
+    from align.imports.source import import_file
 
     report = import_file(args.file, args.project, lang=args.lang)
     verb = "created" if report.created else "re-imported into"

@@ -78,7 +78,7 @@ def _align(args) -> list:
 
 
 def run_align(args) -> int:
-    from align.align_scoring import format_link
+    from align.alignment.evaluation import format_link
 
     out = sys.stdout
     for link in _align(args):
@@ -87,7 +87,7 @@ def run_align(args) -> int:
 
 
 def run_eval_align(args) -> int:
-    from align.align_scoring import format_link, read_links, score_alignments
+    from align.alignment.evaluation import format_link, read_links, score_alignments
 
     gold = read_links(read_sentences(args.gold))
     links = _align(args)

@@ -1,0 +1,45 @@
+"""What the aligner works with: a link between sentence runs and the knobs of the search."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Move = tuple[int, int]
+IMPOSSIBLE = -1e30  # score of what cannot happen (finite, so sums and exponentials stay clean)
+MAX_HALF_WIDTH = 128  # the band stops widening here: memory is (n + m) x moves x band width
+
+
+@dataclass(frozen=True)
+class Link:
+    """src ids <-> tgt ids (0-based, consecutive, either may be empty) with a confidence in [0, 1]."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float = 0.0
+
+    def shifted(self, src_offset: int, tgt_offset: int) -> "Link":
+        return Link(tuple(i + src_offset for i in self.src), tuple(j + tgt_offset for j in self.tgt), self.score)
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """The few knobs; defaults are principled, not tuned per link (see README)."""
+
+    max_src: int = 4          # longest run of source sentences in one link
+    max_tgt: int = 4
+    max_total: int = 8        # a + b <= max_total: every shape up to 4:4 (vecalign's limit)
+    skip: float = -1.0        # score of leaving one sentence unaligned, in z units (chance = 0)
+    width: int = 12           # half-width of the band around the guide path, in sentences
+    full_dp_cells: int = 250_000   # below n*m, no coarse pass: the full table is cheap
+    length_weight: float = 1.5     # weight of the length term (Gale-Church log-likelihood)
+    anchor_weight: float = 1.0     # weight of the numbers/names term (0 switches it off)
+    anchor_match: float = 2.0      # per anchor token present on both sides of a link, per side
+    anchor_miss: float = 0.5       # per anchor token of a link that its other side lacks
+    bridge_weight: float = 1.0     # weight of the MT-bridge z-score when MT is given
+    member_weight: float = 1.0     # weight of the penalty for members of an m:n link unrelated to its other side
+    random_samples: int = 256      # spans sampled per side for the chance baseline
+    seed: int = 0
+
+    def moves(self) -> list[Move]:
+        out = [(a, b) for a in range(1, self.max_src + 1) for b in range(1, self.max_tgt + 1)
+               if a + b <= self.max_total]
+        return out + [(1, 0), (0, 1)]

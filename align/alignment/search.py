@@ -1,0 +1,254 @@
+"""The banded dynamic programme in anti-diagonal coordinates, its coarse-to-fine guide path,
+and forward-backward posteriors: one pair of sentence lists, features ready."""
+from __future__ import annotations
+
+from contextlib import nullcontext
+from dataclasses import dataclass, replace
+from typing import Callable, Sequence
+
+import numpy as np
+
+from align.alignment.config import IMPOSSIBLE, MAX_HALF_WIDTH, AlignConfig, Link, Move
+from align.alignment.features import SideFeatures
+from align.alignment.scoring import CoarseScorer, DocumentContext, SpanScorer, downsample
+
+
+# --------------------------------------------------------------------------------------------
+# The banded DP in anti-diagonal coordinates
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Band:
+    """Node (i, j) with a = i + j is stored at [a, j - offset[a]] when 0 <= j - offset[a] < width."""
+
+    n: int
+    m: int
+    offset: np.ndarray
+    width: int
+
+    @classmethod
+    def full(cls, n: int, m: int) -> "Band":
+        a = np.arange(n + m + 1)
+        return cls(n, m, np.maximum(0, a - n).astype(np.int64), min(n, m) + 1)
+
+    @classmethod
+    def around(cls, n: int, m: int, path_a: np.ndarray, path_j: np.ndarray, half_width: int) -> "Band":
+        """A band of 2*half_width+1 nodes around a guide path given as points (a, j)."""
+        a = np.arange(n + m + 1)
+        width = min(2 * half_width + 1, min(n, m) + 1)
+        centre = np.rint(np.interp(a, path_a, path_j)).astype(np.int64)
+        lo_valid = np.maximum(0, a - n)
+        hi_valid = np.minimum(a, m)
+        offset = np.clip(centre - half_width, lo_valid, np.maximum(lo_valid, hi_valid - width + 1))
+        return cls(n, m, offset, width)
+
+    def touches_edge(self, path_a: np.ndarray, path_j: np.ndarray) -> bool:
+        """True when the path runs along a band edge that is not also the table's edge."""
+        k = path_j - self.offset[path_a]
+        lo_valid = np.maximum(0, path_a - self.n)
+        hi_valid = np.minimum(path_a, self.m)
+        low = (k == 0) & (path_j > lo_valid)
+        high = (k == self.width - 1) & (path_j < hi_valid)
+        return bool(np.any(low | high))
+
+
+def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarray, np.ndarray], np.ndarray],
+            skip: float, posteriors: bool = False) -> list[tuple[int, int, int, int, float]]:
+    """Best-scoring monotone path from (0, 0) to (n, m) inside the band.
+
+    Returns steps (i0, i1, j0, j1, score): src[i0:i1] <-> tgt[j0:j1]. score is the link's own
+    score (nan for a skip), or with `posteriors` the probability of that step over all paths
+    in the band (forward-backward with the scores as log-potentials): how sure the aligner is.
+    """
+    n, m, width = band.n, band.m, band.width
+    n_diag = n + m + 1
+    a_idx = np.arange(n_diag)[:, None]
+    j = band.offset[:, None] + np.arange(width)[None, :]           # (A, W)
+    i = a_idx - j
+    node_ok = (j >= 0) & (j <= m) & (i >= 0) & (i <= n)
+
+    sentinel = n_diag * width
+    n_moves = len(moves)
+    # Laid out (diagonal, move, cell) so that one diagonal's inputs are one contiguous block.
+    prev = np.full((n_diag, n_moves, width), sentinel, dtype=np.int32 if sentinel < 2**31 else np.int64)
+    gain = np.full((n_diag, n_moves, width), IMPOSSIBLE, dtype=np.float32)
+    # A scorer may price each skip (SpanScorer: debris is free to skip); else `skip` per sentence.
+    skip_gain = getattr(scorer, "skip_gain", None)
+    for t, (da, db) in enumerate(moves):
+        pa = a_idx - da - db
+        pj = j - db
+        ok = node_ok & (i - da >= 0) & (pj >= 0) & (pa >= 0)
+        pa_c = np.clip(pa, 0, n_diag - 1)
+        pk = pj - band.offset[pa_c]
+        ok &= (pk >= 0) & (pk < width)
+        prev[:, t][ok] = (pa_c * width + pk)[ok]
+        if da == 0 or db == 0:
+            gain[:, t][ok] = skip * (da + db) if skip_gain is None else skip_gain((da, db), i[ok], j[ok])
+        else:
+            gain[:, t][ok] = np.maximum(scorer((da, db), i[ok], j[ok]), IMPOSSIBLE)  # -inf -> finite
+
+    # Viterbi (best path) and, for posteriors, the forward log-sum-exp in the same sweep.
+    # Unreachable nodes carry IMPOSSIBLE, a finite stand-in for -inf that keeps the
+    # arithmetic free of nan.
+    total = np.full(n_diag * width + 1, IMPOSSIBLE, dtype=np.float64)
+    alpha = np.full(n_diag * width + 1, IMPOSSIBLE, dtype=np.float64)
+    back = np.zeros((n_diag, width), dtype=np.int8)
+    total[0 - band.offset[0]] = alpha[0 - band.offset[0]] = 0.0
+    for a in range(1, n_diag):
+        sl = slice(a * width, (a + 1) * width)
+        g = gain[a]
+        cand = total[prev[a]] + g
+        back[a] = cand.argmax(axis=0)
+        total[sl] = cand.max(axis=0)
+        if posteriors:
+            cand = alpha[prev[a]] + g
+            top = cand.max(axis=0)
+            alpha[sl] = top + np.log(np.exp(cand - top).sum(axis=0))
+
+    if posteriors:
+        beta = _backward(prev, gain, band)
+        log_z = alpha[n_diag * width - width + (m - band.offset[-1])]
+
+    steps = []
+    ci, cj = n, m
+    while ci > 0 or cj > 0:
+        a = ci + cj
+        k = cj - band.offset[a]
+        if not (0 <= k < width) or total[a * width + k] <= IMPOSSIBLE / 2:
+            raise RuntimeError("alignment band does not reach the end of the table")
+        t = int(back[a, k])
+        da, db = moves[t]
+        if posteriors:
+            score = float(np.exp(min(0.0, alpha[prev[a, t, k]] + gain[a, t, k] + beta[a * width + k] - log_z)))
+        else:
+            score = float(gain[a, t, k]) if da and db else float("nan")
+        steps.append((ci - da, ci, cj - db, cj, score))
+        ci, cj = ci - da, cj - db
+    steps.reverse()
+    return steps
+
+
+def _backward(prev: np.ndarray, gain: np.ndarray, band: Band) -> np.ndarray:
+    """Log-sum-exp over all paths from every node of the band to the end node."""
+    n_diag, n_moves, width = gain.shape
+    size = n_diag * width
+    # Successors: the move t that leaves node x arrives at the node y with prev[y, t] == x.
+    nxt = np.full((size + 1, n_moves), size, dtype=prev.dtype)
+    gain_out = np.full((size + 1, n_moves), IMPOSSIBLE, dtype=np.float32)
+    targets = np.arange(size)
+    for t in range(n_moves):
+        src = prev[:, t, :].ravel()
+        ok = src < size
+        nxt[src[ok], t] = targets[ok]
+        gain_out[src[ok], t] = gain[:, t, :].ravel()[ok]
+    beta = np.full(size + 1, IMPOSSIBLE, dtype=np.float64)
+    beta[(n_diag - 1) * width + (band.m - band.offset[-1])] = 0.0
+    # Every move ends on a later diagonal, so walking back each node's successors are done.
+    for a in range(n_diag - 2, -1, -1):
+        sl = slice(a * width, (a + 1) * width)
+        cand = beta[nxt[sl]] + gain_out[sl]                  # (width, moves)
+        top = cand.max(axis=1)
+        beta[sl] = top + np.log(np.exp(cand - top[:, None]).sum(axis=1))
+    return beta
+
+
+def _path_points(steps, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    a = [0] + [s[1] + s[3] for s in steps]
+    jj = [0] + [s[3] for s in steps]
+    return np.asarray(a, dtype=np.float64), np.asarray(jj, dtype=np.float64)
+
+
+def _guide_path(src: np.ndarray, tgt: np.ndarray, config: AlignConfig) -> tuple[np.ndarray, np.ndarray] | None:
+    """Guide points (a, j) for a table of len(src) x len(tgt) from coarser levels; None = use the full table."""
+    n, m = src.shape[0], tgt.shape[0]
+    if n * m <= config.full_dp_cells or min(n, m) < 8:
+        return None
+    coarse_src, coarse_tgt = downsample(src), downsample(tgt)
+    guide = _guide_path(coarse_src, coarse_tgt, config)
+    steps = _banded_search(coarse_src.shape[0], coarse_tgt.shape[0], guide, [(1, 1), (1, 0), (0, 1)],
+                           CoarseScorer(coarse_src, coarse_tgt, config), config)
+    pa, pj = _path_points(steps, coarse_src.shape[0], coarse_tgt.shape[0])
+    # Coarse node (I, J) stands for fine node (2I, 2J); the leftover odd sentences go at the end.
+    pa, pj = 2 * pa, 2 * pj
+    return np.append(pa, n + m), np.append(pj, m)
+
+
+def _banded_search(n: int, m: int, guide, moves, scorer, config: AlignConfig, posteriors: bool = False):
+    if guide is None:
+        return band_dp(Band.full(n, m), moves, scorer, config.skip, posteriors)
+    half = config.width
+    while True:
+        band = Band.around(n, m, guide[0], guide[1], half)
+        steps = band_dp(band, moves, scorer, config.skip, posteriors)
+        pa, pj = _path_points(steps, n, m)
+        if (band.width >= min(n, m) + 1 or half >= MAX_HALF_WIDTH
+                or not band.touches_edge(pa.astype(np.int64), pj.astype(np.int64))):
+            return steps
+        # The path ran along the band's edge: centre on it, widen, and redo this level.
+        guide, half = (pa, pj), min(2 * half, MAX_HALF_WIDTH)
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
+
+def align_features(src: SideFeatures, tgt: SideFeatures, config: AlignConfig = AlignConfig(),
+                   forced_src: np.ndarray | None = None, forced_tgt: np.ndarray | None = None,
+                   context: DocumentContext | None = None) -> list[Link]:
+    """Align two sentence lists given their features; every sentence appears in exactly one link.
+
+    forced_src/forced_tgt: boolean masks of sentences that must stay unaligned (fixed 1:0 / 0:1).
+    context: chance baseline and length ratio of the whole document (default: of these two lists).
+    """
+    n, m = src.size, tgt.size
+    if n == 0 or m == 0:
+        return [Link((i,), ()) for i in range(n)] + [Link((), (j,)) for j in range(m)]
+    cfg = config
+    if src.max_span < min(cfg.max_src, n) or tgt.max_span < min(cfg.max_tgt, m):
+        cfg = replace(cfg, max_src=min(cfg.max_src, src.max_span), max_tgt=min(cfg.max_tgt, tgt.max_span))
+    moves = [mv for mv in cfg.moves() if mv[0] <= n and mv[1] <= m]
+    scorer: Callable = SpanScorer(src, tgt, cfg, context)
+    if forced_src is not None or forced_tgt is not None:
+        scorer = _ForbidCovering(scorer, forced_src, forced_tgt, n, m, cfg.skip)
+    with _single_threaded_blas():
+        guide = _guide_path(src.vecs[0], tgt.vecs[0], cfg)
+        steps = _banded_search(n, m, guide, moves, scorer, cfg, posteriors=True)
+    return _steps_to_links(steps)
+
+
+def _single_threaded_blas():
+    """The DP's matrix products are small: BLAS threads only spin and, on a busy machine,
+    make the alignment several times slower. Limit them while aligning (if threadpoolctl is
+    installed; otherwise leave BLAS as it is)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+class _ForbidCovering:
+    """Wraps a scorer: links that would cover a sentence fixed as unaligned score -inf."""
+
+    def __init__(self, scorer, forced_src, forced_tgt, n: int, m: int, skip: float = -1.0):
+        self.scorer, self.skip = scorer, skip
+        fs = np.zeros(n, bool) if forced_src is None else np.asarray(forced_src, bool)
+        ft = np.zeros(m, bool) if forced_tgt is None else np.asarray(forced_tgt, bool)
+        self.cs = np.concatenate([[0], np.cumsum(fs)])
+        self.ct = np.concatenate([[0], np.cumsum(ft)])
+
+    def skip_gain(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        inner = getattr(self.scorer, "skip_gain", None)
+        return np.full(i.shape, self.skip * sum(move), np.float32) if inner is None else inner(move, i, j)
+
+    def __call__(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        a, b = move
+        score = self.scorer(move, i, j)
+        covered = (self.cs[i] - self.cs[i - a] > 0) | (self.ct[j] - self.ct[j - b] > 0)
+        return np.where(covered, -np.inf, score).astype(np.float32)
+
+
+def _steps_to_links(steps) -> list[Link]:
+    """DP steps (one move each, a skip is one sentence) -> links scored by their posterior."""
+    return [Link(tuple(range(i0, i1)), tuple(range(j0, j1)), round(score, 4) if np.isfinite(score) else 0.0)
+            for i0, i1, j0, j1, score in steps]
