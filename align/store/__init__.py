@@ -13,6 +13,7 @@ This module opens and creates projects; `Project` is assembled from one mixin pe
 - summary:       the project at a glance
 - backup:        backups and restores
 - carry:         which old sentence a re-cut sentence continues (pure)
+- additions:     tables and columns added since schema 1 (one `additions_<feature>.py` each)
 
 Every public name of the store is importable from here; other modules import only this one.
 The store imports only the document model (align.text.document), align.errors and its parts.
@@ -24,6 +25,7 @@ import sqlite3
 from pathlib import Path
 
 from align.errors import ProjectError
+from align.store.additions import apply_additions
 from align.store.backup import BACKUP_DIR, BackupMixin, restore_damaged
 from align.store.connection import ProjectConnection, connect
 from align.store.edits import EditsMixin
@@ -76,6 +78,7 @@ class Project(ReadingMixin, SourceImportMixin, TracksMixin, EditsMixin, LinksMix
                                f"`bitext restore {directory}` (the damaged file is kept aside)")
         try:
             conn = connect(db)
+            apply_additions(conn)
         except sqlite3.DatabaseError as exc:
             raise ProjectError(f"{db}: cannot open the project database ({exc})") from None
         return cls(directory, conn)
@@ -89,6 +92,7 @@ class Project(ReadingMixin, SourceImportMixin, TracksMixin, EditsMixin, LinksMix
         conn = connect(directory / DB_NAME)
         try:
             create_schema(conn)
+            apply_additions(conn)
         except BaseException:
             conn.close()
             raise
