@@ -47,7 +47,7 @@ class Checkpoint:
         return self.path(key).is_file()
 
     def save(self, result: dict) -> None:
-        data = json.dumps(result, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        data = json.dumps(result, ensure_ascii=False).encode("utf-8")
         write_atomic(self.path(result["key"]), data)
 
     def load(self, key: str) -> dict:

@@ -7,7 +7,7 @@ the work runs:
 - local: this process, one document after another (the translator uses all cores);
 - ray: `map_batches` over the tasks with a callable class, so Ray Data keeps a pool of actors,
   each holding its translators and encoder for its lifetime; Ray Data streams results back
-  with back-pressure, restarts an actor that died and retries its task (up to RETRIES times).
+  with back-pressure, restarts an actor that died and retries its task (Ray Data's defaults).
   Each actor takes `cpus_per_actor` CPUs (its thread count) and, when the cluster has GPUs,
   `gpus_per_actor` GPUs.
 
@@ -26,7 +26,6 @@ from corpus.manifest import DocTask
 from corpus.settings import CorpusSettings
 
 ENGINES = ("local", "ray")
-RETRIES = 3
 INSTALL_HINT = ("--engine ray needs Ray Data, which is not installed; install it with: "
                 "pip install -e '.[scale]'  (or: pip install 'ray[data]>=2.60')")
 
@@ -94,8 +93,7 @@ def run_ray(work: Work, settings: CorpusSettings, on_result: OnResult, *,
         dataset = ray.data.from_items(items).map_batches(
             CorpusWorker, fn_constructor_kwargs={"settings": actor_settings.to_json()},
             batch_size=1, batch_format="numpy",
-            compute=ActorPoolStrategy(size=layout["actors"]),
-            max_task_retries=RETRIES, **resources)
+            compute=ActorPoolStrategy(size=layout["actors"]), **resources)
         for row in dataset.iter_rows():
             on_result(json.loads(row["result"]))
         return layout
