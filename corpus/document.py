@@ -44,6 +44,16 @@ class DocumentTools:
             for translator in self.translators.values():
                 getattr(translator.engine, "get", lambda: None)()
 
+    def prepare(self) -> None:
+        """Make what workers would otherwise race to make: the CTranslate2 conversion of each
+        model (actors on one machine share the cache folder)."""
+        from models.ct2_backend import CT2Engine, ensure_converted
+        from models.hub import cache_dir
+
+        for translator in self.translators.values():
+            if translator.engine.name == CT2Engine.name:
+                ensure_converted(translator.ref, cache_dir(self.settings.cache))
+
     def details(self) -> dict[str, dict]:
         """Each pair's model, revision, backend and settings (for the run's fingerprint)."""
         return {pair: tr.origin_detail for pair, tr in self.translators.items()}

@@ -63,6 +63,9 @@ def read_manifest(path: str | Path, source_lang: str = "de",
     records = _csv_records(text, path) if path.suffix.lower() == ".csv" else _jsonl_records(text, path)
     if not records:
         raise InputError(f"{path}: the manifest lists no documents")
+    for lang, column in (align_with or {}).items():
+        if not any(column in record for _, record, _ in records):
+            raise InputError(f"{path}: no column {column!r} (named by --align-with {lang}={column})")
     columns = {lang: lang for lang in out_langs if lang != source_lang}
     columns.update(align_with or {})
     base = path.parent

@@ -90,6 +90,8 @@ def run_corpus(manifest: str | Path, output: str | Path, settings: CorpusSetting
 
         layout = None
         if engine == "ray":
+            if work:
+                tools.prepare()
             layout = run_ray(work, settings, on_result, address=address, actors=actors,
                              cpus_per_actor=cpus_per_actor, gpus_per_actor=gpus_per_actor)
         else:

@@ -219,6 +219,8 @@ def test_manifest_lines_that_cannot_be_used_fail_alone(tmp_path):
         ("a", "the id 'a' is already used on line 1"),
         ("b", "no de file (a column de, source or file)")]
     assert tasks[0].translations == {"en": str(tmp_path / "a.en.txt")}
+    with pytest.raises(Exception, match="no column 'english'"):
+        read_manifest(tmp_path / "m.jsonl", "de", {"en": "english"})
     (tmp_path / "m.csv").write_text("name,de\nx,a.txt\n", encoding="utf-8")
     with pytest.raises(Exception, match="needs a header row with an id column"):
         read_manifest(tmp_path / "m.csv")
