@@ -85,6 +85,10 @@ def run_ray(work: Work, settings: CorpusSettings, on_result: OnResult, *,
 
         context = DataContext.get_current()
         context.enable_progress_bars = not quiet
+        if quiet:       # our own progress lines say what is done
+            import logging
+
+            logging.getLogger("ray.data").setLevel(logging.WARNING)
         actor_settings = replace(settings, threads=settings.threads or cpus_per_actor)
         items = [{"work": json.dumps({"task": task.to_json(), "key": key}, ensure_ascii=False)}
                  for task, key in work]
