@@ -164,6 +164,10 @@ def test_a_book_without_headings_has_no_contents(tmp_path):
         root = html.document_fromstring(export_project(p, "html"))
         assert not root.find_class("bk-toc") and root.findtext(".//h1") == "a.txt"
         assert epub.read(export_project(p, "epub")).rows[0].cells["en"].text == "Good day."
+        # A right-to-left language reads right to left in its own cells.
+        p.set_machine_translation(p.source_segments()[0].id, "ar", "يوم جيد.", {"model": "t"})
+        root = html.document_fromstring(export_project(p, "html", ["de", "en", "ar"]))
+        assert [c.get("dir") for c in root.find_class("bk-row")[0]] == [None, None, "rtl"]
 
 
 # ----- escaping and no network -----------------------------------------------------------------

@@ -30,6 +30,8 @@ LANG_NAMES = {"de": "Deutsch", "en": "English", "zh": "中文", "fr": "Français
               "it": "Italiano", "ja": "日本語", "ko": "한국어", "ru": "Русский",
               "pt": "Português", "nl": "Nederlands"}
 CONTENTS = "Contents"
+# Languages written right to left: their cells get dir="rtl".
+RTL_LANGS = frozenset({"ar", "he", "fa", "ur", "yi"})
 
 
 def lang_name(lang: str) -> str:
@@ -128,8 +130,13 @@ def title_of(table: Table) -> str:
 # ----- drawing ---------------------------------------------------------------------------------
 # `E` is an lxml ElementMaker: plain for HTML, in the XHTML namespace for EPUB.
 
+def lang_attrs(lang: str) -> dict[str, str]:
+    return {"lang": lang, "dir": "rtl"} if lang in RTL_LANGS else {"lang": lang}
+
+
 def cells(E, row: Row, langs, tag: str = "p"):
-    return [E(tag, {"class": "bk-cell", "lang": lang}, row.cells[lang].text) for lang in langs]
+    return [E(tag, {"class": "bk-cell", **lang_attrs(lang)}, row.cells[lang].text)
+            for lang in langs]
 
 
 def heading_element(E, section: Section, langs, level: str = "h2"):

@@ -78,7 +78,6 @@ def _opf(table: Table, secs, title: str) -> bytes:
                  D("identifier", book.book_id(table), id="bookid"),
                  D("title", title),
                  *[D("language", lang) for lang in table.langs],
-                 D("creator", "bitext"),
                  D("date", modified[:10]),
                  P("meta", modified, property="dcterms:modified"))
     manifest = P("manifest",
