@@ -50,12 +50,12 @@ def run_corpus(manifest: str | Path, output: str | Path, settings: CorpusSetting
     output = Path(output)
     if output.exists() and not output.is_dir():
         raise InputError(f"{output}: exists and is not a folder")
+    # Tokenizers and configs load here (a missing model fails now, before anything is
+    # written); the local loop keeps these tools, Ray actors make their own.
+    tools = DocumentTools(settings, warm=False)
+    settings_fp = fingerprint(settings, tools.details())
     output.mkdir(parents=True, exist_ok=True)
     with _lock(output):
-        # Tokenizers and configs load here (a missing model fails now); the local loop keeps
-        # these tools, Ray actors make their own.
-        tools = DocumentTools(settings, warm=False)
-        settings_fp = fingerprint(settings, tools.details())
         checkpoint = Checkpoint(output)
         entries: list[dict] = []
         work = []

@@ -234,3 +234,12 @@ def test_engine_ray_without_ray_says_how_to_install_it(tmp_path, monkeypatch, ca
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "pip install -e '.[scale]'" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_missing_model_stops_the_run_before_anything_is_written(corpus, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["corpus", "run", str(corpus), "--output", str(out),
+                 "--cache-dir", str(tmp_path / "empty-cache")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "bitext models pull de-en" in err
+    assert not out.exists()
