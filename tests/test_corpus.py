@@ -247,3 +247,15 @@ def test_a_missing_model_stops_the_run_before_anything_is_written(corpus, tmp_pa
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "bitext models pull de-en" in err
     assert not out.exists()
+
+
+def test_ray_pool_takes_gpus_when_the_cluster_has_them():
+    from corpus.engines import _layout
+
+    assert _layout({"CPU": 2.0}, 20, None, 1, None)["actors"] == 2
+    assert _layout({"CPU": 2.0}, 1, None, 1, None)["actors"] == 1          # never idle actors
+    gpu = _layout({"CPU": 32.0, "GPU": 4.0}, 100, None, 1, None)
+    assert (gpu["actors"], gpu["gpus_per_actor"]) == (4, 1)
+    assert _layout({"CPU": 32.0, "GPU": 4.0}, 100, None, 1, 0)["actors"] == 32   # CPUs only
+    with pytest.raises(Exception, match="has 0 GPUs"):
+        _layout({"CPU": 2.0}, 5, None, 1, 1)
