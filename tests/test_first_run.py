@@ -20,6 +20,7 @@ from align.store import Project
 from align.text.document import Document
 from models import app_services as svc
 from models import hub
+from models.marian import GenerationSettings
 from models.prepare import models_to_pull, prepare_project
 from tests.conftest import ROOT, gold_document
 from tests.hub_mirror import COMMIT, HubMirror
@@ -27,6 +28,7 @@ from tests.tiny_marian import CHINESE_TARGET_TOKENS, cached_tiny_marian
 
 UNREACHABLE = "http://127.0.0.1:9"   # the discard port: connection refused at once
 FAST = ["--max-length", "8", "--threads", "1"]
+SHORT = GenerationSettings(max_length=8)
 
 
 @pytest.fixture(scope="module")
@@ -140,11 +142,13 @@ def test_prepare_resumes_an_interrupted_translation(env, hub_models, monkeypatch
             return real(project, langs, **kw)
         monkeypatch.setattr(pt, "translate_project", english_then_stop)
         with pytest.raises(KeyboardInterrupt):
-            prepare_project(directory, endpoint=mirror.url, cache=env / "cache", threads=1)
+            prepare_project(directory, endpoint=mirror.url, cache=env / "cache", threads=1,
+                            settings=SHORT)
         left = missing(directory)
         assert left["en"] == 0 and left["zh"] > 0
         monkeypatch.setattr(pt, "translate_project", real)
-        result = prepare_project(directory, endpoint=mirror.url, cache=env / "cache", threads=1)
+        result = prepare_project(directory, endpoint=mirror.url, cache=env / "cache", threads=1,
+                                 settings=SHORT)
     assert result.pulled == []                     # the models came with the first run
     assert result.translated == {"en": 0, "zh": left["zh"]}
     assert missing(directory) == {"en": 0, "zh": 0}
