@@ -248,6 +248,7 @@ def download_button(lang: str) -> None:
     try:
         fetched = svc.download_models(lang, report)
     except BitextError as exc:
+        bar.empty()
         st.error(getattr(exc, "short", None) or str(exc))
     else:
         flash(f"Downloaded {', '.join(fetched) or 'nothing (already on disk)'}")
