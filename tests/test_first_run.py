@@ -7,9 +7,11 @@ huggingface_hub's own download code runs; "offline" is an address that refuses c
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,6 +66,39 @@ def small_project(directory: Path, sentences: int = 20) -> Path:
     return directory
 
 
+@contextmanager
+def terminal(columns: int = 100):
+    """A pseudo-terminal for a child's stderr, and the text written to it (read as it comes,
+    so the child never blocks on a full buffer)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    import threading
+
+    main_fd, child_fd = pty.openpty()
+    fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    screen: list[str] = []
+
+    def read() -> None:
+        while True:
+            try:
+                data = os.read(main_fd, 4096)
+            except OSError:          # the child side closed
+                return
+            if not data:
+                return
+            screen.append(data.decode("utf-8", "replace"))
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        yield child_fd, screen
+    finally:
+        os.close(child_fd)
+        reader.join(10)
+        os.close(main_fd)
+
+
 def missing(directory: Path) -> dict[str, int]:
     with Project.open(directory) as p:
         return {lang: len(p.segments_needing_translation(lang)) for lang in ("en", "zh")}
@@ -103,9 +138,14 @@ def test_prepare_pulls_translates_and_the_second_run_starts_at_once(env, hub_mod
     with HubMirror(hub_models) as mirror:
         command = [sys.executable, "-m", "align.cli", "prepare", str(directory), *FAST]
         run_env = {**os.environ, "HF_ENDPOINT": mirror.url, "PYTHONPATH": str(ROOT)}
-        first = subprocess.run(command, capture_output=True, text=True, env=run_env, cwd=ROOT,
-                               timeout=300)
-        assert first.returncode == 0, first.stderr
+        # stderr on a terminal 100 columns wide, as under `make app`: the progress bars show.
+        with terminal() as (tty, screen):
+            first = subprocess.run(command, stdout=subprocess.PIPE, stderr=tty, text=True,
+                                   env=run_env, cwd=ROOT, timeout=300)
+        assert first.returncode == 0, screen
+        bars = "".join(screen).replace("\r", "\n")
+        assert re.search(r"downloading Helsinki-NLP/opus-mt-de-en: 100%\|█+\| \d+k/\d+k", bars), bars
+        assert re.search(r"translating into zh: 100%\|█+\| \d+/\d+", bars), bars
         assert "downloaded Helsinki-NLP/opus-mt-de-en" in first.stdout
         assert "downloaded Helsinki-NLP/opus-mt-en-zh" in first.stdout
         assert f"en: {before['en']} translated" in first.stdout

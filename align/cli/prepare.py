@@ -65,6 +65,8 @@ def _sentences_bar():
         bar.total = total
         bar.n = done
         bar.refresh()
+        if done >= total:
+            bar.close()
 
     return bars, update
 
