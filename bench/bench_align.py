@@ -27,7 +27,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from align.alignment import signals as sig  # noqa: E402
-from align.alignment import AlignConfig, SideFeatures, align_features, span_vectors_from_sentences, unit_rows  # noqa: E402
+from align.alignment import AlignConfig, SideFeatures, align_features  # noqa: E402
+from align.alignment.features import span_vectors_from_sentences, unit_rows  # noqa: E402
 from align.alignment.evaluation import read_links, score_alignments  # noqa: E402
 
 MOVES = [(1, 1)] * 14 + [(1, 2), (2, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1)]
