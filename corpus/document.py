@@ -47,11 +47,11 @@ class DocumentTools:
     def prepare(self) -> None:
         """Make what workers would otherwise race to make: the CTranslate2 conversion of each
         model (actors on one machine share the cache folder)."""
-        from models.ct2_backend import CT2Engine, ensure_converted
+        from models.ct2_backend import ensure_converted
         from models.hub import cache_dir
 
         for translator in self.translators.values():
-            if translator.engine.name == CT2Engine.name:
+            if translator.engine.name.startswith("ctranslate2"):   # int8, or int8_float16 on a GPU
                 ensure_converted(translator.ref, cache_dir(self.settings.cache))
 
     def details(self) -> dict[str, dict]:
