@@ -23,8 +23,9 @@ def find_result(output: str | Path, doc_id: str) -> dict:
     summary_file = output / "summary.json"
     if not summary_file.is_file():
         raise InputError(f"{output}: not the output of a corpus run (no summary.json)")
-    summary = json.loads(summary_file.read_text(encoding="utf-8"))
-    entry = next((d for d in summary["docs"] if d["id"] == doc_id), None)
+    summary = _read_json(summary_file, ("docs", "documents", "settings"))
+    entry = next((d for d in summary["docs"] if isinstance(d, dict) and d.get("id") == doc_id),
+                 None)
     if entry is None:
         raise InputError(f"{output}: no document {doc_id!r} in the last run "
                          f"({summary['documents']} documents)")
@@ -33,9 +34,22 @@ def find_result(output: str | Path, doc_id: str) -> dict:
     result_file = output / FOLDER / f"{entry['key']}.json"
     if not result_file.is_file():
         raise InputError(f"{result_file}: the document's result is missing; run the corpus again")
-    result = json.loads(result_file.read_text(encoding="utf-8"))
+    result = _read_json(result_file, ("source", "source_sha256", "langs", "rows"))
     result["source_lang"] = summary["settings"]["source_lang"]
     return result
+
+
+def _read_json(path: Path, keys: tuple[str, ...]) -> dict:
+    """A JSON object the run wrote, with `keys`; damaged (cut short, edited) is one line."""
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: damaged, not JSON ({exc.__class__.__name__}); run the corpus "
+                         f"again") from None
+    missing = [k for k in keys if k not in data] if isinstance(data, dict) else list(keys)
+    if missing:
+        raise InputError(f"{path}: damaged, no {', '.join(missing)}; run the corpus again")
+    return data
 
 
 def open_document(output: str | Path, doc_id: str, project_dir: str | Path) -> dict:

@@ -195,6 +195,21 @@ def test_open_makes_a_project_that_exports_the_same_rows(local_run, tmp_path, ca
     assert not (tmp_path / "e").exists()
 
 
+def test_open_refuses_a_damaged_output_folder_in_one_line(local_run, tmp_path, capsys):
+    out = tmp_path / "out"
+    shutil.copytree(local_run, out)
+    key = next(d["key"] for d in summary(out)["docs"] if d["id"] == "human")
+    result = out / "documents" / f"{key}.json"
+    result.write_bytes(result.read_bytes()[:100])            # cut short
+    (out / "summary.json").write_bytes(b"\x00garbage")
+    for damaged in ("summary.json", f"documents/{key}.json"):
+        assert main(["corpus", "open", str(out), "human", "--project", str(tmp_path / "p")]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and err.startswith(f"error: {out / damaged}: damaged")
+        assert not (tmp_path / "p").exists()
+        shutil.copy(local_run / "summary.json", out / "summary.json")
+
+
 def test_plain_text_translation_is_aligned_by_the_sentence_aligner(models, tmp_path):
     german = list(REFERENCE)[:7]
     (tmp_path / "de.txt").write_text(" ".join(german) + "\n", encoding="utf-8")
