@@ -44,11 +44,15 @@ class Checkpoint:
         return self.folder / f"{key}.json"
 
     def done(self, key: str) -> bool:
-        return self.path(key).is_file()
+        """A readable result is there; a damaged one (edited, cut by a full disk) is redone."""
+        try:
+            return isinstance(self.load(key), dict)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            return False
 
     def save(self, result: dict) -> None:
         data = json.dumps(result, ensure_ascii=False).encode("utf-8")
         write_atomic(self.path(result["key"]), data)
 
     def load(self, key: str) -> dict:
-        return json.loads(self.path(key).read_text(encoding="utf-8"))
+        return json.loads(self.path(key).read_bytes().decode("utf-8"))

@@ -210,6 +210,18 @@ def test_open_refuses_a_damaged_output_folder_in_one_line(local_run, tmp_path, c
         shutil.copy(local_run / "summary.json", out / "summary.json")
 
 
+def test_a_damaged_result_is_done_again(local_run, corpus, models, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(local_run, out)
+    key = next(d["key"] for d in summary(out)["docs"] if d["id"] == "human")
+    (out / "documents" / f"{key}.json").write_text("{not json", encoding="utf-8")
+    assert main(["corpus", "run", str(corpus), "--output", str(out),
+                 *model_args(models, tmp_path / "cache")]) == 0
+    s = summary(out)
+    assert [d["id"] for d in s["docs"] if d["status"] == "done"] == ["human"]
+    assert rows(out) == rows(local_run)
+
+
 def test_plain_text_translation_is_aligned_by_the_sentence_aligner(models, tmp_path):
     german = list(REFERENCE)[:7]
     (tmp_path / "de.txt").write_text(" ".join(german) + "\n", encoding="utf-8")
