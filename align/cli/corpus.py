@@ -89,6 +89,7 @@ def _langs(text: str) -> tuple[str, ...]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from align.cli.translate import _quiet_transformers
     from align.text.languages import check_language
     from corpus.run import run_corpus
     from corpus.settings import CorpusSettings
@@ -144,10 +145,3 @@ def cmd_open(args: argparse.Namespace) -> int:
     print(f"created {args.project}: {report['sentences']} sentences; {langs}")
     print(f"read and correct it with: PROJECT={args.project} make app")
     return 0
-
-
-def _quiet_transformers() -> None:
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
