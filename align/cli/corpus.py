@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from align.errors import InputError
 
@@ -125,14 +126,15 @@ def cmd_run(args: argparse.Namespace) -> int:
                          align_with=align_with, address=args.address, actors=args.actors,
                          cpus_per_actor=args.cpus_per_actor, gpus_per_actor=args.gpus_per_actor,
                          rows_per_shard=args.rows_per_shard, progress=progress)
+    out = Path(args.output)
     print(f"{summary['documents']} documents: {summary['done']} done, {summary['skipped']} "
           f"already done, {summary['failed']} failed; {summary['sentences']} sentences, "
-          f"{summary['rows']} rows in {len(summary['shards'])} shards under {args.output}/data; "
+          f"{summary['rows']} rows in {len(summary['shards'])} shards under {out / 'data'}; "
           f"{summary['seconds']:.1f} s ({args.engine})")
     for failure in summary["failures"][:FAILURES_SHOWN]:
         print(f"failed {failure['id']}: {failure['reason']}")
     if len(summary["failures"]) > FAILURES_SHOWN:
-        print(f"... {len(summary['failures']) - FAILURES_SHOWN} more in {args.output}/summary.json")
+        print(f"... {len(summary['failures']) - FAILURES_SHOWN} more in {out / 'summary.json'}")
     return 0
 
 
