@@ -31,37 +31,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_prepare)
 
 
-def _bytes_bar():
-    """One tqdm bar per model, in bytes, on stderr."""
+def _bars(desc: str, unit: str, **tqdm_args):
+    """One tqdm bar per key (a model id, a language) on stderr, closed when it is full;
+    returns (bars, update) with update(key, done, total)."""
     from tqdm import tqdm
 
     bars: dict[str, tqdm] = {}
 
-    def update(model_id: str, done: int, total: int) -> None:
-        bar = bars.get(model_id)
+    def update(key: str, done: int, total: int) -> None:
+        bar = bars.get(key)
         if bar is None:
-            bar = bars[model_id] = tqdm(desc=f"downloading {model_id}", total=total, unit="B",
-                                        unit_scale=True, unit_divisor=1024, file=sys.stderr,
-                                        disable=None)
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-        if done >= total:
-            bar.close()
-
-    return bars, update
-
-
-def _sentences_bar():
-    from tqdm import tqdm
-
-    bars: dict[str, tqdm] = {}
-
-    def update(lang: str, done: int, total: int) -> None:
-        bar = bars.get(lang)
-        if bar is None:
-            bar = bars[lang] = tqdm(desc=f"translating into {lang}", total=total, unit="sent",
-                                    file=sys.stderr, disable=None)
+            bar = bars[key] = tqdm(desc=desc.format(key), total=total, unit=unit,
+                                   file=sys.stderr, disable=None, **tqdm_args)
         bar.total = total
         bar.n = done
         bar.refresh()
@@ -90,8 +71,8 @@ def cmd_prepare(args: argparse.Namespace) -> int:
             print(f"{args.project}: every sentence has a translation in {', '.join(langs)}")
             return 0
     _quiet_transformers()
-    pull_bars, on_pull = _bytes_bar()
-    tr_bars, on_translate = _sentences_bar()
+    pull_bars, on_pull = _bars("downloading {}", "B", unit_scale=True, unit_divisor=1024)
+    tr_bars, on_translate = _bars("translating into {}", "sent")
     try:
         result = prepare_project(args.project, langs, cache=args.cache_dir, zh_route=args.zh_route,
                                  models=models, backend=args.backend, settings=_settings(args),
