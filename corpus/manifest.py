@@ -68,7 +68,9 @@ def read_manifest(path: str | Path, source_lang: str = "de",
             raise InputError(f"{path}: no column {column!r} (named by --align-with {lang}={column})")
     columns = {lang: lang for lang in out_langs if lang != source_lang}
     columns.update(align_with or {})
-    base = path.parent
+    # Absolute: a result records where its file was, and `corpus open` (or a Ray worker)
+    # may run from another folder than the run did.
+    base = path.parent.absolute()
     tasks: list[DocTask] = []
     first_line: dict[str, int] = {}
     for line, record, problem in records:

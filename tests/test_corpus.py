@@ -257,6 +257,17 @@ def test_manifest_lines_that_cannot_be_used_fail_alone(tmp_path):
         read_manifest(tmp_path / "m.csv")
 
 
+def test_manifest_paths_do_not_depend_on_the_folder_the_run_started_in(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text("Ein Satz.\n", encoding="utf-8")
+    (tmp_path / "m.jsonl").write_text('{"id": "a", "de": "a.txt", "en": "a.en.txt"}\n',
+                                      encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    task, = read_manifest("m.jsonl", "de", {}, ("en",))
+    monkeypatch.chdir(ROOT)          # where `corpus open` may be run later
+    assert Path(task.source).is_absolute() and Path(task.source).read_text() == "Ein Satz.\n"
+    assert task.translations == {"en": str(tmp_path / "a.en.txt")}
+
+
 def test_engine_ray_without_ray_says_how_to_install_it(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "ray", None)       # as if the extra were not installed
     (tmp_path / "m.jsonl").write_text('{"id": "a", "de": "a.txt"}\n', encoding="utf-8")
