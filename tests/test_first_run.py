@@ -206,6 +206,17 @@ def test_prepare_offline_says_why_in_one_line_and_succeeds(env, capsys, monkeypa
     assert missing(directory) == before
 
 
+def test_prepare_refuses_an_unknown_language_before_asking_the_hub(env, capsys, monkeypatch):
+    directory = small_project(env / "proj")
+    before = missing(directory)
+    monkeypatch.setenv("HF_ENDPOINT", UNREACHABLE)
+    assert main(["prepare", str(directory), "--to", "en,xx"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("error: unknown language code 'xx'")
+    assert captured.err.count("\n") == 1
+    assert missing(directory) == before
+
+
 def test_prepare_uses_model_folders_of_ones_own_without_the_hub(env, hub_models, monkeypatch):
     directory = small_project(env / "proj", sentences=8)
     de_en, en_zh = hub_models.values()

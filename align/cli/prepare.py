@@ -55,10 +55,11 @@ def _bars(desc: str, unit: str, **tqdm_args):
 def cmd_prepare(args: argparse.Namespace) -> int:
     from align.cli.translate import _parse_models, _quiet_transformers, _settings
     from align.store import Project
+    from align.text.languages import check_language
     from models.app_services import configured_models
     from models.prepare import prepare_project, untranslated
 
-    langs = [l.strip() for l in args.to.split(",") if l.strip()]
+    langs = [check_language(l) for l in args.to.split(",") if l.strip()]
     if not langs:
         raise InputError("--to needs at least one language, e.g. --to en,zh")
     if not Project.exists(args.project):
