@@ -177,10 +177,12 @@ def test_a_killed_run_resumes_where_it_stopped(local_run, corpus, models, tmp_pa
     assert rows(out) == [r for r in rows(local_run) if r["document"] in ids]
 
 
-def test_open_makes_a_project_that_exports_the_same_rows(local_run, tmp_path, capsys):
+def test_open_makes_a_project_that_exports_the_same_rows(local_run, tmp_path, capsys, monkeypatch):
     project = tmp_path / "doc"
-    assert main(["corpus", "open", str(local_run), "human", "--project", str(project)]) == 0
-    assert "created" in capsys.readouterr().out
+    monkeypatch.chdir(tmp_path)
+    assert main(["corpus", "open", str(local_run), "human", "--project", "doc"]) == 0
+    out = capsys.readouterr().out
+    assert "created" in out and f"PROJECT={project} make app" in out
     assert main(["export", str(project), "--format", "jsonl", "--output", str(tmp_path / "x.jsonl")]) == 0
     exported = [json.loads(line) for line in (tmp_path / "x.jsonl").read_text().splitlines()]
     ours = [{k: v for k, v in r.items() if k != "document"} for r in rows(local_run)

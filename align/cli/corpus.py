@@ -145,5 +145,6 @@ def cmd_open(args: argparse.Namespace) -> int:
     langs = ", ".join(f"{lang} {linked} of {units} rows" for lang, (linked, units)
                       in report["languages"].items())
     print(f"created {args.project}: {report['sentences']} sentences; {langs}")
-    print(f"read and correct it with: PROJECT={args.project} make app")
+    # Absolute: `make app` runs in the repository, not where this command was given.
+    print(f"read and correct it with: PROJECT={Path(args.project).absolute()} make app")
     return 0
