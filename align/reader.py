@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 
 from align.errors import ConflictError
 from align.store import BlockRow, LinkRow, Project, SegmentRow, text_sig
+from align.store.coverage import coverage, has_text
 
 LANG_NAMES = {"de": "Deutsch", "en": "English", "zh": "中文"}
 STATUS_LABELS = {"mt": "machine", "edited": "edited", "reviewed": "reviewed"}
@@ -26,6 +27,11 @@ ORDERS = ("document", "lowest score first")
 
 def lang_name(lang: str) -> str:
     return LANG_NAMES.get(lang, lang)
+
+
+def plural(n: int, noun: str) -> str:
+    """ "1 sentence", "3 sentences" (never "sentence(s)")."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 # ----- loading ------------------------------------------------------------------------------
@@ -69,8 +75,11 @@ class Cell:
     lang: str
     links: tuple[LinkRow, ...]
     sentences: tuple[SegmentRow, ...]
-    missing: tuple[str, ...]          # source ids of this row with no link in this language
+    missing: tuple[str, ...]          # source ids with no target sentence to edit (no link,
+                                      # or a link the aligner left without one): a new box each
     stale: frozenset[str] = frozenset()  # Chinese ids made from English that has changed since
+    untranslated: tuple[str, ...] = ()   # source ids with no translation text (`missing`, and
+                                         # those whose only targets are empty): "not translated"
 
     @property
     def scores(self) -> list[float]:
@@ -153,11 +162,16 @@ def block_rows(snapshot: Snapshot, block: BlockRow, langs: Sequence[str]) -> lis
             links = tuple(per_group[lang][g])
             table = snapshot.targets.get(lang, {})
             sentences = tuple(table[t] for link in links for t in link.tgt_ids if t in table)
-            covered = {s for link in links for s in link.src_ids}
-            missing = tuple(s.id for s in members if s.id not in covered)
+            # One rule for "not translated" everywhere (align/store/coverage.py): a link with
+            # no target, or with empty targets only, is no translation.
+            placed = {s for link in links if link.tgt_ids for s in link.src_ids}
+            covered = {s for link in links if any(has_text(table.get(t)) for t in link.tgt_ids)
+                       for s in link.src_ids}
+            missing = tuple(s.id for s in members if s.id not in placed)
+            untranslated = tuple(s.id for s in members if s.id not in covered)
             stale = (_stale_pivots(snapshot, block.id, links, {s.id for s in members})
                      if lang == "zh" else frozenset())
-            cells[lang] = Cell(lang, links, sentences, missing, stale)
+            cells[lang] = Cell(lang, links, sentences, missing, stale, untranslated)
         if not members and not any(c.sentences for c in cells.values()):
             continue
         key = members[0].id if members else "t-" + next(
@@ -227,7 +241,7 @@ def _matches_text(row: Row, needle: str) -> bool:
 
 def row_matches(row: Row, f: RowFilter) -> bool:
     if f.status == "untranslated":
-        if not any(c.missing for c in row.cells.values()):
+        if not any(c.untranslated for c in row.cells.values()):
             return False
     elif f.status != "any":
         if not any(t.status == f.status for c in row.cells.values() for t in c.sentences):
@@ -296,18 +310,31 @@ class Page:
     total: int       # items over all pages
 
 
-def paginate(items: Sequence[BlockView], page: int, per_page: int) -> Page:
+def page_numbers(items: Sequence[BlockView], per_page: int) -> list[int]:
+    """The page (1-based) of each item. Collapsed boilerplate takes no place of its own: it
+    goes on the page of the turn before it, so no page holds only boilerplate."""
     per_page = max(1, per_page)
-    count = max(1, -(-len(items) // per_page))
+    out, shown = [], 0
+    for item in items:
+        if item.collapsed:
+            out.append(max(1, -(-shown // per_page)))
+        else:
+            out.append(shown // per_page + 1)
+            shown += 1
+    return out
+
+
+def paginate(items: Sequence[BlockView], page: int, per_page: int) -> Page:
+    numbers = page_numbers(items, per_page)
+    count = max(numbers, default=1)
     number = min(max(1, page), count)
-    start = (number - 1) * per_page
-    return Page(list(items[start:start + per_page]), number, count, len(items))
+    return Page([it for it, n in zip(items, numbers) if n == number], number, count, len(items))
 
 
 def page_of_row(items: Sequence[BlockView], row_key: str, per_page: int) -> int | None:
-    for i, item in enumerate(items):
+    for item, number in zip(items, page_numbers(items, per_page)):
         if any(r.key == row_key for r in item.rows):
-            return i // max(1, per_page) + 1
+            return number
     return None
 
 
@@ -342,32 +369,23 @@ class Progress:
     def fraction_translated(self) -> float:
         return self.translated / self.sources if self.sources else 0.0
 
-    def caption(self) -> str:
-        return (f"{self.translated}/{self.sources} sentences translated · {self.mt} machine · "
-                f"{self.edited} edited · {self.reviewed} reviewed")
+    def caption(self, source_lang: str = "de") -> str:
+        # Units named: German sentences are counted for "translated", target sentences for
+        # the statuses (a 2:1 link is two German sentences and one English one).
+        n = self.targets
+        return (f"{self.translated}/{self.sources} {lang_name(source_lang)} sentences translated"
+                f" · {n} {lang_name(self.lang)} sentence{'' if n == 1 else 's'}: {self.mt} "
+                f"machine, {self.edited} edited, {self.reviewed} reviewed")
 
 
 def progress(snapshot: Snapshot, lang: str) -> Progress:
-    included = {b.id for b in snapshot.blocks if not b.excluded}
-    sources = [s for b in included for s in snapshot.sources.get(b, [])]
-    table = snapshot.targets.get(lang, {})
-    covered: set[str] = set()
-    counted: set[str] = set()
-    counts = {"mt": 0, "edited": 0, "reviewed": 0}
-    for block_id, links in snapshot.links.get(lang, {}).items():
-        if block_id not in included:
-            continue
-        for link in links:
-            present = [t for t in link.tgt_ids if t in table]
-            if present:
-                covered.update(link.src_ids)
-            for t in present:
-                if t not in counted:
-                    counted.add(t)
-                    counts[table[t].status] = counts.get(table[t].status, 0) + 1
-    translated = sum(1 for s in sources if s.id in covered)
-    return Progress(lang, len(sources), translated, counts["mt"], counts["edited"],
-                    counts["reviewed"])
+    """The counts `bitext show` prints (the same function computes both)."""
+    included = [s.id for b in snapshot.blocks if not b.excluded
+                for s in snapshot.sources.get(b.id, [])]
+    links = [l for ls in snapshot.links.get(lang, {}).values() for l in ls]
+    cov = coverage(included, links, snapshot.targets.get(lang, {}))
+    return Progress(lang, cov.sources, cov.translated, cov.statuses.get("mt", 0),
+                    cov.statuses.get("edited", 0), cov.statuses.get("reviewed", 0))
 
 
 def speakers(snapshot: Snapshot) -> list[str]:
@@ -404,6 +422,20 @@ def toggle_speaker_merge(project: Project, alias: str) -> str:
     canonical = merge.canonical if merge else "?"
     return (f"“{alias}” is shown as {canonical} again" if active
             else f"“{alias}” is shown as written, apart from {canonical}")
+
+
+def display_title(title: str, source_lang: str = "de") -> str:
+    """A document title for people: an import names the document after its file
+    ("davos_interview_de"), so a slug reads as words ("Davos interview"); a real title is
+    kept as it is."""
+    title = (title or "").strip()
+    if not title or " " in title or not re.search(r"[_-]", title):
+        return title or "Untitled"
+    words = [w for w in re.split(r"[_-]+", title) if w]
+    if len(words) > 1 and words[-1].lower() == source_lang.lower():
+        words.pop()   # "…_de": the language, which the column header already says
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 # ----- HTML ---------------------------------------------------------------------------------
@@ -443,24 +475,34 @@ def _sentence_html(seg: SegmentRow, query: str) -> str:
 STALE_HINT = "English changed since this Chinese was made — 中文 from English"
 
 
+NOT_TRANSLATED = '<span class="bx-missing">not translated</span>'
+
+
 def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
+    """A cell's linked sentences; whatever has no translation text (no link, a link without
+    target, an emptied sentence) shows once, as NOT_TRANSLATED, never as a bare score."""
     parts = []
     for link in cell.links:
-        sents = " ".join(_sentence_html(cell_seg, query) for cell_seg in
-                         (s for s in cell.sentences if s.id in link.tgt_ids))
+        shown = [s for s in cell.sentences if s.id in link.tgt_ids and has_text(s)]
+        if not shown:
+            continue
+        sents = " ".join(_sentence_html(cell_seg, query) for cell_seg in shown)
         if cell.stale & set(link.tgt_ids):
             sents += (f' <span class="bx-stale" title="Open the row and press “中文 from '
                       f'English” to translate the corrected English again">{STALE_HINT}</span>')
         fixed = ' bx-fixed' if link.fixed else ''
         parts.append(f'<span class="bx-link{fixed}">{sents}{score_badge(link.score, low)}</span>')
-    if cell.missing:
-        parts.append('<span class="bx-missing">not translated</span>')
+    if cell.untranslated or (cell.sentences and not parts):
+        parts.append(NOT_TRANSLATED)
     return " ".join(parts)
 
 
 def row_html(row: Row, langs: Sequence[str], query: str = "", low: float = 0.5,
-             selected: bool = False, clickable: bool = True) -> str:
+             selected: bool = False, clickable: bool = True, where: str = "") -> str:
+    """`where`: the row's turn, named inside the row (the ranked view has no turn headers)."""
     src = " ".join(f'<span class="bx-s">{highlight(s.text, query)}</span>' for s in row.sources)
+    if where:
+        src = f'<span class="bx-where">{where}</span>' + src
     cols = [f'<div class="bx-cell bx-src" lang="de">{src}</div>']
     for lang in langs:
         cell = row.cells.get(lang)
@@ -480,6 +522,29 @@ def block_title(view: BlockView) -> str:
         return b.speaker or "?"
     return {"heading": "Heading", "narration": "Narration",
             "boilerplate": "Boilerplate"}.get(b.kind, b.kind)
+
+
+def title_html(title: str, folder: str) -> str:
+    return (f'<div class="bx-title" title="project folder: {html.escape(folder)}">'
+            f'{html.escape(title)}</div>')
+
+
+def source_span(row: Row, src_ids: Iterable[str]) -> str:
+    """Which of a row's German sentences (numbered 1, 2, … in the editor) a target sentence
+    translates: "1", "1–3"; "" in a one-sentence row, where it goes without saying."""
+    if len(row.sources) < 2:
+        return ""
+    index = {s.id: i + 1 for i, s in enumerate(row.sources)}
+    nums = sorted(index[s] for s in src_ids if s in index)
+    if not nums:
+        return ""
+    return str(nums[0]) if nums[0] == nums[-1] else f"{nums[0]}–{nums[-1]}"
+
+
+def where_html(view: BlockView, query: str = "") -> str:
+    """Turn number and speaker, small, for a row shown away from its turn."""
+    return (f'<span class="bx-num">{view.number}</span>'
+            f'<span class="bx-who">{highlight(block_title(view), query)}</span>')
 
 
 def block_header_html(view: BlockView, query: str = "") -> str:
@@ -513,6 +578,7 @@ def parse_pick(value: str | None) -> str | None:
 @dataclass
 class SaveResult:
     saved: list[str] = field(default_factory=list)       # segment ids committed
+    cleared: list[str] = field(default_factory=list)     # of those, emptied (no translation)
     created: list[str] = field(default_factory=list)     # new target sentence ids
     unchanged: list[str] = field(default_factory=list)
     conflicts: dict[str, ConflictError] = field(default_factory=dict)
@@ -540,13 +606,14 @@ def save_edits(project: Project, edits: Sequence[tuple[str, int, str]],
                 # Nothing to write (also when another window saved this very text).
                 seg = current
                 result.unchanged.append(seg_id)
-            elif not text:
-                result.unchanged.append(seg_id)   # an emptied box is not a translation
-                continue
             else:
+                # An emptied box removes the translation (kept in the history; undo brings
+                # it back); the sentence then reads "not translated" like any other.
                 seg = project.edit_segment(seg_id, text, version)
                 result.saved.append(seg_id)
-            if mark_reviewed and seg.status != "reviewed":
+                if not text:
+                    result.cleared.append(seg_id)
+            if mark_reviewed and seg.status != "reviewed" and seg.text:
                 project.set_status(seg_id, "reviewed", seg.version)
                 if seg_id not in result.saved:
                     result.saved.append(seg_id)
@@ -578,10 +645,18 @@ def toggle_reviewed(project: Project, seg_id: str, version: int) -> SegmentRow:
 def history_lines(project: Project, seg_id: str, limit: int = 20) -> list[str]:
     lines = []
     for h in project.history(seg_id, limit=limit):
-        new = (h.new_value or {}).get("text")
+        new = h.new_value or {}
         what = h.action + (" (undone)" if h.undone else "")
         when = h.at[:19].replace("T", " ")
-        lines.append(f"{when} · {what} · {h.actor}" + (f": {new}" if new is not None else ""))
+        if h.action == "status":
+            # A status change keeps the text: say what the status became.
+            label = STATUS_LABELS.get(new.get("status"), new.get("status"))
+            lines.append(f"{when} · {what} · {h.actor}: now {label}")
+            continue
+        text = new.get("text")
+        if text == "":
+            text = "(translation removed)"
+        lines.append(f"{when} · {what} · {h.actor}" + (f": {text}" if text is not None else ""))
     return lines
 
 
@@ -614,6 +689,10 @@ READER_CSS = """
 .bx-heading .bx-who, .bx-narration .bx-who { color: #7a7262; font-weight: 500;
   font-style: italic; }
 .bx-alias { font-size: .78rem; color: #a39a86; }
+.bx-title { font: 650 1.45rem/1.2 "Source Sans 3", sans-serif; margin: 0; color: #2b2418; }
+.bx-n { font: .72rem/1 "Source Sans 3", sans-serif; color: #8c846f; margin-right: .25rem; }
+.bx-where { display: block; font: .74rem/1.4 "Source Sans 3", sans-serif; }
+.bx-where .bx-who { font-size: .74rem; margin-left: .2rem; }
 .bx-link + .bx-link { border-left: 2px solid #e4dcc8; padding-left: .45rem; margin-left: .1rem; }
 .bx-s { }
 .bx-dot { display: inline-block; width: .42rem; height: .42rem; border-radius: 50%;

@@ -61,7 +61,8 @@ WELCOME = "Nochmals willkommen, Herr Jack Ma!"
 def test_opens_on_the_project_with_progress_and_columns(project_dir):
     at = start()
     body = html_text(at)
-    assert "davos_interview_de" in at.markdown[0].value
+    # The file's slug reads as a title, in the page and in the browser tab.
+    assert '<div class="bx-title"' in body and ">Davos interview</div>" in body
     assert "Am frühen Morgen des 19. Januar" in body
     assert "Welcome again, Mr Jack Ma!" in body and "再次欢迎马云先生！" in body
     assert [p.proto.text for p in at.get("progress")][:2] == ["**English** · 0/13 reviewed",
@@ -69,7 +70,7 @@ def test_opens_on_the_project_with_progress_and_columns(project_dir):
     # The trailing boilerplate is collapsed into one expander, not shown among the turns.
     at.selectbox(key="per_page").select(50).run()
     assert [e.label for e in at.expander if "Boilerplate" in e.label] == [
-        "Boilerplate · 18 sentence(s) · left out of translation and export"]
+        "Boilerplate · 18 sentences · left out of translation and export"]
 
 
 def test_edit_a_sentence_saves_to_disk_and_shows_the_saved_text(project_dir):
@@ -322,7 +323,9 @@ def test_model_status_without_models(tmp_path, monkeypatch):
     monkeypatch.delenv("BITEXT_MODELS", raising=False)
     svc._status_cache.clear()
     state = svc.model_status("zh")
-    assert not state.available and state.fetch_command == "bitext models pull de-en"
+    # Chinese goes through English: both models are named, with one command.
+    assert not state.available and state.fetch_command == "bitext models pull de-en en-zh"
+    assert "opus-mt-en-zh" in state.message
 
 
 def test_configured_models_parse_and_refuse(monkeypatch):
