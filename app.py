@@ -223,9 +223,12 @@ def sidebar(snapshot: rd.Snapshot) -> tuple[list[str], rd.RowFilter, int]:
     return list(langs or []), f, per_page
 
 
-def translate_panel(p: Project, langs: list[str]) -> None:
+def translate_panel(p: Project, langs: list[str], snapshot: rd.Snapshot | None = None) -> None:
     with st.sidebar.expander("Machine translation", icon=":material/translate:"):
         for lang in langs:
+            if snapshot is not None:
+                # The same counts as `bitext show` (align/store/coverage.py).
+                st.caption(rd.progress(snapshot, lang).caption(snapshot.source_lang))
             state = svc.model_status(lang)
             todo = svc.count_untranslated(p, lang)
             if not state.available:
@@ -472,9 +475,10 @@ def header(snapshot: rd.Snapshot, langs: list[str]) -> None:
         cols = st.columns(len(langs))
         for col, lang in zip(cols, langs):
             prog = rd.progress(snapshot, lang)
+            # One line each (no caption under it): the text starts high on a laptop screen.
             col.progress(prog.fraction_reviewed,
-                         text=f"**{lang_label(lang)}** · {prog.reviewed}/{prog.targets} reviewed")
-            col.caption(prog.caption(snapshot.source_lang))
+                         text=f"**{lang_label(lang)}** · {prog.reviewed}/{prog.targets} reviewed"
+                              f" · {prog.short_caption(snapshot.source_lang)}")
 
 
 def editor(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
@@ -664,7 +668,9 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
     ss._order = [r.key for it in items if not it.collapsed for r in it.rows]
     ss._page_of = {r.key: n for it, n in zip(items, numbers) for r in it.rows}
     top = st.container(horizontal=True, vertical_alignment="center")
-    page = top.pagination(count, key="page", bind="query-params")
+    # A fixed width: sized to its content, the pager kept the width of a one-page result
+    # (after a search) and showed no page numbers when the pages came back.
+    page = top.pagination(count, key="page", bind="query-params", width=340)
     top.caption(f"{rd.count_label(len(items), f)} · page {page} of {count}")
     current = rd.paginate(items, page, per_page)
     if not current.items:
@@ -728,7 +734,7 @@ def main() -> None:
     header(snapshot, langs)
     reading_view(snapshot, langs, f, per_page)
     # Sidebar tools after the text: the reading view shows first.
-    translate_panel(p, langs)
+    translate_panel(p, langs, snapshot)
     tools(has_project=True)
     shortcuts_help()
 

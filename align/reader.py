@@ -369,6 +369,9 @@ class Progress:
     def fraction_translated(self) -> float:
         return self.translated / self.sources if self.sources else 0.0
 
+    def short_caption(self, source_lang: str = "de") -> str:
+        return f"{self.translated}/{self.sources} {lang_name(source_lang)} sentences translated"
+
     def caption(self, source_lang: str = "de") -> str:
         # Units named: German sentences are counted for "translated", target sentences for
         # the statuses (a 2:1 link is two German sentences and one English one).
@@ -702,7 +705,8 @@ READER_CSS = """
 .bx-missing { color: #b1a891; font: italic .88rem/1.6 "Source Sans 3", sans-serif; }
 .bx-stale { display: inline-block; margin-left: .3rem; padding: 0 .4rem; border-radius: 4px;
   background: #fbecd0; color: #8a5a00; font: .78rem/1.6 "Source Sans 3", sans-serif; }
-[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; }
+[data-testid="stMain"] [data-testid="stProgress"] p { font-size: .8rem; }
 .bx-score { font: 500 .68rem/1 ui-monospace, monospace; color: #8c846f; background: #f1ede3;
   border-radius: 4px; padding: .1rem .3rem; margin-left: .3rem; vertical-align: middle; }
 .bx-score.bx-low { color: #8a3b00; background: #ffe3c2; }
@@ -713,6 +717,15 @@ READER_CSS = """
   font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif; }
 .bx-edit-src, .bx-conflict { font-family: "Source Serif 4", "Noto Serif", Georgia, serif;
   font-size: 1rem; line-height: 1.55; }
+.bx-guard { position: fixed; inset: 0; z-index: 1000100; background: rgba(30,25,15,.25);
+  display: flex; align-items: center; justify-content: center; }
+.bx-guard-box { background: #fff; border-radius: 8px; padding: 1rem 1.2rem;
+  box-shadow: 0 8px 30px rgba(0,0,0,.25); font: 1rem/1.5 "Source Sans 3", sans-serif; }
+.bx-guard-buttons { display: flex; gap: .5rem; justify-content: flex-end; }
+.bx-guard-buttons button { border: 1px solid #d0c8b4; background: #fff; border-radius: 6px;
+  padding: .3rem .8rem; cursor: pointer; font: inherit; }
+.bx-guard-buttons button[data-act="save"] { background: #ff4b4b; border-color: #ff4b4b;
+  color: #fff; }
 .bx-conflict { background: #fbfaf6; padding: .5rem .7rem; border-radius: 6px;
   border: 1px solid #e8e2d2; white-space: pre-wrap; }
 """
@@ -720,10 +733,18 @@ READER_CSS = """
 # Click (or Enter on a focused row) opens that row's editor: the row key goes into the
 # hidden text input `pick`, which reruns the script. Constant code, no user text in it;
 # the rows themselves are rendered with JavaScript off.
+#
+# It also guards typing: a row editor whose boxes differ from what they showed when first
+# focused is "unsaved"; anything that would close it (another row, a page turn, Close/Esc,
+# a button that reruns the row) first asks Save / Discard / Keep editing. Inside a text
+# field the page-turn shortcut (Alt+←/→: a word to the left/right on a Mac) and the
+# editor's save shortcuts (outside the editor) do not fire. When an editor opens, its first
+# box gets the focus; when it closes, the focus goes back to its row.
 READER_JS = """<script>
 (() => {
   if (window.__bxPick) return;
   window.__bxPick = true;
+  const EDITOR = '[class*="st-key-editor-"]';
   const send = (key) => {
     const input = document.querySelector('.st-key-pick input');
     if (!input) return;
@@ -734,16 +755,170 @@ READER_JS = """<script>
                                                       which: 13, bubbles: true}));
   };
   const rowOf = (el) => el && el.closest ? el.closest('.bx-row[data-row][tabindex]') : null;
+  const editorOf = (el) => el && el.closest ? el.closest(EDITOR) : null;
+  const editable = (el) => !!el && (el.isContentEditable || el.tagName === 'TEXTAREA' ||
+    (el.tagName === 'INPUT' && !['checkbox', 'radio', 'button', 'submit', 'range', 'file']
+      .includes(el.type)) || el.tagName === 'SELECT');
+  const inDialog = (el) => !!(el && el.closest && el.closest('[role="dialog"]'));
+
+  // ----- unsaved text --------------------------------------------------------------------
+  const seen = new WeakMap();   // textarea -> its value when first focused
+  const remember = (ta) => { if (!seen.has(ta)) seen.set(ta, ta.value); };
+  document.addEventListener('focusin', (e) => {
+    if (e.target.tagName === 'TEXTAREA' && editorOf(e.target)) remember(e.target);
+  }, true);
+  const boxes = () => Array.from(document.querySelectorAll(EDITOR + ' textarea'));
+  const dirty = () => boxes().some((ta) => seen.has(ta) && seen.get(ta) !== ta.value);
+  const markClean = () => boxes().forEach((ta) => seen.set(ta, ta.value));
+  window.__bxDirty = dirty;
+  const isSave = (el) => !!(el && el.closest &&
+    el.closest('[class*="st-key-save-"], [class*="st-key-savenext-"]'));
+
+  let guard = null;
+  const closeGuard = () => { if (guard) { guard.remove(); guard = null; } };
+  const scriptState = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app ? app.dataset.testScriptState : 'notRunning';
+  };
+  const afterRerun = (then) => {
+    const start = Date.now();
+    let ran = false;
+    const tick = () => {
+      const state = scriptState();
+      ran = ran || state === 'running';
+      if ((ran || Date.now() - start > 1500) && state !== 'running') return then();
+      setTimeout(tick, 50);
+    };
+    setTimeout(tick, 50);
+  };
+  const ask = (proceed) => {
+    closeGuard();
+    const focusBack = document.activeElement;
+    guard = document.createElement('div');
+    guard.className = 'bx-guard';
+    guard.setAttribute('role', 'alertdialog');
+    guard.setAttribute('aria-label', 'Unsaved changes');
+    // Built node by node: markup in a string would make the sanitiser drop this script.
+    const make = (tag, cls, text) => {
+      const el = document.createElement(tag);
+      if (cls) el.className = cls;
+      if (text) el.textContent = text;
+      return el;
+    };
+    const box = make('div', 'bx-guard-box');
+    box.appendChild(make('p', '', 'This row has changes that are not saved yet.'));
+    const row = make('div', 'bx-guard-buttons');
+    [['save', 'Save'], ['discard', 'Discard'], ['keep', 'Keep editing']].forEach(([act, label]) => {
+      const b = make('button', '', label);
+      b.type = 'button';
+      b.dataset.act = act;
+      row.appendChild(b);
+    });
+    box.appendChild(row);
+    guard.appendChild(box);
+    const keep = () => {
+      closeGuard();
+      const box = focusBack && document.contains(focusBack) ? focusBack : boxes()[0];
+      if (box) box.focus();
+    };
+    guard.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') { e.preventDefault(); e.stopImmediatePropagation(); keep(); }
+    });
+    guard.addEventListener('click', (e) => {
+      const act = e.target.dataset && e.target.dataset.act;
+      if (!act) return;
+      e.stopPropagation();
+      if (act === 'keep') return keep();
+      closeGuard();
+      if (act === 'discard') { markClean(); return proceed(); }
+      const save = document.querySelector(EDITOR + ' [class*="st-key-save-"] button');
+      markClean();
+      if (!save) return;
+      save.click();
+      // Go on only when the save went through (a conflict shows both versions instead).
+      afterRerun(() => {
+        if (!document.querySelector('[class*="st-key-cf-keep-"]')) proceed();
+      });
+    });
+    document.body.appendChild(guard);
+    guard.querySelector('[data-act="keep"]').focus();
+  };
+  const clickAgain = (selector) => () => {
+    const el = document.querySelector(selector);
+    if (el) el.click();
+  };
+
   document.addEventListener('click', (e) => {
+    if (guard && guard.contains(e.target)) return;
     const row = rowOf(e.target);
-    // Selecting text to copy is reading, not a request to edit.
-    if (row && !String(window.getSelection() || '')) send(row.dataset.row);
+    if (row) {
+      // Selecting text to copy is reading, not a request to edit.
+      if (String(window.getSelection() || '')) return;
+      const key = row.dataset.row;
+      if (dirty() && !editorOf(row)) return ask(() => send(key));
+      return send(key);
+    }
+    if (!dirty() || !e.isTrusted) return;
+    // A button that reruns the page while the editor has unsaved text: ask first.
+    const btn = e.target.closest && e.target.closest('button');
+    if (!btn || isSave(btn) || inDialog(btn)) return;
+    if (!btn.closest('[data-testid="stMain"]')) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    const holder = btn.closest('[class*="st-key-"]');
+    const keyClass = holder && Array.from(holder.classList).find((c) => c.startsWith('st-key-'));
+    const label = btn.getAttribute('aria-label') || btn.textContent;
+    ask(() => {
+      if (document.contains(btn)) return btn.click();
+      const again = keyClass && Array.from(document.querySelectorAll('.' + keyClass + ' button'))
+        .find((b) => (b.getAttribute('aria-label') || b.textContent) === label);
+      if (again) again.click();
+    });
+  }, true);
+
+  // Window, capture phase: before Streamlit's own shortcut handler sees the key.
+  window.addEventListener('keydown', (e) => {
+    if (guard) return;
+    const t = e.target;
+    const mod = e.ctrlKey || e.metaKey;
+    const field = editable(t);
+    if (inDialog(t)) return;
+    const page = e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight');
+    if (field && page) {           // moves the caret by a word; never turns the page
+      e.stopImmediatePropagation();
+      return;
+    }
+    if (field && !editorOf(t) && mod && e.key === 'Enter' && t.closest('[data-testid="stSidebar"]')) {
+      e.stopImmediatePropagation();   // the editor's save keys belong to the editor
+      return;
+    }
+    if (field && editorOf(t) && mod && e.key === 'Enter') {
+      markClean();                 // saving: what is typed goes to the store
+      return;
+    }
+    if (!dirty()) return;
+    if (page) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      return ask(clickAgain(e.key === 'ArrowLeft' ? '.st-key-prev button' : '.st-key-next button'));
+    }
+    if (e.key === 'Escape' && !document.querySelector('[role="dialog"]')) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      return ask(clickAgain(EDITOR + ' [class*="st-key-close-"] button'));
+    }
+  }, true);
+  window.addEventListener('beforeunload', (e) => {
+    if (dirty()) { e.preventDefault(); e.returnValue = ''; }
   });
+
   document.addEventListener('keydown', (e) => {
     const row = rowOf(e.target);
     if (row && row === e.target && (e.key === 'Enter' || e.key === ' ')) {
       e.preventDefault();
-      send(row.dataset.row);
+      const key = row.dataset.row;
+      if (dirty()) return ask(() => send(key));
+      send(key);
     }
     // Esc closes an open dialog (Export, Import, Project) even when the focus has left
     // it, e.g. after a download; inside the dialog, the dialog handles Esc itself.
@@ -753,5 +928,38 @@ READER_JS = """<script>
       if (close) close.click();
     }
   });
+
+  // ----- focus -----------------------------------------------------------------------------
+  // An editor that opens takes the focus (its first box, caret at the end); when it closes,
+  // the focus returns to its row, so the keyboard carries on where it was.
+  let openKey = null;
+  const settle = () => {
+    const ed = document.querySelector(EDITOR);
+    const key = ed ? Array.from(ed.classList).find((c) => c.startsWith('st-key-editor-')) : null;
+    if (key === openKey) return;
+    const closed = openKey;
+    if (ed) {
+      const ta = ed.querySelector('textarea');
+      if (!ta) return;             // drawn in a moment: the next change comes back here
+      openKey = key;
+      if (!ed.contains(document.activeElement)) {
+        remember(ta);
+        ta.focus();
+        ta.setSelectionRange(ta.value.length, ta.value.length);
+      }
+    } else if (closed) {
+      openKey = null;
+      const row = document.querySelector(
+        '.bx-row[data-row="' + CSS.escape(closed.slice('st-key-editor-'.length)) + '"]');
+      const active = document.activeElement;
+      if (row && (!active || active === document.body || !document.contains(active))) row.focus();
+    }
+  };
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; settle(); });
+  }).observe(document.body, {childList: true, subtree: true});
 })();
 </script>"""
