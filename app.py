@@ -469,16 +469,15 @@ def shortcuts_help() -> None:
 def header(snapshot: rd.Snapshot, langs: list[str]) -> None:
     title = rd.display_title(snapshot.title, snapshot.source_lang)
     st.set_page_config(page_title=f"{title} · bitext")
-    # Compact: the title and one progress line per language, so the text starts high up.
-    st.html(rd.title_html(title, str(project_dir())))
-    if langs:
-        cols = st.columns(len(langs))
-        for col, lang in zip(cols, langs):
-            prog = rd.progress(snapshot, lang)
-            # One line each (no caption under it): the text starts high on a laptop screen.
-            col.progress(prog.fraction_reviewed,
-                         text=f"**{lang_label(lang)}** · {prog.reviewed}/{prog.targets} reviewed"
-                              f" · {prog.short_caption(snapshot.source_lang)}")
+    # One line: the title, then one progress bar per language (no caption under it), so
+    # the text starts high up on a laptop screen.
+    cols = st.columns([1.2, *([2] * len(langs))], vertical_alignment="bottom")
+    cols[0].html(rd.title_html(title, str(project_dir())))
+    for col, lang in zip(cols[1:], langs):
+        prog = rd.progress(snapshot, lang)
+        col.progress(prog.fraction_reviewed,
+                     text=f"**{lang_label(lang)}** · {prog.reviewed}/{prog.targets} reviewed"
+                          f" · {prog.short_caption(snapshot.source_lang)}")
 
 
 def editor(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:

@@ -686,7 +686,7 @@ READER_CSS = """
 .bx-colhead .bx-cell { font-family: inherit; font-size: .78rem; letter-spacing: .08em;
   text-transform: uppercase; color: #7a7262; font-weight: 600; }
 .bx-colhead:hover { background: rgba(255,255,255,.96); }
-.bx-head { display: flex; align-items: baseline; gap: .55rem; margin: 1.1rem 0 .15rem .6rem; }
+.bx-head { display: flex; align-items: baseline; gap: .55rem; margin: .7rem 0 .1rem .6rem; }
 .bx-num { font-size: .75rem; color: #a39a86; min-width: 1.6rem; font-variant-numeric: tabular-nums; }
 .bx-who { font-weight: 650; font-size: .98rem; color: #5a3e0a; letter-spacing: .01em; }
 .bx-heading .bx-who, .bx-narration .bx-who { color: #7a7262; font-weight: 500;
@@ -705,7 +705,7 @@ READER_CSS = """
 .bx-missing { color: #b1a891; font: italic .88rem/1.6 "Source Sans 3", sans-serif; }
 .bx-stale { display: inline-block; margin-left: .3rem; padding: 0 .4rem; border-radius: 4px;
   background: #fbecd0; color: #8a5a00; font: .78rem/1.6 "Source Sans 3", sans-serif; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; }
+[data-testid="stMainBlockContainer"] { padding: 1rem 2rem 4rem; max-width: none; }
 [data-testid="stMain"] [data-testid="stProgress"] p { font-size: .8rem; }
 .bx-score { font: 500 .68rem/1 ui-monospace, monospace; color: #8c846f; background: #f1ede3;
   border-radius: 4px; padding: .1rem .3rem; margin-left: .3rem; vertical-align: middle; }

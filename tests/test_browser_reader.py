@@ -227,3 +227,161 @@ def test_unsaved_text_is_never_thrown_away(app):
     search.press("Alt+ArrowRight")
     wait_idle(page)
     assert "page 1 of" in page.locator("[data-testid='stMain']").inner_text()
+
+
+def test_title_pager_last_page_ranked_view_and_model_hints(app):
+    srv, page, directory, ids = app
+    assert page.title() == "Davos interview · bitext"
+    main = page.locator("[data-testid='stMain']")
+    pages = int(re.search(r"page 1 of (\d+)", main.inner_text()).group(1))
+    assert pages >= 3
+    # After a search narrowed it to one page, the page numbers come back with the pages.
+    page.locator(".st-key-q input").fill("Trump")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    page.locator(".st-key-q input").fill("")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    numbers = pager_text(page).split()
+    assert all(str(n) in numbers for n in range(1, pages + 1)), numbers
+    # The last page holds turns, not only the collapsed boilerplate.
+    page.locator(".st-key-page button", has_text=re.compile(f"^{pages}$")).click()
+    wait_idle(page)
+    assert f"page {pages} of {pages}" in main.inner_text()
+    assert page.locator(".bx-row[data-row][tabindex]").count() > 0
+    assert "Boilerplate" in main.inner_text()
+    page.locator(".st-key-page button", has_text=re.compile("^1$")).click()
+    wait_idle(page)
+    # Lowest score first: no turn header repeated over every row; each row names its turn.
+    page.locator(".st-key-order").get_by_text("lowest score first").click()
+    wait_idle(page)
+    rows = page.locator(".bx-row[data-row][tabindex]").count()
+    assert rows > 0 and page.locator(".bx-head").count() == 0
+    assert page.locator(".bx-row .bx-where").count() == rows
+    numbers = pager_text(page).split()
+    assert "2" in numbers
+    screenshot(page, "i16-03-ranked")
+    page.locator(".st-key-order").get_by_text("document").click()
+    wait_idle(page)
+    # The Chinese route names both models it needs, with one command.
+    page.get_by_text("Machine translation", exact=True).first.click()
+    wait_idle(page)
+    sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+    assert "bitext models pull de-en en-zh" in sidebar
+    page.get_by_text("Machine translation", exact=True).first.click()
+    wait_idle(page)
+
+
+def test_a_laptop_screen_shows_several_rows_under_the_header(app):
+    srv, page, directory, ids = app
+    page.set_viewport_size({"width": 1280, "height": 800})
+    try:
+        page.reload()
+        open_app(page, srv.url)
+        tops = page.evaluate("""() => Array.from(document.querySelectorAll(
+            '.bx-row[data-row][tabindex]')).map(r => r.getBoundingClientRect().bottom)""")
+        screenshot(page, "i16-04-laptop")
+        assert sum(1 for bottom in tops if bottom <= 800) >= 3, tops[:6]
+    finally:
+        page.set_viewport_size({"width": 1440, "height": 900})
+        page.reload()
+        open_app(page, srv.url)
+
+
+def test_editor_details(app):
+    srv, page, directory, ids = app
+    three = ids["three"]
+    # A 3:1 row: the German is numbered and each box says which German it translates.
+    with Project.open(directory) as p:
+        for k, src in enumerate(three, start=1):
+            assert p.set_machine_translation(src, "zh", f"第{k}句。", {"model": "typed"})
+    page.reload()
+    open_app(page, srv.url)
+    assert row(page, three[0]).locator(".bx-score").count() == 1
+    open_row(page, three[0])
+    ed = editor(page, three[0])
+    labels = ed.locator("[data-testid='stWidgetLabel']").all_inner_texts()
+    assert any("English" in l and "German 1–3" in l for l in labels), labels
+    assert [l for l in labels if l.startswith("中文")] == [
+        f"中文 · machine · German {k}" for k in (1, 2, 3)]
+    assert button(page, f"rederive-{three[0]}").is_disabled()   # no en-zh model on disk
+    screenshot(page, "i16-05-three-to-one")
+    link, _ = en_link(directory, three[0])
+    seg_id = link.tgt_ids[0]
+    with Project.open(directory) as p:
+        version = p.segment(seg_id).version
+    box = page.locator(f".st-key-ta-{seg_id}-v{version} textarea")
+    box.fill(THREE_TO_ONE + " Corrected.")
+    click(page, f"save-{three[0]}")
+    toast = page.locator("[data-testid='stToast']").last.inner_text()
+    assert "Saved 1 sentence at" in toast and "(s)" not in toast and "✅" not in toast
+    # Its alignment score described the old text: gone with it.
+    assert en_link(directory, three[0])[0].score is None
+    assert row(page, three[0]).locator(".bx-score").count() == 0
+    # Reviewed: the history says the new status; undo, then redo.
+    with Project.open(directory) as p:
+        version = p.segment(seg_id).version
+    click(page, f"rev-{seg_id}")
+    ed.get_by_text("History of these sentences").click()
+    wait_idle(page)
+    assert "now reviewed" in ed.inner_text()
+    click(page, f"undo-{seg_id}")
+    with Project.open(directory) as p:
+        assert p.segment(seg_id).status == "edited"
+    click(page, f"redo-{seg_id}")
+    with Project.open(directory) as p:
+        assert p.segment(seg_id).status == "reviewed"
+    # Emptying the box and saving removes the translation (one "not translated" look).
+    with Project.open(directory) as p:
+        version = p.segment(seg_id).version
+    page.locator(f".st-key-ta-{seg_id}-v{version} textarea").fill("")
+    click(page, f"save-{three[0]}")
+    with Project.open(directory) as p:
+        assert p.segment(seg_id).text == ""
+    assert "Translation removed" in page.locator("[data-testid='stToast']").last.inner_text()
+    assert row(page, three[0]).locator(".bx-cell[lang='en']").inner_text().strip() == \
+        "not translated"
+    click(page, f"undo-{seg_id}")
+    # A conflict: the panel alone, no "nothing to save" above it; keeping mine says saved.
+    with Project.open(directory) as p:
+        seg = p.segment(seg_id)
+        version = seg.version
+        p.edit_segment(seg_id, "Changed in another window.", seg.version)
+    page.locator(f".st-key-ta-{seg_id}-v{version} textarea").fill("My own version.")
+    click(page, f"save-{three[0]}")
+    text = ed.inner_text()
+    assert "Someone changed this sentence" in text and "nothing to save" not in text
+    click(page, f"cf-mine-{seg_id}")
+    with Project.open(directory) as p:
+        assert p.segment(seg_id).text == "My own version."
+    assert "saved to disk" in ed.inner_text() and "nothing to save" not in ed.inner_text()
+    click(page, f"close-{three[0]}")
+
+
+def test_merge_with_next_while_searching_and_realign_shows_progress(app):
+    srv, page, directory, ids = app
+    with Project.open(directory) as p:
+        src = next(s for s in p.source_segments() if s.text.startswith("Wir werden eine Frage"))
+        links = p.links("en", src.block_id)
+    first = next(l for l in links if src.id in l.src_ids)
+    page.locator(".st-key-q input").fill("Frage-und-Antwort")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    assert page.locator(".bx-row[data-row][tabindex]").count() == 1
+    open_row(page, src.id)
+    # The next link is hidden by the search, yet it can be merged with.
+    click(page, f"merge-{first.id}")
+    with Project.open(directory) as p:
+        merged = next(l for l in p.links("en") if src.id in l.src_ids)
+    assert len(merged.src_ids) == 4
+    # Re-aligning shows that it works (a spinner) until it is done.
+    page.evaluate("""() => {
+        window.__bxSpun = false;
+        new MutationObserver(() => {
+            if (document.querySelector("[data-testid='stSpinner']")) window.__bxSpun = true;
+        }).observe(document.body, {childList: true, subtree: true});
+    }""")
+    button(page, f"realign-en-{src.id}").click()
+    page.wait_for_function("() => window.__bxSpun === true", timeout=60_000)
+    wait_idle(page, timeout=120_000)
+    assert page.locator("[data-testid='stException']").count() == 0
