@@ -8,6 +8,7 @@ only inside the calls that need a model.
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +20,15 @@ from align.store import Project
 ProgressFn = Callable[[int, int], None]
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "davos_interview_de.txt"
-EXPORT_FORMATS = ("tmx", "tsv", "moses", "jsonl", "xliff")
+EXPORT_FORMATS = ("tmx", "tsv", "moses", "jsonl", "xliff", "html", "epub")
 # Formats that hold exactly one language pair (the user picks the target language).
 PAIR_FORMATS = frozenset({"xliff"})
 _MIME = {"tmx": "application/x-tmx+xml", "tsv": "text/tab-separated-values",
          "moses": "application/zip", "jsonl": "application/jsonl",
-         "xliff": "application/xliff+xml"}
+         "xliff": "application/xliff+xml", "html": "text/html",
+         "epub": "application/epub+zip"}
+# How the Export dialog names a format (the rest: its name in capitals).
+_LABELS = {"xliff": "XLIFF", "html": "Book (HTML)", "epub": "Book (EPUB)"}
 
 
 # ----- models -------------------------------------------------------------------------------
@@ -68,7 +72,9 @@ def model_status(lang: str, source_lang: str = "de") -> ModelState:
         description = check_route(lang, source_lang, models=configured_models())
         state = ModelState(lang, True, description)
     except ModelNotFoundError as exc:
-        state = ModelState(lang, False, str(exc), _command_in(str(exc)))
+        # The app offers a Download button instead of the terminal command the message ends with.
+        message = re.split(r"; (?:fetch it|fetch them|finish the download) with", str(exc))[0]
+        state = ModelState(lang, False, message, _command_in(str(exc)))
     except BitextError as exc:
         state = ModelState(lang, False, str(exc))
     _status_cache[cache_key] = (time.monotonic(), state)
@@ -81,6 +87,18 @@ def _command_in(message: str) -> str:
     if i < 0:
         return marker
     return message[i:].split(";")[0].split("`")[0].strip().rstrip(".")
+
+
+def download_models(lang: str, progress: Callable[[str, int, int], None] | None = None) -> list[str]:
+    """The Download button: fetch the Hub models the route to `lang` lacks, reporting
+    (model id, bytes done, bytes in all) from the calling thread. Offline it raises
+    HubUnreachableError, whose `.short` is the one line to show."""
+    from models.prepare import download_route
+
+    try:
+        return download_route(lang, models=configured_models(), progress=progress)
+    finally:
+        _status_cache.clear()
 
 
 def count_untranslated(project: Project, lang: str) -> int:
@@ -294,6 +312,11 @@ def export_filename(project: Project, fmt: str, langs: Sequence[str]) -> str:
 
 def export_mime(fmt: str) -> str:
     return _MIME.get(fmt, "application/octet-stream")
+
+
+def export_label(fmt: str) -> str:
+    """TMX, XLIFF, Book (HTML): the format as the Export dialog offers it."""
+    return _LABELS.get(fmt, fmt.upper())
 
 
 def export_languages(project: Project) -> list[str]:
