@@ -734,8 +734,8 @@ READER_CSS = """
 # hidden text input `pick`, which reruns the script. Constant code, no user text in it;
 # the rows themselves are rendered with JavaScript off.
 #
-# It also guards typing: a row editor whose boxes differ from what they showed when first
-# focused is "unsaved"; anything that would close it (another row, a page turn, Close/Esc,
+# It also guards typing: a row editor whose boxes differ from what they held before the
+# person typed is "unsaved"; anything that would close it (another row, a page turn, Close/Esc,
 # a button that reruns the row) first asks Save / Discard / Keep editing. Inside a text
 # field the page-turn shortcut (Alt+←/→: a word to the left/right on a Mac) and the
 # editor's save shortcuts (outside the editor) do not fire. When an editor opens, its first
@@ -762,11 +762,15 @@ READER_JS = """<script>
   const inDialog = (el) => !!(el && el.closest && el.closest('[role="dialog"]'));
 
   // ----- unsaved text --------------------------------------------------------------------
-  const seen = new WeakMap();   // textarea -> its value when first focused
-  const remember = (ta) => { if (!seen.has(ta)) seen.set(ta, ta.value); };
-  document.addEventListener('focusin', (e) => {
-    if (e.target.tagName === 'TEXTAREA' && editorOf(e.target)) remember(e.target);
-  }, true);
+  // textarea -> its value just before the person first changed it (not when it was drawn:
+  // the box may get its text a moment after it appears)
+  const seen = new WeakMap();
+  const remember = (e) => {
+    const ta = e.target;
+    if (ta.tagName === 'TEXTAREA' && editorOf(ta) && !seen.has(ta)) seen.set(ta, ta.value);
+  };
+  ['beforeinput', 'keydown', 'paste', 'cut', 'drop'].forEach(
+    (type) => document.addEventListener(type, remember, true));
   const boxes = () => Array.from(document.querySelectorAll(EDITOR + ' textarea'));
   const dirty = () => boxes().some((ta) => seen.has(ta) && seen.get(ta) !== ta.value);
   const markClean = () => boxes().forEach((ta) => seen.set(ta, ta.value));
@@ -943,7 +947,6 @@ READER_JS = """<script>
       if (!ta) return;             // drawn in a moment: the next change comes back here
       openKey = key;
       if (!ed.contains(document.activeElement)) {
-        remember(ta);
         ta.focus();
         ta.setSelectionRange(ta.value.length, ta.value.length);
       }

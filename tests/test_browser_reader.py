@@ -263,11 +263,12 @@ def test_title_pager_last_page_ranked_view_and_model_hints(app):
     screenshot(page, "i16-03-ranked")
     page.locator(".st-key-order").get_by_text("document").click()
     wait_idle(page)
-    # The Chinese route names both models it needs, with one command.
+    # The Chinese route names both models it needs.
     page.get_by_text("Machine translation", exact=True).first.click()
     wait_idle(page)
     sidebar = page.locator("[data-testid='stSidebar']").inner_text()
-    assert "bitext models pull de-en en-zh" in sidebar
+    zh_line = next(line for line in sidebar.splitlines() if line.startswith("中文: model"))
+    assert "opus-mt-de-en" in zh_line and "opus-mt-en-zh" in zh_line, zh_line
     page.get_by_text("Machine translation", exact=True).first.click()
     wait_idle(page)
 
