@@ -237,7 +237,8 @@ def translate_panel(p: Project, langs: list[str], snapshot: rd.Snapshot | None =
                 if state.fetch_command:
                     download_button(lang)
                 continue
-            st.caption(f"{lang_label(lang)}: {state.message} · {todo} sentence(s) to translate")
+            st.caption(f"{lang_label(lang)}: {state.message} · {rd.plural(todo, 'sentence')} to "
+                       "translate")
             if st.button(f"Translate into {lang_label(lang)}", key=f"tr-{lang}",
                          disabled=todo == 0):
                 bar = st.progress(0.0, text="loading the model…")
@@ -251,7 +252,7 @@ def translate_panel(p: Project, langs: list[str], snapshot: rd.Snapshot | None =
                 except BitextError as exc:
                     st.error(str(exc))
                 else:
-                    flash(f"Translated {n} sentence(s) into {lang_label(lang)}")
+                    flash(f"Translated {rd.plural(n, 'sentence')} into {lang_label(lang)}")
                     st.rerun()
 
 
