@@ -230,13 +230,13 @@ def translate_panel(p: Project, langs: list[str], snapshot: rd.Snapshot | None =
                 # The same counts as `bitext show` (align/store/coverage.py).
                 st.caption(rd.progress(snapshot, lang).caption(snapshot.source_lang))
             state = svc.model_status(lang)
-            todo = svc.count_untranslated(p, lang)
             if not state.available:
                 # Plain text, not st.code: a highlighted code block costs ~1 s of page load.
                 st.warning(f"{lang_label(lang)}: {state.message}")
                 if state.fetch_command:
                     download_button(lang)
                 continue
+            todo = svc.count_untranslated(p, lang)   # only worth counting with a model
             st.caption(f"{lang_label(lang)}: {state.message} · {rd.plural(todo, 'sentence')} to "
                        "translate")
             if st.button(f"Translate into {lang_label(lang)}", key=f"tr-{lang}",
