@@ -133,6 +133,12 @@ def link_action(action: str, *args) -> None:
                                     "move": "Sentence moved"}[action])
 
 
+def decide_suggestion(link_id: int, accept: bool) -> None:
+    message = guarded(rd.decide_suggestion, project(), link_id, accept)
+    if message:
+        flash(message)
+
+
 def set_excluded(block_id: str, excluded: bool) -> None:
     guarded(project().set_block_excluded, block_id, excluded,
             ok="Excluded from translation and export" if excluded else "Included again")
@@ -251,12 +257,14 @@ def export_body(p: Project, langs: list[str]) -> None:
                                        "edited": "edited or reviewed",
                                        "reviewed": "reviewed only"}.get)
     boiler = st.checkbox("Include boilerplate", key="exp_boiler")
+    suggested = st.checkbox("Include suggested links", key="exp_suggested",
+                            help="Links the aligner was unsure of and nobody accepted yet")
     name = svc.export_filename(p, fmt, exp_langs)
     directory = str(p.dir)
     st.download_button(
         f"Download {'XLIFF' if fmt == 'xliff' else fmt.upper()}", key="exp_dl", file_name=name, mime=svc.export_mime(fmt),
         # Built when clicked, from a connection of its own (it runs outside the script).
-        data=lambda: svc.export_bytes(directory, fmt, exp_langs, status, boiler),
+        data=lambda: svc.export_bytes(directory, fmt, exp_langs, status, boiler, suggested),
         on_click="ignore", icon=":material/download:", disabled=not exp_langs)
 
 
@@ -502,8 +510,13 @@ def link_tools(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
             i = next(k for k, l in enumerate(all_links) if l.id == link.id)
             score = "manual" if link.score is None else f"score {link.score:.2f}"
             col.caption(f"{len(link.src_ids)} Deutsch ↔ {len(link.tgt_ids)} "
-                        f"{lang_label(lang)} · {score}")
+                        f"{lang_label(lang)} · {score}" + (" · suggested" if link.suggested else ""))
             box = col.container(horizontal=True, gap="small")
+            if link.suggested:
+                box.button("✓ Accept", key=f"accept-{link.id}", on_click=decide_suggestion,
+                           args=(link.id, True), help="Keep this link: it becomes a normal link")
+                box.button("✗ Reject", key=f"reject-{link.id}", on_click=decide_suggestion,
+                           args=(link.id, False), help="Unlink these sentences")
             if i + 1 < len(all_links):
                 box.button("⊕ Merge with next", key=f"merge-{link.id}", on_click=link_action,
                            args=("merge", link.id, all_links[i + 1].id))

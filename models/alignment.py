@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+import numpy as np
+
 from align.alignment import AlignConfig, Link, align_blocks
+from align.alignment.signals import detokenize
+from align.alignment.turn_assignment import shared_token_bonus, similarity_z
 from align.errors import InputError
 from models.encoders import CachedEncoder, SentenceEncoder, get_encoder
 
@@ -83,8 +87,25 @@ def align_document(blocks: Sequence[tuple[Sequence[str], Sequence[str]]], src_la
                         context_blocks=context_blocks)
 
 
-def block_aligner(src_lang: str, tgt_lang: str) -> Callable[[Sequence[tuple[Sequence[str], Sequence[str]]]],
-                                                            list[list[Link]]]:
+class BlockAligner:
     """`align_document` for one language pair, as the function of blocks that a translation
-    import takes (`align.imports.translation.Aligner`)."""
-    return lambda blocks: align_document(blocks, src_lang, tgt_lang)
+    import takes (`align.imports.translation.Aligner`), with `similarity` for placing a
+    transcript's sentences in the project's turns before they are aligned."""
+
+    def __init__(self, src_lang: str, tgt_lang: str, encoder: SentenceEncoder | None = None):
+        self.src_lang, self.tgt_lang, self.encoder = src_lang, tgt_lang, encoder
+
+    def __call__(self, blocks: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[list[Link]]:
+        return align_document(blocks, self.src_lang, self.tgt_lang, encoder=self.encoder)
+
+    def similarity(self, src: Sequence[str], tgt: Sequence[str]) -> np.ndarray:
+        """(tgt, src) sentence similarities in z units, plus shared numbers and names. The
+        sentences are embedded once; the aligner then finds them in the cache."""
+        encode = _as_cached(self.encoder).encode
+        vecs = encode([detokenize(t) for t in [*src, *tgt]])
+        sim = similarity_z(vecs[:len(src)], vecs[len(src):])
+        return sim + shared_token_bonus(src, tgt, _is_cased(self.src_lang), _is_cased(self.tgt_lang))
+
+
+def block_aligner(src_lang: str, tgt_lang: str) -> BlockAligner:
+    return BlockAligner(src_lang, tgt_lang)

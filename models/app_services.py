@@ -293,7 +293,7 @@ def export_mime(fmt: str) -> str:
 
 
 def export_bytes(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str], status: str,
-                 include_boilerplate: bool) -> bytes:
+                 include_boilerplate: bool, include_suggested: bool = False) -> bytes:
     """What the CLI's `bitext export` writes, as one download (same code path). Moses is
     one file per language: they come zipped, named <title>.<lang> as the CLI names them."""
     import io
@@ -304,7 +304,8 @@ def export_bytes(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str],
     with Project.open(project_dir) as project:
         all_langs = [project.source_lang, *langs]
         stem = (project.document_info() or {}).get("title") or project.dir.name
-        data = export_project(project, fmt, all_langs, status, include_boilerplate)
+        data = export_project(project, fmt, all_langs, status, include_boilerplate,
+                              include_suggested)
     if isinstance(data, dict):
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
