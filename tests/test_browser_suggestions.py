@@ -47,6 +47,7 @@ def test_accept_and_reject_a_suggestion(app):
     row = page.locator(f".bx-row[data-row='{src}']")
     assert link.suggested and row.locator(".bx-suggested").count() == 1
     assert page.locator(f".bx-row[data-row='{state(directory, GERMAN[0])[0]}'] .bx-suggested").count() == 0
+    row.scroll_into_view_if_needed()
     screenshot(page, "suggestion-shown")
     open_and_click(page, src, f"accept-{link.id}")
     _, accepted = state(directory, GERMAN[1])

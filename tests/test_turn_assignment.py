@@ -239,3 +239,16 @@ def test_an_aligner_without_similarity_aligns_a_mismatched_transcript_as_one_tex
     with pytest.raises(Exception):
         align_text(project, transcript_text(), "en", "en.txt", plain)
     assert len(calls[0]) == 1
+
+
+def test_turns_the_project_lacks_are_placed_nowhere():
+    extra = [("Interviewer", ["extra_q"]), ("Jack Ma", ["extra_a1", "extra_a2", "extra_a3"])]
+    transcript = TRANSCRIPT[:4] + extra + TRANSCRIPT[4:]
+    src, unit_of_source, speakers, _, _, _ = flatten()
+    tgt = [c for _, cs in transcript for c in cs]
+    turn_of = [k for k, (_, cs) in enumerate(transcript) for _ in cs]
+    label_of = [label for label, cs in transcript for _ in cs]
+    placement = place_sentences(concept_similarity(src, tgt, 1), unit_of_source, speakers, turn_of, label_of)
+    for concept in ("extra_q", "extra_a1", "extra_a2", "extra_a3"):
+        assert placement.units[tgt.index(concept)] is None
+    assert placement.units[tgt.index("news")] == unit_of_concept("news")
