@@ -16,7 +16,7 @@ from align.alignment import AlignConfig, Link, align_blocks
 from align.alignment.signals import detokenize
 from align.alignment.turn_assignment import shared_token_bonus, similarity_z
 from align.errors import InputError
-from models.encoders import CachedEncoder, SentenceEncoder, get_encoder
+from models.encoders import CachedEncoder, SentenceEncoder, default_cache_path, get_encoder
 
 # Scripts without upper/lower case: capitalisation says nothing about names there.
 UNCASED_LANGS = frozenset({"zh", "ja", "ko", "th", "lo", "km", "my", "ar", "fa", "ur", "he", "yi",
@@ -28,10 +28,12 @@ _default_encoder: CachedEncoder | None = None
 
 
 def default_encoder() -> CachedEncoder:
-    """One e5 encoder per process, with its in-memory cache: re-aligning never re-encodes."""
+    """One e5 encoder per process, with its in-memory cache and the on-disk one
+    (`default_cache_path`, as `bitext align` uses): re-aligning never re-encodes, and a
+    second import of a translation of the same text takes seconds, not minutes."""
     global _default_encoder
     if _default_encoder is None:
-        _default_encoder = get_encoder("e5")
+        _default_encoder = get_encoder("e5", default_cache_path())
     return _default_encoder
 
 
