@@ -75,18 +75,21 @@ def align_document(blocks: Sequence[tuple[Sequence[str], Sequence[str]]], src_la
                    encoder: SentenceEncoder | None = None, bridges: Sequence[Bridge] | None = None,
                    anchors: Sequence[Sequence[Link]] | None = None,
                    config: AlignConfig = AlignConfig(),
-                   context_blocks: Sequence[tuple[Sequence[str], Sequence[str]]] = ()) -> list[list[Link]]:
+                   context_blocks: Sequence[tuple[Sequence[str], Sequence[str]]] = (),
+                   length_ratio: float | None = None) -> list[list[Link]]:
     """Align a document block by block (turns/headings are hard boundaries); block-local ids.
 
     context_blocks: more of the document, read (not aligned) for the chance baseline when only
     a few blocks are aligned, e.g. one turn again in the reader.
+    length_ratio: source characters per target character, when known better than from the
+    blocks' totals (see `align_blocks`).
     """
     cached = _as_cached(encoder)
     bridges = bridges or [None] * len(blocks)
     mt = [_bridge_text(b, src) for b, (src, _) in zip(bridges, blocks)]
     return align_blocks(blocks, cached.encode, anchors=anchors, bridge=mt,
                         src_cased=_is_cased(src_lang), tgt_cased=_is_cased(tgt_lang), config=config,
-                        context_blocks=context_blocks)
+                        context_blocks=context_blocks, length_ratio=length_ratio)
 
 
 class BlockAligner:
@@ -97,8 +100,10 @@ class BlockAligner:
     def __init__(self, src_lang: str, tgt_lang: str, encoder: SentenceEncoder | None = None):
         self.src_lang, self.tgt_lang, self.encoder = src_lang, tgt_lang, encoder
 
-    def __call__(self, blocks: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[list[Link]]:
-        return align_document(blocks, self.src_lang, self.tgt_lang, encoder=self.encoder)
+    def __call__(self, blocks: Sequence[tuple[Sequence[str], Sequence[str]]],
+                 length_ratio: float | None = None) -> list[list[Link]]:
+        return align_document(blocks, self.src_lang, self.tgt_lang, encoder=self.encoder,
+                              length_ratio=length_ratio)
 
     def similarity(self, src: Sequence[str], tgt: Sequence[str]) -> np.ndarray:
         """(tgt, src) sentence similarities in z units, plus shared numbers and names. The

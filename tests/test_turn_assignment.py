@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from align.alignment.turn_assignment import (TurnCosts, map_speakers, place_sentences,
-                                             shared_token_bonus, similarity_z, unit_evidence)
+from align.alignment.turn_assignment import (TurnCosts, map_speakers, pair_length_ratio,
+                                             place_sentences, shared_token_bonus, similarity_z,
+                                             unit_evidence)
 from align.imports.translation import align_text
 from align.store import Project
 from align.text.document import Block, Document
@@ -182,7 +183,7 @@ class ConceptAligner:
     def similarity(self, src, tgt):
         return concept_similarity([CONCEPT[s] for s in src], [CONCEPT[t] for t in tgt])
 
-    def __call__(self, blocks):
+    def __call__(self, blocks, length_ratio=None):
         self.blocks.append(blocks)
         out = []
         for src, tgt in blocks:
@@ -256,3 +257,17 @@ def test_turns_the_project_lacks_are_placed_nowhere():
     for concept in ("extra_q", "extra_a1", "extra_a2", "extra_a3"):
         assert placement.units[tgt.index(concept)] is None
     assert placement.units[tgt.index("news")] == unit_of_concept("news")
+
+
+def test_length_ratio_comes_from_clear_pairs_not_from_block_totals():
+    # every unit's German is three times the English it keeps (abridged), but each kept
+    # sentence is 1.2 times as long in German as in English
+    src, unit_of_source, speakers, tgt, turn_of, label_of = flatten()
+    sim = concept_similarity(src, tgt)
+    placement = place_sentences(sim, unit_of_source, speakers, turn_of, label_of)
+    tgt_chars = [50] * len(tgt)
+    src_chars = [60] * len(src)
+    ratio = pair_length_ratio(sim, placement.units, unit_of_source, src_chars, tgt_chars)
+    assert ratio == pytest.approx(1.2)
+    assert pair_length_ratio(np.zeros_like(sim), placement.units, unit_of_source, src_chars,
+                             tgt_chars) is None   # no clear pair: no estimate

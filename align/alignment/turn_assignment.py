@@ -61,6 +61,27 @@ class Placement:
     evidence: np.ndarray                 # (sentences, units) after the size allowance
 
 
+def pair_length_ratio(sim: np.ndarray, units: Sequence[int | None], unit_of_source: Sequence[int],
+                      src_chars: Sequence[int], tgt_chars: Sequence[int], min_z: float = 3.0,
+                      min_pairs: int = 5) -> float | None:
+    """Source characters per target character, from the sentence pairs that clearly translate
+    each other (each placed sentence and its best match in its unit, similarity >= min_z):
+    the median of their ratios. An abridged translation's blocks hold far less text than the
+    source's, so their totals would make every 1:1 link look too short; None with too few
+    pairs to tell."""
+    sim = np.asarray(sim, dtype=np.float32)
+    unit_of_source = np.asarray(unit_of_source, dtype=int)
+    logs = []
+    for t, u in enumerate(units):
+        if u is None:
+            continue
+        cols = np.flatnonzero(unit_of_source == u)
+        best = int(cols[np.argmax(sim[t, cols])])
+        if sim[t, best] >= min_z and src_chars[best] and tgt_chars[t]:
+            logs.append(math.log(src_chars[best] / tgt_chars[t]))
+    return float(math.exp(np.median(logs))) if len(logs) >= min_pairs else None
+
+
 def similarity_z(src_vecs: np.ndarray, tgt_vecs: np.ndarray) -> np.ndarray:
     """(targets, sources) cosine similarities as z-scores over all pairs: in a document most
     pairs are unrelated, so the whole table is the chance baseline."""

@@ -31,13 +31,15 @@ from align.formats.rows import STATUS_RANK, Table, clean, joiner
 from align.text.speakers import label_prefix, line_labels
 from align.alignment.transcript_turns import matching_turn_groups, split_turns
 from align.alignment.suggestions import is_suggestion
-from align.alignment.turn_assignment import place_sentences
+from align.alignment.turn_assignment import pair_length_ratio, place_sentences
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 PREFIX = 8  # characters of a sentence used to find where a unit may start
 
 # [(source sentences, target sentences) per block] -> per block, links as (source indexes,
 # target indexes, score) or objects with .src/.tgt/.score; blocks are hard boundaries.
+# An aligner that also has `similarity(source, target)` (a (target, source) array of z-scores)
+# can place a transcript's sentences in turns first, and then takes `length_ratio=`.
 Aligner = Callable[[Sequence[tuple[Sequence[str], Sequence[str]]]], Sequence[Sequence]]
 
 
@@ -205,11 +207,13 @@ def split_lines(text: str, lang: str) -> list[str]:
 
 
 def _placed_parts(lines: Sequence[str], own_labels: set[str], blocks, source_of, lang: str,
-                  project_labels: Sequence[str], aligner) -> list[tuple[list, list[str]]] | None:
-    """[(source segments, translation sentences)] in the translation's order, from placing
-    each sentence of a transcript in a project block first (`turn_assignment`); None when
-    the text is no transcript (no label opens two lines) or the aligner cannot compare
-    sentences. A run of sentences placed nowhere is a part without source sentences."""
+                  project_labels: Sequence[str], aligner):
+    """([(source segments, translation sentences)] in the translation's order, length ratio)
+    from placing each sentence of a transcript in a project block first (`turn_assignment`);
+    None when the text is no transcript (no label opens two lines) or the aligner cannot
+    compare sentences. A run of sentences placed nowhere is a part without source sentences.
+    The length ratio (source per target characters) comes from the clearest sentence pairs,
+    not from the blocks' totals, which an abridged translation skews."""
     head, turns = split_turns([line for line in lines if line.strip()], own_labels)
     counts = Counter(label for label, _ in turns)
     if not turns or max(counts.values()) < 2 or not hasattr(aligner, "similarity"):
@@ -230,8 +234,10 @@ def _placed_parts(lines: Sequence[str], own_labels: set[str], blocks, source_of,
     speakers = [b.speaker if b.kind == "turn" else None for b in units]
     names = {x: b.speaker for b in units if b.kind == "turn" for x in (b.speaker, b.speaker_label) if x}
     known = {label: names[label] for label in counts if label in names}
-    placement = place_sentences(aligner.similarity(source_texts, sentences), unit_of_source,
-                                speakers, turn_of, label_of, known=known)
+    sim = aligner.similarity(source_texts, sentences)
+    placement = place_sentences(sim, unit_of_source, speakers, turn_of, label_of, known=known)
+    ratio = pair_length_ratio(sim, placement.units, unit_of_source,
+                              [len(t) for t in source_texts], [len(t) for t in sentences])
     parts: list[tuple[list, list[str]]] = []
     part_of_unit: dict[int, int] = {}
     pending: list[str] = []          # placed nowhere since the last placed sentence
@@ -249,7 +255,7 @@ def _placed_parts(lines: Sequence[str], own_labels: set[str], blocks, source_of,
         pending = []
     if pending:
         parts.append(([], pending))
-    return parts
+    return parts, ratio
 
 
 def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
@@ -279,8 +285,9 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     groups = matching_turn_groups(lines, own, blocks,
                                   [sum(len(s.text) for s in source_of[b.id]) for b in blocks])
     parts = None  # per group: (source segments, target sentences)
+    ratio = None  # source characters per target character, when the placement tells
     if groups is None and own:
-        parts = _placed_parts(lines, own, blocks, source_of, lang, labels, aligner)
+        parts, ratio = _placed_parts(lines, own, blocks, source_of, lang, labels, aligner) or (None, None)
     if parts is None:
         parts = []
         for group_blocks, group_lines in groups or [(blocks, lines)]:
@@ -292,7 +299,9 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     if not any(source for source, _ in parts):
         raise InputError("the project has no source sentences to align to")
     aligned = [k for k, (source, group_sentences) in enumerate(parts) if source and group_sentences]
-    raw_of = dict(zip(aligned, aligner([([s.text for s in parts[k][0]], parts[k][1]) for k in aligned])))
+    blocks_to_align = [([s.text for s in parts[k][0]], parts[k][1]) for k in aligned]
+    raw = aligner(blocks_to_align, length_ratio=ratio) if ratio else aligner(blocks_to_align)
+    raw_of = dict(zip(aligned, raw))
     links: list[tuple[list[str], list[int], float | None]] = []
     offset = 0
     for k, (source, group_sentences) in enumerate(parts):
