@@ -120,3 +120,9 @@ def test_app_export_service_passes_the_choice_on(project):
 
     assert ENGLISH[1] not in svc.export_bytes(project.dir, "tsv", ["en"], "mt", False).decode()
     assert ENGLISH[1] in svc.export_bytes(project.dir, "tsv", ["en"], "mt", False, True).decode()
+
+
+def test_moving_a_sentence_makes_both_links_a_persons(project):
+    link = link_of(project, ENGLISH[1])
+    project.move_target(link.id, "up")
+    assert not any(l.suggested for l in project.links("en") if l.block_id == link.block_id)
