@@ -126,3 +126,17 @@ def test_moving_a_sentence_makes_both_links_a_persons(project):
     link = link_of(project, ENGLISH[1])
     project.move_target(link.id, "up")
     assert not any(l.suggested for l in project.links("en") if l.block_id == link.block_id)
+
+
+def test_export_dialog_has_the_include_suggested_option(project, monkeypatch, tmp_path):
+    from tests.test_app_flows import start
+
+    monkeypatch.setenv("BITEXT_PROJECT", str(project.dir))
+    monkeypatch.setenv("BITEXT_CACHE", str(tmp_path / "no-models"))
+    monkeypatch.delenv("BITEXT_MODELS", raising=False)
+    at = start()
+    at.button(key="open_export").click().run()
+    box = at.checkbox(key="exp_suggested")
+    assert box.label == "Include suggested links" and box.value is False
+    box.check().run()
+    assert not at.exception
