@@ -199,7 +199,8 @@ def sidebar(snapshot: rd.Snapshot) -> tuple[list[str], rd.RowFilter, int]:
     status = sb.selectbox("Status", rd.STATUS_FILTERS, key="status",
                           format_func=lambda s: {"any": "any status",
                                                  "untranslated": "not translated yet",
-                                                 "mt": "machine (unreviewed)"}.get(s, s))
+                                                 "mt": "machine (unreviewed)",
+                                                 "suggested": "suggested links"}.get(s, s))
     low = sb.toggle("Only weak links", key="low", help="links whose alignment score is below "
                     "the threshold")
     threshold = sb.slider("Score below", 0.0, 1.0, 0.5, 0.05, key="threshold", disabled=not low)

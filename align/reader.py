@@ -20,7 +20,7 @@ from align.store import BlockRow, LinkRow, Project, SegmentRow, text_sig
 
 LANG_NAMES = {"de": "Deutsch", "en": "English", "zh": "中文"}
 STATUS_LABELS = {"mt": "machine", "edited": "edited", "reviewed": "reviewed"}
-STATUS_FILTERS = ("any", "untranslated", "mt", "edited", "reviewed")
+STATUS_FILTERS = ("any", "untranslated", "mt", "edited", "reviewed", "suggested")
 ORDERS = ("document", "lowest score first")
 
 
@@ -228,6 +228,9 @@ def _matches_text(row: Row, needle: str) -> bool:
 def row_matches(row: Row, f: RowFilter) -> bool:
     if f.status == "untranslated":
         if not any(c.missing for c in row.cells.values()):
+            return False
+    elif f.status == "suggested":   # links waiting for a person's accept or reject
+        if not any(link.suggested for c in row.cells.values() for link in c.links):
             return False
     elif f.status != "any":
         if not any(t.status == f.status for c in row.cells.values() for t in c.sentences):

@@ -140,3 +140,10 @@ def test_export_dialog_has_the_include_suggested_option(project, monkeypatch, tm
     assert box.label == "Include suggested links" and box.value is False
     box.check().run()
     assert not at.exception
+
+
+def test_status_filter_lists_the_rows_with_suggestions(project):
+    snapshot = rd.load_snapshot(project, ["en"])
+    views = rd.build_view(snapshot, ["en"], rd.RowFilter(status="suggested"))
+    texts = [s.text for v in views for r in v.rows for s in r.sources]
+    assert texts == [GERMAN[1], GERMAN[3]]
