@@ -220,8 +220,7 @@ def translate_panel(p: Project, langs: list[str]) -> None:
                 # Plain text, not st.code: a highlighted code block costs ~1 s of page load.
                 st.warning(f"{lang_label(lang)}: {state.message}")
                 if state.fetch_command:
-                    st.caption(f"Run `{state.fetch_command}` in a terminal, then reload. "
-                               "Reading, correcting, importing and exporting work without it.")
+                    download_button(lang)
                 continue
             st.caption(f"{lang_label(lang)}: {state.message} · {todo} sentence(s) to translate")
             if st.button(f"Translate into {lang_label(lang)}", key=f"tr-{lang}",
@@ -239,6 +238,28 @@ def translate_panel(p: Project, langs: list[str]) -> None:
                 else:
                     flash(f"Translated {n} sentence(s) into {lang_label(lang)}")
                     st.rerun()
+
+
+def download_button(lang: str) -> None:
+    """A missing Hub model: fetch it here with a progress bar; offline, the one-line reason."""
+    st.caption("Download fetches it from the Hugging Face Hub (an interrupted download "
+               "resumes). Reading, correcting, importing and exporting work without it.")
+    if not st.button("Download", key=f"dl-{lang}", icon=":material/download:"):
+        return
+    bar = st.progress(0.0, text="asking the Hugging Face Hub…")
+
+    def report(model_id: str, done: int, total: int) -> None:
+        bar.progress(min(done / total, 1.0) if total else 1.0,
+                     text=f"{model_id}: {done / 1e6:.1f} of {total / 1e6:.1f} MB")
+
+    try:
+        fetched = svc.download_models(lang, report)
+    except BitextError as exc:
+        bar.empty()
+        st.error(getattr(exc, "short", None) or str(exc))
+    else:
+        flash(f"Downloaded {', '.join(fetched) or 'nothing (already on disk)'}")
+        st.rerun()
 
 
 def export_body(p: Project, langs: list[str]) -> None:
