@@ -38,9 +38,14 @@ TRANSCRIPT = DATA / "davos_transcript_en.txt"
 GOLD = DATA / "davos_transcript_en.gold.json"
 
 
-def sentence_gold(text: str, sentences: list[str]) -> list[int]:
-    """The gold block of each imported sentence: the block of the line it comes from."""
-    blocks = json.loads(GOLD.read_text(encoding="utf-8"))["blocks"]
+def sentence_gold(project: Project, text: str, sentences: list[str]) -> list[int]:
+    """The gold block (its position) of each imported sentence: the block of the line it
+    comes from, named in the gold file by its first German sentence."""
+    first = {}
+    for segment in project.source_segments():
+        first.setdefault(segment.block_id, segment.text)
+    position = {first[b.id]: b.position for b in project.blocks() if b.id in first}
+    blocks = [position[german] for german in json.loads(GOLD.read_text(encoding="utf-8"))["blocks"]]
     lines = [line for line in text.splitlines() if line.strip()]
     out, k = [], 0
     for sentence in sentences:
@@ -59,7 +64,7 @@ def measure(project: Project, aligner, label: str) -> dict:
     block_of_source = {s.id: s.block_id for s in project.source_segments()}
     position = {b.id: b.position for b in blocks}
     speaker = {b.position: b.speaker for b in blocks}
-    gold = sentence_gold(text, sentences)
+    gold = sentence_gold(project, text, sentences)
     linked = {}
     for src, tgt, score in links:
         for t in tgt:
