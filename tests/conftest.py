@@ -124,3 +124,14 @@ def interview_dir(tmp_path) -> Path:
     directory = tmp_path / "interview"
     import_text(INTERVIEW.read_text(encoding="utf-8"), directory, INTERVIEW.name)
     return directory
+
+
+@pytest.fixture(scope="session")
+def ray_local():
+    """A local Ray cluster on this machine's 2 cores, started once per test session."""
+    import ray   # the scale extra; `make test` installs it
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    try:
+        yield ray
+    finally:
+        ray.shutdown()
