@@ -14,7 +14,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first and pinned: the CPU wheel; a looser requirement would pull a CUDA build.
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test]'
+	# scale: Ray Data, so the corpus tests run the Ray engine too
+	$(PY) -m pip install --quiet -e '.[test,scale]'
 	touch $@
 
 setup: $(VENV)/.installed

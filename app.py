@@ -148,6 +148,12 @@ def link_action(action: str, *args) -> None:
                                     "move": "Sentence moved"}[action])
 
 
+def decide_suggestion(link_id: int, accept: bool) -> None:
+    message = guarded(rd.decide_suggestion, project(), link_id, accept)
+    if message:
+        flash(message)
+
+
 def set_excluded(block_id: str, excluded: bool) -> None:
     guarded(project().set_block_excluded, block_id, excluded,
             ok="Excluded from translation and export" if excluded else "Included again")
@@ -212,7 +218,8 @@ def sidebar(snapshot: rd.Snapshot) -> tuple[list[str], rd.RowFilter, int]:
     status = sb.selectbox("Status", rd.STATUS_FILTERS, key="status",
                           format_func=lambda s: {"any": "any status",
                                                  "untranslated": "not translated yet",
-                                                 "mt": "machine (unreviewed)"}.get(s, s))
+                                                 "mt": "machine (unreviewed)",
+                                                 "suggested": "suggested links"}.get(s, s))
     low = sb.toggle("Only weak links", key="low", help="links whose alignment score is below "
                     "the threshold")
     threshold = sb.slider("Score below", 0.0, 1.0, 0.5, 0.05, key="threshold", disabled=not low)
@@ -278,7 +285,8 @@ def download_button(lang: str) -> None:
         st.rerun()
 
 
-EXPORT_KEYS = ("exp_fmt", "exp_pair_lang", "exp_langs", "exp_status", "exp_boiler")
+EXPORT_KEYS = ("exp_fmt", "exp_pair_lang", "exp_langs", "exp_status", "exp_boiler",
+               "exp_suggested")
 
 
 def remember_export_choices() -> None:
@@ -332,6 +340,9 @@ def export_body(p: Project, langs: list[str]) -> None:
                           on_change=remember_export_choices)
     boiler = st.checkbox("Include boilerplate", key="exp_boiler",
                          on_change=remember_export_choices)
+    suggested = st.checkbox("Include suggested links", key="exp_suggested",
+                            help="Links the aligner was unsure of and nobody accepted yet",
+                            on_change=remember_export_choices)
     remember_export_choices()
     label = f"Download {svc.export_label(fmt)}"
     if not exp_langs:
@@ -339,7 +350,8 @@ def export_body(p: Project, langs: list[str]) -> None:
                   help="Choose at least one language")
         return
     try:
-        prepared = svc.prepare_export(str(p.dir), fmt, exp_langs, status, boiler)
+        prepared = svc.prepare_export(str(p.dir), fmt, exp_langs, status, boiler,
+                                    suggested)
     except BitextError as exc:
         st.error(f"Cannot export: {exc}")
         return
@@ -622,8 +634,13 @@ def link_tools(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
             i = next(k for k, l in enumerate(all_links) if l.id == link.id)
             score = "manual" if link.score is None else f"score {link.score:.2f}"
             col.caption(f"{len(link.src_ids)} Deutsch ↔ {len(link.tgt_ids)} "
-                        f"{lang_label(lang)} · {score}")
+                        f"{lang_label(lang)} · {score}" + (" · suggested" if link.suggested else ""))
             box = col.container(horizontal=True, gap="small")
+            if link.suggested:
+                box.button("✓ Accept", key=f"accept-{link.id}", on_click=decide_suggestion,
+                           args=(link.id, True), help="Keep this link: it becomes a normal link")
+                box.button("✗ Reject", key=f"reject-{link.id}", on_click=decide_suggestion,
+                           args=(link.id, False), help="Unlink these sentences")
             if i + 1 < len(all_links):
                 box.button("⊕ Merge with next", key=f"merge-{link.id}", on_click=link_action,
                            args=("merge", link.id, all_links[i + 1].id))

@@ -333,7 +333,7 @@ class PreparedExport:
 
 
 def prepare_export(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str], status: str,
-                   include_boilerplate: bool) -> PreparedExport:
+                   include_boilerplate: bool, include_suggested: bool = False) -> PreparedExport:
     """What the CLI's `bitext export` writes (same code path), built before the download
     button is shown, so an error, or an export with no rows, is said in the dialog rather
     than lost in a click that does nothing. Moses is one file per language: they come
@@ -346,7 +346,8 @@ def prepare_export(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str
     with Project.open(project_dir) as project:
         all_langs = [project.source_lang, *langs]
         stem = (project.document_info() or {}).get("title") or project.dir.name
-        table, data = export_table(project, fmt, all_langs, status, include_boilerplate)
+        table, data = export_table(project, fmt, all_langs, status, include_boilerplate,
+                                   include_suggested)
     if isinstance(data, dict):
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -357,5 +358,6 @@ def prepare_export(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str
 
 
 def export_bytes(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str], status: str,
-                 include_boilerplate: bool) -> bytes:
-    return prepare_export(project_dir, fmt, langs, status, include_boilerplate).data
+                 include_boilerplate: bool, include_suggested: bool = False) -> bytes:
+    return prepare_export(project_dir, fmt, langs, status, include_boilerplate,
+                          include_suggested).data

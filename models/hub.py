@@ -65,10 +65,25 @@ def pull_hint(model_id: str) -> str:
     return f"bitext models pull {short}"
 
 
+_folder_revisions: dict[tuple, str] = {}
+
+
 def _folder_revision(path: Path) -> str:
-    """A content hash of a local model folder, so edited weights never reuse stale cache."""
+    """A content hash of a local model folder, so edited weights never reuse stale cache.
+
+    Remembered per process by the files' names, sizes and modification times: a corpus run
+    resolves the model once per document, and hashing 300 MB of weights each time would
+    cost more than translating."""
+    files = sorted(p for p in path.rglob("*") if p.is_file())
+    stamp = (str(path.resolve()),) + tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    if stamp not in _folder_revisions:
+        _folder_revisions[stamp] = _hash_folder(path, files)
+    return _folder_revisions[stamp]
+
+
+def _hash_folder(path: Path, files: list[Path]) -> str:
     digest = hashlib.sha256()
-    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+    for file in files:
         digest.update(str(file.relative_to(path)).encode())
         with file.open("rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
