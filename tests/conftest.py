@@ -19,6 +19,27 @@ import pytest
 from align.text.document import Block, Document
 from align.store import Project
 
+
+_EMBED_DIR: list[str] = []
+
+
+def pytest_configure(config):
+    """The aligner's on-disk embedding cache goes into a folder of this test run (removed at
+    the end), never into the user's ~/.cache."""
+    import os
+    import tempfile
+
+    if "BITEXT_EMBED_CACHE" not in os.environ:
+        _EMBED_DIR.append(tempfile.mkdtemp(prefix="bitext-embed-"))
+        os.environ["BITEXT_EMBED_CACHE"] = str(Path(_EMBED_DIR[0]) / "embeddings.sqlite")
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    for folder in _EMBED_DIR:
+        shutil.rmtree(folder, ignore_errors=True)
+
 ROOT = Path(__file__).resolve().parent.parent
 INTERVIEW = ROOT / "data" / "davos_interview_de.txt"
 GOLD = Path(__file__).resolve().parent / "fixtures" / "interview_gold.json"

@@ -9,7 +9,9 @@ This module opens and creates projects; `Project` is assembled from one mixin pe
 - source_import: the source text, first import and re-import keeping human work
 - tracks:        machine translation writes, human translation import, orphans
 - edits:         a person's edits of sentences, blocks and speaker merges
+- redo:          taking back an undo
 - links:         re-alignment and a person's merge/split/move of links
+- suggestions:   accepting or rejecting a link the aligner was unsure of
 - summary:       the project at a glance
 - backup:        backups and restores
 - carry:         which old sentence a re-cut sentence continues (pure)
@@ -31,12 +33,14 @@ from align.store.connection import ProjectConnection, connect
 from align.store.edits import EditsMixin
 from align.store.links import LinksMixin
 from align.store.reading import ReadingMixin
+from align.store.redo import RedoMixin
 from align.store.rows import (BlockRow, HistoryRow, ImportReport, LinkRow, SegmentRow,
                               Summary)
 from align.store.schema import (DB_NAME, HUMAN_STATUSES, SCHEMA, SCHEMA_VERSION,
                                 TARGET_STATUSES, check_database, create_schema, new_id, now,
                                 text_sig)
 from align.store.source_import import SourceImportMixin
+from align.store.suggestions import SuggestionsMixin
 from align.store.summary import SummaryMixin
 from align.store.tracks import TracksMixin
 
@@ -47,8 +51,8 @@ __all__ = [
 ]
 
 
-class Project(ReadingMixin, SourceImportMixin, TracksMixin, EditsMixin, LinksMixin,
-              SummaryMixin, BackupMixin, ProjectConnection):
+class Project(ReadingMixin, SourceImportMixin, TracksMixin, EditsMixin, RedoMixin, LinksMixin,
+              SuggestionsMixin, SummaryMixin, BackupMixin, ProjectConnection):
     """A bitext project folder holding `project.sqlite` and `backups/`.
 
     One Project may be shared by several threads: a lock serialises its connection, so a

@@ -41,6 +41,7 @@ class LinkRow:
     tgt_ids: tuple[str, ...]
     score: float | None
     fixed: bool
+    suggested: bool = False   # the aligner was unsure: a person accepts or rejects it
 
 
 @dataclass
@@ -84,6 +85,7 @@ class Summary:
     languages: dict[str, dict[str, int]] = field(default_factory=dict)
     links: dict[str, int] = field(default_factory=dict)       # two-sided links per language
     unaligned: dict[str, int] = field(default_factory=dict)   # sentences in one-sided links
+    translated: dict[str, int] = field(default_factory=dict)  # source sentences with text
     orphaned: int = 0
 
 
@@ -95,7 +97,8 @@ def to_segment(row: sqlite3.Row) -> SegmentRow:
 
 def to_link(row: sqlite3.Row) -> LinkRow:
     return LinkRow(row["id"], row["block_id"], row["lang"], tuple(json.loads(row["src_ids"])),
-                   tuple(json.loads(row["tgt_ids"])), row["score"], bool(row["fixed"]))
+                   tuple(json.loads(row["tgt_ids"])), row["score"], bool(row["fixed"]),
+                   bool(row["suggested"]) if "suggested" in row.keys() else False)
 
 
 def to_history(row: sqlite3.Row) -> HistoryRow:

@@ -10,7 +10,8 @@ from align.errors import InputError, ProjectError
 from align.store.connection import ProjectConnection
 from align.store.rows import LinkRow, SegmentRow, to_segment
 from align.store.schema import HUMAN_STATUSES, TARGET_STATUSES, new_id, now, text_sig
-from align.store.sql import insert_one_to_one, link_containing, segment_by_id
+from align.store.sql import (clear_link_score, insert_one_to_one, link_to_fill,
+                             release_from_empty_link, segment_by_id)
 
 
 class TracksMixin(ProjectConnection):
@@ -34,7 +35,9 @@ class TracksMixin(ProjectConnection):
                 todo.append(s)
                 continue
             link = links[0]
-            if len(link.src_ids) == 1 and len(link.tgt_ids) == 1:
+            if not link.tgt_ids:
+                todo.append(s)   # the aligner found no translation for it: MT may fill it
+            elif len(link.src_ids) == 1 and len(link.tgt_ids) == 1:
                 t = targets.get(link.tgt_ids[0])
                 if t is None or not t.text.strip():
                     if t is None or t.status == "mt":
@@ -55,7 +58,7 @@ class TracksMixin(ProjectConnection):
                             (src_segment_id,)).fetchone()
             if src is None:
                 raise ProjectError(f"no source sentence with id {src_segment_id}")
-            link = link_containing(c, lang, src_segment_id)
+            link = link_to_fill(c, lang, src_segment_id)
             detail = json.dumps(origin_detail, ensure_ascii=False, sort_keys=True)
             ts = now()
             if link is not None:
@@ -70,11 +73,15 @@ class TracksMixin(ProjectConnection):
                 c.execute("UPDATE segments SET text=?, origin='mt', origin_detail=?, status='mt',"
                           " version=version+1, source_sig=?, updated_at=? WHERE id=?",
                           (text, detail, text_sig(src["text"]), ts, tgt["id"]))
+                clear_link_score(c, lang, tgt["id"])
                 self._log_segment_change(tgt, "mt", text, "mt", actor="mt")
                 return True
             tid = new_id()
+            released = release_from_empty_link(c, lang, src_segment_id)
             insert_one_to_one(c, src, lang, tid, text, origin="mt", origin_detail=detail,
                               status="mt", source_sig=text_sig(src["text"]), fixed=False, ts=ts)
+            if released:
+                self._renumber_links(c, released, lang)
             self._log("segment", tid, "mt", None, {"text": text, "status": "mt", "version": 1},
                       actor="mt")
             return True
@@ -84,14 +91,16 @@ class TracksMixin(ProjectConnection):
                             links: Sequence[tuple[Sequence[str], Sequence[int], float | None]],
                             origin_detail: dict | None = None, actor: str = "import",
                             statuses: Sequence[str] | None = None,
-                            origins: Sequence[str] | None = None) -> Path:
+                            origins: Sequence[str] | None = None,
+                            suggested: Sequence[bool] | None = None) -> Path:
         """Store a human translation: `links` pair source segment ids with indexes into
         `sentences`. The previous targets of `lang` are archived (kept, marked inactive), never
         deleted; a backup is taken first. Returns the backup path.
 
         `statuses` (one per sentence, default 'edited') and `origins` (one per sentence:
         'human', or 'mt:<model>' as exports write it) restore what a file such as a TMX
-        recorded, in the same transaction."""
+        recorded, in the same transaction. `suggested` (one per link) marks the links the
+        aligner was unsure of, for a person to accept or reject."""
         status_of = _import_statuses(len(sentences), statuses)
         origin_of = _import_origins(len(sentences), origins, origin_detail)
         backup = self.backup(f"before-import-{lang}")
@@ -121,15 +130,17 @@ class TracksMixin(ProjectConnection):
                            ts, ts))
 
             def add_link(block: str, src_ids: Sequence[str], tgt_idx: Sequence[int],
-                         score: float | None) -> None:
+                         score: float | None, unsure: bool = False) -> None:
                 pos = per_block_pos.get(block, 0.0)
                 per_block_pos[block] = pos + 1
-                c.execute("INSERT INTO links(block_id, lang, position, src_ids, tgt_ids, score)"
-                          " VALUES(?,?,?,?,?,?)",
+                c.execute("INSERT INTO links(block_id, lang, position, src_ids, tgt_ids, score,"
+                          " suggested) VALUES(?,?,?,?,?,?,?)",
                           (block, lang, pos, json.dumps(list(src_ids)),
-                           json.dumps([ids[ti] for ti in tgt_idx]), score))
+                           json.dumps([ids[ti] for ti in tgt_idx]), score, int(unsure)))
 
-            for src_ids, tgt_idx, score in links:
+            if suggested is not None and len(suggested) != len(links):
+                raise InputError("one suggested flag per link is needed")
+            for k, (src_ids, tgt_idx, score) in enumerate(links):
                 missing = [s for s in src_ids if s not in blocks_of]
                 if missing:
                     raise InputError(f"unknown source sentence ids: {missing[:3]}")
@@ -141,7 +152,8 @@ class TracksMixin(ProjectConnection):
                 for ti in tgt_idx:
                     used[ti] = block
                     add_sentence(ti, block)
-                add_link(block, src_ids, tgt_idx, score)
+                add_link(block, src_ids, tgt_idx, score,
+                         bool(suggested[k]) and bool(src_ids) and bool(tgt_idx) if suggested else False)
             # A sentence no link names is still stored, as a 0:1 link after its predecessor.
             block = default_block
             for ti in range(len(sentences)):
