@@ -224,8 +224,13 @@ def test_embed_is_called_once_for_all_blocks():
         return concept_embed(texts)
 
     block = ([concept_text([c]) for c in range(5)], [concept_text([c]) for c in range(5)])
-    align_blocks([block, block], counting)
+    align_blocks([block, block], counting, config=AlignConfig(span_encoding="all"))
     assert len(calls) == 1 and len(calls[0]) == len(set(calls[0]))
+    calls.clear()
+    # sentence-first: one call per pass (sentences, then the chosen runs), never a text twice
+    align_blocks([block, block], counting)
+    assert len(calls) == 2 and calls[0] == [concept_text([c]) for c in range(5)]
+    assert not set(calls[0]) & set(calls[1]) and len(calls[1]) == len(set(calls[1]))
 
 
 def test_anchors_are_kept_and_only_gaps_are_realigned():

@@ -38,6 +38,12 @@ class AlignConfig:
     member_weight: float = 1.0     # weight of the penalty for members of an m:n link unrelated to its other side
     random_samples: int = 256      # spans sampled per side for the chance baseline
     seed: int = 0
+    # Sentence-first encoding: embed sentences, align once with runs as sums of their
+    # sentences' vectors, then embed as joined texts only the runs of the m:n links whose
+    # posterior in that pass reaches `refine_floor`, and align again ("all": embed every run).
+    span_encoding: str = "selective"
+    refine_floor: float = 0.01
+    min_chance_spans: int = 32     # runs of each size embedded at least, for the chance baseline
 
     def moves(self) -> list[Move]:
         out = [(a, b) for a in range(1, self.max_src + 1) for b in range(1, self.max_tgt + 1)

@@ -11,7 +11,7 @@ import numpy as np
 
 from align.alignment import signals as sig
 from align.errors import InputError
-from align.alignment.config import AlignConfig, Move
+from align.alignment.config import IMPOSSIBLE, AlignConfig, Move
 from align.alignment.features import SideFeatures, pair_dots, shared_bits, unit_rows
 
 
@@ -206,6 +206,11 @@ class SpanScorer:
             score = score + cfg.anchor_weight * self.anchors(move, i, j)
         if self.bridge is not None:
             score = score + cfg.bridge_weight * self.bridge_z(move, i, j)
+        a, b = move
+        if self.src.embedded is not None and a > 1:
+            score = np.where(self.src.embedded[a - 1, i - 1], score, IMPOSSIBLE)
+        if self.tgt.embedded is not None and b > 1:
+            score = np.where(self.tgt.embedded[b - 1, j - 1], score, IMPOSSIBLE)
         return score.astype(np.float32)
 
 
