@@ -97,8 +97,9 @@ class DocumentContext:
         tgt_prof = [f.profiles for f in tgt if f.profiles is not None]
         profiles = None
         if src_prof and tgt_prof:
+            # its own draw: which spans have vectors (sentence-first encoding) must not move it
             profiles = ChanceSamples.draw(np.concatenate(src_prof, axis=1), np.concatenate(tgt_prof, axis=1),
-                                          rng, config.random_samples)
+                                          np.random.default_rng(config.seed + 1), config.random_samples)
         src_chars = sum(float(f.lengths.sum()) for f in src)
         tgt_chars = sum(float(f.lengths.sum()) for f in tgt)
         return cls(vecs, profiles, float(np.log(max(src_chars, 1.0) / max(tgt_chars, 1.0))))
