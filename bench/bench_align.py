@@ -96,7 +96,7 @@ def bench_synthetic(sizes: list[int]) -> None:
 def dev_sets(names: list[str], limit: int | None):
     """(name, documents) per dev set found: documents are (src, tgt, gold, src_lang, tgt_lang).
 
-    de-fr: Text+Berg (../shared/eval/align-dev or $BITEXT_ALIGN_DEV); zh-en: six MAC-Dev
+    de-fr: Text+Berg (tests/data/align-dev or $BITEXT_ALIGN_DEV); zh-en: six MAC-Dev
     chapters (../shared/eval/align-dev-zh-en or $BITEXT_ALIGN_DEV_ZH_EN), read in place, never
     copied. `limit`: each document cut after its first `limit` gold links (a cold run of the
     old path on a busy machine takes the better part of an hour).
@@ -105,7 +105,9 @@ def dev_sets(names: list[str], limit: int | None):
     found = []
     for name in names:
         if name == "defr":
-            folder = Path(os.environ.get("BITEXT_ALIGN_DEV", shared / "align-dev"))
+            from dev_set import dev_folder  # shipped in tests/data/align-dev
+
+            folder = dev_folder()
             files = [(folder / "dev.de", folder / "dev.fr", folder / "dev.defr", "de", "fr")]
         else:
             folder = Path(os.environ.get("BITEXT_ALIGN_DEV_ZH_EN", shared / "align-dev-zh-en"))

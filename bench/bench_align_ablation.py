@@ -13,7 +13,8 @@ document and hurts the others shows as noise.
 Vectors: the shipped de-fr file (tests/data/align_dev_e5_query.npz, every run of 1-4
 sentences) and the embedding cache (~/.cache/bitext/embeddings.sqlite); texts in neither are
 encoded live (the zh-en set's first run takes the better part of an hour on two busy cores).
-Dev sets are read in place from ../shared/eval (or $BITEXT_ALIGN_DEV, $BITEXT_ALIGN_DEV_ZH_EN);
+The de-fr set ships in tests/data/align-dev ($BITEXT_ALIGN_DEV for another copy); zh-en is read
+in place from ../shared/eval/align-dev-zh-en ($BITEXT_ALIGN_DEV_ZH_EN);
 an absent one is skipped with a note.
 """
 from __future__ import annotations

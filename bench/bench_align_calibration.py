@@ -9,7 +9,7 @@ sense), the share of two-sided links that would become suggestions instead (scor
 and how often those suggestions are right anyway. Links leaving a sentence unaligned (1:0,
 0:1) are not counted: they link nothing.
 
-Dev sets: ../shared/eval/align-dev (de-fr, Text+Berg; $BITEXT_ALIGN_DEV) and
+Dev sets: tests/data/align-dev (de-fr, Text+Berg, shipped; $BITEXT_ALIGN_DEV) and
 ../shared/eval/align-dev-zh-en (zh-en, six MAC-Dev chapters; $BITEXT_ALIGN_DEV_ZH_EN), read in
 place; a set that is absent is skipped and says so. Vectors come from the shipped de-fr file
 (tests/data/align_dev_e5_query.npz) and the embedding cache (~/.cache/bitext/embeddings.sqlite);

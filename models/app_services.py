@@ -8,6 +8,7 @@ only inside the calls that need a model.
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +20,15 @@ from align.store import Project
 ProgressFn = Callable[[int, int], None]
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "davos_interview_de.txt"
-EXPORT_FORMATS = ("tmx", "tsv", "moses", "jsonl", "xliff")
+EXPORT_FORMATS = ("tmx", "tsv", "moses", "jsonl", "xliff", "html", "epub")
 # Formats that hold exactly one language pair (the user picks the target language).
 PAIR_FORMATS = frozenset({"xliff"})
 _MIME = {"tmx": "application/x-tmx+xml", "tsv": "text/tab-separated-values",
          "moses": "application/zip", "jsonl": "application/jsonl",
-         "xliff": "application/xliff+xml"}
+         "xliff": "application/xliff+xml", "html": "text/html",
+         "epub": "application/epub+zip"}
+# How the Export dialog names a format (the rest: its name in capitals).
+_LABELS = {"xliff": "XLIFF", "html": "Book (HTML)", "epub": "Book (EPUB)"}
 
 
 # ----- models -------------------------------------------------------------------------------
@@ -64,7 +68,9 @@ def model_status(lang: str) -> ModelState:
         description = check_route(lang, models=configured_models())
         state = ModelState(lang, True, description)
     except ModelNotFoundError as exc:
-        state = ModelState(lang, False, str(exc), _command_in(str(exc)))
+        # The app offers a Download button instead of the terminal command the message ends with.
+        message = re.split(r"; (?:fetch it|fetch them|finish the download) with", str(exc))[0]
+        state = ModelState(lang, False, message, _command_in(str(exc)))
     except BitextError as exc:
         state = ModelState(lang, False, str(exc))
     _status_cache[lang] = (time.monotonic(), state)
@@ -77,6 +83,18 @@ def _command_in(message: str) -> str:
     if i < 0:
         return marker
     return message[i:].split(";")[0].split("`")[0].strip().rstrip(".")
+
+
+def download_models(lang: str, progress: Callable[[str, int, int], None] | None = None) -> list[str]:
+    """The Download button: fetch the Hub models the route to `lang` lacks, reporting
+    (model id, bytes done, bytes in all) from the calling thread. Offline it raises
+    HubUnreachableError, whose `.short` is the one line to show."""
+    from models.prepare import download_route
+
+    try:
+        return download_route(lang, models=configured_models(), progress=progress)
+    finally:
+        _status_cache.clear()
 
 
 def count_untranslated(project: Project, lang: str) -> int:
@@ -292,8 +310,13 @@ def export_mime(fmt: str) -> str:
     return _MIME.get(fmt, "application/octet-stream")
 
 
+def export_label(fmt: str) -> str:
+    """TMX, XLIFF, Book (HTML): the format as the Export dialog offers it."""
+    return _LABELS.get(fmt, fmt.upper())
+
+
 def export_bytes(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str], status: str,
-                 include_boilerplate: bool) -> bytes:
+                 include_boilerplate: bool, include_suggested: bool = False) -> bytes:
     """What the CLI's `bitext export` writes, as one download (same code path). Moses is
     one file per language: they come zipped, named <title>.<lang> as the CLI names them."""
     import io
@@ -304,7 +327,8 @@ def export_bytes(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str],
     with Project.open(project_dir) as project:
         all_langs = [project.source_lang, *langs]
         stem = (project.document_info() or {}).get("title") or project.dir.name
-        data = export_project(project, fmt, all_langs, status, include_boilerplate)
+        data = export_project(project, fmt, all_langs, status, include_boilerplate,
+                              include_suggested)
     if isinstance(data, dict):
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:

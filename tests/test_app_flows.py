@@ -171,11 +171,13 @@ def test_pages_and_columns(project_dir):
     assert "再次欢迎" not in html_text(at) and "中文" not in html_text(at)
 
 
-def test_missing_model_names_the_command_and_the_rest_works(project_dir):
+def test_missing_model_offers_a_download_and_the_rest_works(project_dir):
     at = start()
     warnings = [w.value for w in at.warning]
     assert any("not on disk" in w for w in warnings)
-    assert any("Run `bitext models pull de-en`" in c.value for c in at.caption)
+    # A button, not a terminal command (tests/test_first_run.py clicks it).
+    assert at.button(key="dl-en").label == "Download"
+    assert not any("bitext models pull" in e.value for e in [*at.warning, *at.caption])
     # Reading, editing and export still work without a model.
     assert "Welcome again" in html_text(at)
 
@@ -237,6 +239,20 @@ def test_export_dialog_offers_xliff_with_one_target_language(project_dir):
     assert not at.exception
     with Project.open(project_dir) as p:
         assert svc.export_filename(p, "xliff", ["zh"]) == "davos_interview_de.de-zh.xlf"
+
+
+def test_export_dialog_offers_the_parallel_book(project_dir):
+    at = start()
+    at.button(key="open_export").click().run()
+    fmt = at.selectbox(key="exp_fmt")
+    assert {"Book (HTML)", "Book (EPUB)"} <= set(fmt.options)
+    for book in ("html", "epub"):
+        at.selectbox(key="exp_fmt").set_value(book).run()
+        assert not at.exception
+        assert any(m.key == "exp_langs" for m in at.multiselect)   # any number of languages
+    with Project.open(project_dir) as p:
+        assert svc.export_filename(p, "epub", ["en", "zh"]) == "davos_interview_de.de-en-zh.epub"
+    assert svc.export_mime("epub") == "application/epub+zip" and svc.export_mime("html") == "text/html"
 
 
 def test_keep_a_merged_speaker_apart_and_merge_again(tmp_path, monkeypatch):
@@ -309,6 +325,13 @@ def test_export_bytes_uses_the_cli_formats(project_dir, fmt):
         ns = "{urn:oasis:names:tc:xliff:document:2.0}"
         assert len(root.findall(f".//{ns}segment")) == 13
         assert "据说这是达沃斯论坛上最受欢迎的对话。" in [t.text for t in root.iter(f"{ns}target")]
+    elif fmt == "html":
+        text = data.decode()
+        assert text.startswith("<!DOCTYPE html>") and text.count('class="bk-row"') == 13
+        assert "再次欢迎马云先生！" in text and "Welcome again, Mr Jack Ma!" in text
+    elif fmt == "epub":
+        book = zipfile.ZipFile(io.BytesIO(data))
+        assert book.namelist()[0] == "mimetype" and "EPUB/package.opf" in book.namelist()
     elif fmt == "moses":
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         assert sorted(names) == ["davos_interview_de.de", "davos_interview_de.en",

@@ -15,10 +15,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     from align.formats.rows import STATUS_FILTERS
 
     p = sub.add_parser(
-        "export", help="export aligned parallel text (TMX, TSV, Moses, JSONL, XLIFF)",
+        "export", help="export aligned parallel text (TMX, TSV, Moses, JSONL, XLIFF) or a "
+                       "parallel book to read (HTML, EPUB)",
         description="Export the project's aligned text. A row is exported when every chosen "
                     "language has text; boilerplate is left out unless asked for. Moses "
-                    "writes one file per language: --output corpus gives corpus.de, corpus.en.")
+                    "writes one file per language: --output corpus gives corpus.de, corpus.en. "
+                    "html and epub write a parallel book (one file): title, contents, speakers, "
+                    "side by side on wide screens and interleaved on phones.")
     p.add_argument("project", help="project folder")
     p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt")
     p.add_argument("--langs", help="comma-separated languages; the source language, when "
@@ -28,6 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "default), edited (touched by a person), reviewed")
     p.add_argument("--include-boilerplate", action="store_true",
                    help="also export blocks marked as boilerplate")
+    p.add_argument("--include-suggested", action="store_true",
+                   help="also export links the aligner was unsure of and nobody accepted yet "
+                        "(suggestions; left out by default)")
     p.add_argument("--output", required=True,
                    help="file to write, or - for standard output (for moses: the file name "
                         "before .<lang>)")
@@ -104,7 +110,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                          f"output; give --output a file name prefix (e.g. --output corpus)")
     with Project.open(args.project) as project:
         table, data = export_table(project, args.fmt, _langs(args.langs), args.status,
-                                   args.include_boilerplate)
+                                   args.include_boilerplate, args.include_suggested)
     # With the data on stdout, the report goes to stderr so a pipe gets only the file.
     report = sys.stderr if to_stdout else sys.stdout
     if to_stdout:
@@ -123,6 +129,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"left out {table.skipped} units where a language had no text", file=report)
     if table.filtered:
         print(f"left out {table.filtered} units below status {args.status}", file=report)
+    if table.suggestions:
+        print(f"left out {table.suggestions} suggested links nobody accepted yet (accept them in "
+              f"the reader, or add --include-suggested)", file=report)
     return 0
 
 

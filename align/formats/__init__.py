@@ -7,6 +7,7 @@ writer wrote.
     from align.formats import export_project
     data = export_project(project, "tmx", langs=["de", "en"], status="reviewed")
     files = export_project(project, "moses")          # {"de": b"...", "en": b"..."}
+    book = export_project(project, "epub")            # a parallel book (also "html")
 
 Sits on the store (rows are built from a `Project`) and text/ (reading user files); also holds
 `xmlsafe.py`, the hardened XML parser every XML input goes through. Never imports models/.
@@ -29,6 +30,7 @@ class Format:
     multi_file: bool = False  # write() returns {lang: bytes}
     pair_only: bool = False   # exactly two languages
     readable: bool = True     # import-translation can read it (Moses needs two files)
+    book: bool = False        # a book to read: text, speakers, headings (no status or score)
 
     def load(self):
         return importlib.import_module(f"align.formats.{self.module}")
@@ -44,6 +46,10 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            multi_file=True, readable=False),
     Format("jsonl", "jsonl", ".jsonl", "JSON lines {\"translation\": {...}} (Hugging Face datasets)"),
     Format("xliff", "xliff", ".xlf", "XLIFF 2.1, one language pair", pair_only=True),
+    Format("html", "html_book", ".html", "parallel book: one standalone HTML file, side by "
+           "side or interleaved", readable=False, book=True),
+    Format("epub", "epub", ".epub", "parallel book: EPUB 3 for e-readers", readable=False,
+           book=True),
 )}
 
 # File endings import-translation recognises as a parallel format (anything else is text).
@@ -59,13 +65,14 @@ def get_format(name: str) -> Format:
 
 
 def export_table(project, fmt: str, langs: Sequence[str] | None = None, status: str = "mt",
-                 include_boilerplate: bool = False):
+                 include_boilerplate: bool = False, include_suggested: bool = False):
     """(table, data): the rows that were exported and the file contents."""
     from align.formats.rows import build_table
 
     spec = get_format(fmt)
     table = build_table(project, langs=langs, status=status,
-                        include_boilerplate=include_boilerplate)
+                        include_boilerplate=include_boilerplate,
+                        include_suggested=include_suggested)
     source = project.source_lang
     if source in table.langs and table.langs[0] != source:
         raise InputError(f"the source language must come first in --langs (e.g. --langs "
@@ -77,13 +84,15 @@ def export_table(project, fmt: str, langs: Sequence[str] | None = None, status: 
 
 
 def export_project(project, fmt: str, langs: Sequence[str] | None = None, status: str = "mt",
-                   include_boilerplate: bool = False) -> bytes | dict[str, bytes]:
+                   include_boilerplate: bool = False,
+                   include_suggested: bool = False) -> bytes | dict[str, bytes]:
     """The project's aligned text in format `fmt`.
 
     langs: languages to include, source first (default: the source and every translated
     language); status: minimum status of every target sentence of a row ("mt" = all,
     "edited" = touched by a person, "reviewed"); include_boilerplate: also export blocks
-    marked as boilerplate. Returns the file's bytes, or {lang: bytes} for Moses.
+    marked as boilerplate; include_suggested: also export links the aligner was unsure of
+    and no person has accepted (left out by default). Returns the file's bytes, or {lang: bytes} for Moses.
     Raises InputError (one line) for an unknown format, language or status.
     """
-    return export_table(project, fmt, langs, status, include_boilerplate)[1]
+    return export_table(project, fmt, langs, status, include_boilerplate, include_suggested)[1]
