@@ -114,3 +114,9 @@ def test_likely_links_are_those_whose_posterior_reaches_the_floor():
 def test_unknown_span_encoding_is_refused():
     with pytest.raises(InputError):
         align_blocks([(["a"], ["b"])], concept_embed, config=AlignConfig(span_encoding="some"))
+
+
+def test_no_blocks_and_empty_blocks():
+    assert align_blocks([], concept_embed) == []
+    out = align_blocks([([], []), (["c1"], [])], concept_embed)
+    assert pairs(out[0]) == [] and pairs(out[1]) == [([0], [])]

@@ -207,7 +207,7 @@ class _Sides:
         """Mark random runs of each size (k >= 2) until `count` per side are marked: the chance
         baseline of a shape is drawn from embedded runs, and needs enough of them."""
         for side in (0, 1):
-            for k in range(1, max(len(pair[side]) for pair in self.texts)):
+            for k in range(1, max((len(pair[side]) for pair in self.texts), default=1)):
                 have = sum(int(w[side][k].sum()) for w in wanted if k < w[side].shape[0])
                 runs = [(b, e) for b, pair in enumerate(self.texts) if k < len(pair[side])
                         for e, t in enumerate(pair[side][k]) if t]
