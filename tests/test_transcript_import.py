@@ -17,6 +17,7 @@ import pytest
 import models.alignment
 from align.cli import main
 from align.formats import export_project
+from align.alignment.suggestions import SUGGESTION_BELOW
 from align.store import Project
 from models.encoders import CachedEncoder, E5Encoder
 from tests.conftest import make_gold_project
@@ -126,7 +127,7 @@ def test_unsure_links_are_suggestions_left_out_of_the_export(imported):
     directory, _ = imported
     with Project.open(directory) as p:
         suggested = [l for l in p.links("en") if l.suggested]
-        assert suggested and all(l.score < 0.5 for l in suggested)
+        assert suggested and all(l.score < SUGGESTION_BELOW for l in suggested)
         sure = export_project(p, "tsv", ["de", "en"]).decode()
         everything = export_project(p, "tsv", ["de", "en"], include_suggested=True).decode()
     assert len(everything.splitlines()) > len(sure.splitlines())
