@@ -24,9 +24,11 @@ DEV = Path(__file__).parent / "data" / "align-dev"
 VECTORS = Path(__file__).parent / "data" / "align_dev_e5_query.npz"
 
 # Reached with the default AlignConfig and e5 (query prefix); see README "Aligning". Sentence-
-# first encoding (the default) gives 0.922; embedding every run (span_encoding="all") 0.924.
-F1_STRICT_FLOOR = 0.922
-F1_LAX_FLOOR = 0.989
+# first encoding (the default) gives 0.939; embedding every run (span_encoding="all") 0.938.
+# (0.922 with shapes up to 4:4; runs of five target sentences are not in the shipped file and
+# are encoded live, a few dozen texts.)
+F1_STRICT_FLOOR = 0.939
+F1_LAX_FLOOR = 0.994
 
 
 def _read(name: str) -> list[str]:
@@ -63,7 +65,7 @@ def test_dev_set_f1_does_not_drop(dev_encoder):
     assert result.f1_lax >= F1_LAX_FLOOR - 0.0005
 
 
-BLOCKED_F1_STRICT_FLOOR = 0.928  # reached with blocks of about three gold links each
+BLOCKED_F1_STRICT_FLOOR = 0.937  # reached with blocks of about three gold links each
 
 
 @pytest.mark.slow
