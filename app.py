@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from align import quality
 from align import reader as rd
 from align.errors import BitextError
 from align.store import Project
@@ -166,6 +167,21 @@ def rederive_zh(src_ids: tuple[str, ...], widgets: dict) -> None:
                  "to accept")
 
 
+def dismiss_flag(finding: quality.Finding) -> None:
+    guarded(quality.dismiss, project(), finding, ok=f"Dismissed: {finding.flag.label}")
+
+
+def add_term(lang: str) -> None:
+    source, target = ss.get("gl_src", ""), ss.get("gl_tgt", "")
+    if guarded(project().add_glossary_terms, lang, [(source, target)],
+               ok=f"Added to the {lang_label(lang)} glossary: {source} → {target}") is not None:
+        ss.gl_src = ss.gl_tgt = ""
+
+
+def remove_term(lang: str, source: str) -> None:
+    guarded(project().remove_glossary_term, lang, source, ok=f"Removed “{source}”")
+
+
 def realign(block_id: str, lang: str) -> None:
     guarded(svc.realign_block, project(), block_id, lang, ok=f"Re-aligned ({lang_label(lang)})")
 
@@ -197,10 +213,14 @@ def sidebar(snapshot: rd.Snapshot) -> tuple[list[str], rd.RowFilter, int]:
     low = sb.toggle("Only weak links", key="low", help="links whose alignment score is below "
                     "the threshold")
     threshold = sb.slider("Score below", 0.0, 1.0, 0.5, 0.05, key="threshold", disabled=not low)
+    flagged = sb.toggle("Only flagged", key="flagged",
+                        help="rows with an open QA flag (numbers, copies, loops, length, names, "
+                             "brackets, empty output, glossary)")
     order = sb.radio("Order", rd.ORDERS, key="order", horizontal=True)
     per_page = sb.selectbox("Turns per page", PAGE_SIZES, index=1, key="per_page",
                             bind="query-params")
-    f = rd.RowFilter(frozenset(speakers), status, text, threshold if low else None, order)
+    f = rd.RowFilter(frozenset(speakers), status, text, threshold if low else None, order,
+                     flagged=flagged)
     return list(langs or []), f, per_page
 
 
@@ -351,6 +371,40 @@ def open_dialog(name: str) -> None:
     ss.dialog = name
 
 
+def glossary_body() -> None:
+    """Term pairs per language: add, remove, import and export TSV (source<TAB>target)."""
+    p = project()
+    lang = st.selectbox("Language", TARGET_CHOICES, key="gl_lang", format_func=lang_label)
+    with st.form("gl_add", border=False, enter_to_submit=True):
+        a, b, c = st.columns([2, 2, 1], vertical_alignment="bottom")
+        a.text_input("German term", key="gl_src")
+        b.text_input(f"{lang_label(lang)} term", key="gl_tgt")
+        c.form_submit_button("Add", on_click=add_term, args=(lang,), type="primary")
+    terms = p.glossary(lang)
+    st.caption(f"{len(terms)} term(s) · QA flags a sentence whose German has a term and whose "
+               f"translation lacks its {lang_label(lang)} term")
+    for i, (source, target) in enumerate(terms):
+        line = st.container(horizontal=True, vertical_alignment="center")
+        line.text(f"{source} → {target}")  # plain text: terms are user text
+        line.button("Remove", key=f"gl-rm-{lang}-{i}", on_click=remove_term,
+                    args=(lang, source))
+    up = st.file_uploader("Import TSV (source<TAB>target per line)", type=["tsv", "txt"],
+                          key="gl_file")
+    if up is not None and st.button("Import terms", key="gl_import"):
+        n = guarded(quality.import_glossary, p, lang, up.getvalue())
+        if n is not None:
+            flash(f"{n} term(s) added or changed")
+            st.rerun()
+    st.download_button("Export TSV", data=quality.export_glossary(p, lang),
+                       file_name=f"glossary-{lang}.tsv", mime="text/tab-separated-values",
+                       key="gl_export", on_click="ignore", icon=":material/download:")
+
+
+@st.dialog("Glossary", width="medium", on_dismiss=close_dialog)
+def glossary_dialog() -> None:
+    glossary_body()
+
+
 @st.dialog("Export", width="medium", on_dismiss=close_dialog)
 def export_dialog() -> None:
     export_body(project(), ss.get("langs") or list(TARGET_CHOICES))
@@ -377,9 +431,13 @@ def tools(has_project: bool) -> None:
                    on_click=open_dialog, args=("export",))
     row.button("Project", key="open_project", icon=":material/folder_open:",
                on_click=open_dialog, args=("project",))
-    dialogs = {"import": import_dialog, "export": export_dialog, "project": project_dialog}
+    if has_project:
+        row.button("Glossary", key="open_glossary", icon=":material/menu_book:",
+                   on_click=open_dialog, args=("glossary",))
+    dialogs = {"import": import_dialog, "export": export_dialog, "project": project_dialog,
+               "glossary": glossary_dialog}
     which = ss.get("dialog")
-    if which in dialogs and (has_project or which != "export"):
+    if which in dialogs and (has_project or which not in ("export", "glossary")):
         dialogs[which]()
 
 
@@ -458,6 +516,7 @@ def editor(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
                           on_click=resolve_conflict, args=(seg_id, True),
                           disabled=":" in seg_id)
         sentence_tools(row, langs, widgets)
+        qa_tools(row, langs)
         link_tools(row, langs, item_rows)
         with st.expander("History of these sentences"):
             for lang in langs:
@@ -489,6 +548,24 @@ def sentence_tools(row: rd.Row, langs: list[str], widgets: dict) -> None:
                 box.button("中文 from English", icon=":material/sync_alt:", key=f"rederive-{row.key}",
                            on_click=rederive_zh, args=(src_ids, widgets),
                            help="Translate the corrected English into Chinese (pivot)")
+
+
+def qa_tools(row: rd.Row, langs: list[str]) -> None:
+    """The row's QA flags with their reasons; a person may dismiss one (recorded)."""
+    if not any(row.cells[lang].flags for lang in langs):
+        return
+    cols = st.columns(len(langs) + 1)
+    cols[0].caption("QA")
+    for col, lang in zip(cols[1:], langs):
+        for i, finding in enumerate(row.cells[lang].flags):
+            box = col.container(horizontal=True, vertical_alignment="center", gap="small")
+            state = " (dismissed)" if finding.dismissed else ""
+            box.caption(f"⚑ {finding.flag.label}{state}: {finding.flag.reason}")
+            if not finding.dismissed:
+                box.button("Dismiss", key=f"qa-dismiss-{lang}-{finding.unit.segment_id}-"
+                                          f"{finding.flag.code}",
+                           on_click=dismiss_flag, args=(finding,),
+                           help="The translation is right: hide this flag until the text changes")
 
 
 def link_tools(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
@@ -537,14 +614,16 @@ def render_boilerplate(views: list[rd.BlockView], langs: list[str], f: rd.RowFil
                       on_click=set_excluded, args=(view.block.id, False))
 
 
-def render_block(view: rd.BlockView, langs: list[str], f: rd.RowFilter, low: float) -> None:
+def render_block(view: rd.BlockView, langs: list[str], f: rd.RowFilter, low: float,
+                 terms: dict[str, str] | None = None) -> None:
     """A turn is one HTML element (few elements keep a page fast); the row being corrected
     splits it, with its editor in place under the row."""
     rows = list(view.rows)
     chosen = ss.get("edit_row")
     parts = [rd.block_header_html(view, f.text)]
     for row in rows:
-        parts.append(rd.row_html(row, langs, f.text, low, selected=row.key == chosen))
+        parts.append(rd.row_html(row, langs, f.text, low, selected=row.key == chosen,
+                                 terms=terms))
         if row.key == chosen:
             st.html("".join(parts))
             parts = []
@@ -569,6 +648,7 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
         return
     st.html(rd.column_header_html(langs, snapshot.source_lang))
     low = f.below_score if f.below_score is not None else 0.5
+    terms = rd.glossary_marks(snapshot, langs)
     pending: list[rd.BlockView] = []
     for view in current.items:
         if view.collapsed:
@@ -577,7 +657,7 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
         if pending:
             render_boilerplate(pending, langs, f, low)
             pending = []
-        render_block(view, langs, f, low)
+        render_block(view, langs, f, low, terms)
     if pending:
         render_boilerplate(pending, langs, f, low)
     # Clicking a row (or Enter on it) writes its key here; see READER_JS.
