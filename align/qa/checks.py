@@ -6,6 +6,7 @@ sentences alone. `check_pair` runs them all.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import statistics
@@ -80,14 +81,17 @@ def check_numbers(source: str, target: str, ctx: Context) -> list[Flag]:
         parts.append("not in the translation: " + ", ".join(n.text for n in lost))
     if added:
         parts.append("not in the source: " + ", ".join(n.text for n in added))
-    return [Flag("numbers", "numbers differ — " + "; ".join(parts))] if parts else []
+    return [Flag("numbers", "; ".join(parts))] if parts else []
 
 
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
+
+
 def _letters(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def check_untranslated(source: str, target: str, ctx: Context) -> list[Flag]:
@@ -116,14 +120,18 @@ def check_untranslated(source: str, target: str, ctx: Context) -> list[Flag]:
 
 
 def _tokens(text: str, cjk: bool) -> list[str]:
+    """Words (CJK: characters) and punctuation marks: "in the world, the world would" has
+    no phrase twice in a row, "the US, the US, the US" has."""
     if cjk:
-        return [t for t in re.findall(r"[\u3400-\u9fff]|[^\W_]+", text.casefold())]
-    return re.findall(r"[^\W_]+", text.casefold())
+        return re.findall(r"[\u3400-\u9fff]|[^\W_]+|[^\w\s]", text.casefold())
+    return re.findall(r"[^\W_]+|[^\w\s]", text.casefold())
 
 
 def longest_repeat(tokens: Sequence[str]) -> tuple[int, int, int]:
     """(n, times, start) of the n-gram repeated back to back the most (by tokens covered)."""
     best = (0, 1, 0)
+    if len(set(tokens)) == len(tokens):
+        return best                     # nothing occurs twice: no repeat (the usual case)
     for n in range(1, 9):
         for start in range(0, len(tokens) - 2 * n + 1):
             times = 1
@@ -150,7 +158,7 @@ def check_repeat(source: str, target: str, ctx: Context) -> list[Flag]:
     if stimes >= times and sn >= 1:
         return []
     joiner = "" if cjk else " "
-    phrase = joiner.join(tokens[start:start + n])
+    phrase = re.sub(r" (?=[^\w\s])", "", joiner.join(tokens[start:start + n]))
     return [Flag("repeat", f"“{phrase}” {times} times in a row (a decoder loop?)")]
 
 
@@ -206,13 +214,17 @@ def _stem(name: str) -> str:
     return name[:-1] if len(name) > 3 and name.endswith("s") else name
 
 
-def document_names(pairs: Iterable[tuple[str, str]]) -> frozenset[str]:
+def document_names(pairs: Iterable[tuple[str, str]], tgt_lang: str = "en") -> frozenset[str]:
     """Names this document carries over: capitalised source words found as they are in the
     translation of at least half of the pairs whose source has them (Trump, Alibaba, WTO).
-    German capitalises every noun, so a word counts only once the document shows it kept."""
+    German capitalises every noun, so a word counts only once the document shows it kept;
+    a pair whose translation is the source copied shows nothing and is skipped."""
     seen: dict[str, int] = {}
     kept: dict[str, int] = {}
+    copy_check = Context(tgt_lang=tgt_lang)
     for source, target in pairs:
+        if check_untranslated(source, target, copy_check):
+            continue
         for name in set(name_tokens(source)):
             seen[name] = seen.get(name, 0) + 1
             if name in target or _stem(name) in target:
@@ -231,11 +243,14 @@ def check_names(source: str, target: str, ctx: Context) -> list[Flag]:
 PAIRS = {"(": ")", "[": "]", "{": "}", "（": "）", "【": "】", "「": "」", "『": "』",
          "«": "»", "‹": "›"}
 DOUBLE_QUOTES = "\"“”„«»"
+_MARKS = re.compile("[" + re.escape("".join(PAIRS) + "".join(PAIRS.values()) + DOUBLE_QUOTES) + "]")
 
 
 def bracket_problem(text: str) -> str | None:
     """What is unbalanced in `text`: a bracket without its partner, or an odd number of
     double quotes; None when balanced."""
+    if not _MARKS.search(text):
+        return None
     stack = []
     closers = {v: k for k, v in PAIRS.items()}
     for ch in text:
@@ -264,15 +279,19 @@ def term_spans(text: str, term: str) -> list[tuple[int, int]]:
     """Where `term` occurs in `text`, case-insensitively, not inside a longer word of
     Latin letters (CJK terms match anywhere)."""
     term = term.strip()
-    if not term:
+    if not term or term.casefold() not in text.casefold():
         return []
+    return [(m.start(), m.end()) for m in _term_pattern(term).finditer(text)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_pattern(term: str) -> re.Pattern:
     latin = not is_cjk_char(term[0])
     edge = r"(?<![^\W_])" if latin and term[0].isalnum() else ""
     # A term of five letters or more may take an ending ("Sesame Credits", "Alibabas");
     # a short one must end where the word ends ("Ma" is not "Mal").
     tail = r"(?![^\W_])" if latin and term[-1].isalnum() and len(term) < 5 else ""
-    pattern = edge + re.escape(term) + tail
-    return [(m.start(), m.end()) for m in re.finditer(pattern, text, flags=re.IGNORECASE)]
+    return re.compile(edge + re.escape(term) + tail, flags=re.IGNORECASE)
 
 
 def is_cjk_char(ch: str) -> bool:
@@ -283,7 +302,7 @@ def check_glossary(source: str, target: str, ctx: Context) -> list[Flag]:
     wrong = [(s, t) for s, t in ctx.glossary if term_spans(source, s) and not term_spans(target, t)]
     if not wrong:
         return []
-    return [Flag("glossary", "glossary: " + "; ".join(f"“{s}” should be “{t}”" for s, t in wrong))]
+    return [Flag("glossary", "; ".join(f"“{s}” should be “{t}”" for s, t in wrong))]
 
 
 ALL_CHECKS = (check_empty, check_numbers, check_untranslated, check_repeat, check_length,
@@ -305,6 +324,6 @@ class DocumentContext:
     def context(self, src_lang: str, tgt_lang: str,
                 glossary: Sequence[tuple[str, str]] = ()) -> Context:
         median, spread = ratio_stats(self.pairs)
-        names = document_names(self.pairs) | {s for s, t in glossary if s == t}
+        names = document_names(self.pairs, tgt_lang) | {s for s, t in glossary if s == t}
         return Context(src_lang, tgt_lang, median, spread, frozenset(names),
                        tuple(sorted(glossary)))
