@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from align.errors import InputError
-from align.qa.checks import CHECKS, Context, DocumentContext, Flag, check_pair
+from align.qa.checks import CHECKS, Context, DocumentContext, Flag, check_length, check_pair
 from align.qa.glossary import format_tsv, parse_tsv
 from align.store import BlockRow, LinkRow, Project, SegmentRow, text_sig
 
 _CACHE: dict[str, tuple[Flag, ...]] = {}
 _CACHE_LIMIT = 200_000
 _CONTEXTS: dict[str, Context] = {}
+ORDER = {code: i for i, code in enumerate(CHECKS)}
 
 
 @dataclass(frozen=True)
@@ -106,25 +107,28 @@ def context_for(units: Sequence[Unit], src_lang: str, lang: str,
     return ctx
 
 
-def flags_of(unit: Unit, ctx: Context, ctx_sig: str | None = None) -> tuple[Flag, ...]:
-    key = text_sig((ctx_sig or ctx.signature()) + "\x1e" + unit.source + "\x1f" + unit.target)
+def flags_of(unit: Unit, ctx: Context) -> tuple[Flag, ...]:
+    """The pair's flags: cached by its texts and the names and terms its source has; the
+    length check (cheap, but tied to the whole document's ratio) runs every time."""
+    key = text_sig(ctx.signature_for(unit.source) + "\x1e" + unit.source + "\x1f" + unit.target)
     flags = _CACHE.get(key)
     if flags is None:
         if len(_CACHE) > _CACHE_LIMIT:
             _CACHE.clear()
-        flags = tuple(check_pair(unit.source, unit.target, ctx))
+        flags = tuple(check_pair(unit.source, unit.target, ctx, length=False))
         _CACHE[key] = flags
-    return flags
+    if unit.target.strip():
+        flags += tuple(check_length(unit.source, unit.target, ctx))
+    return tuple(sorted(flags, key=lambda f: ORDER[f.code]))
 
 
 def findings(units: Sequence[Unit], src_lang: str, lang: str,
              glossary: Sequence[tuple[str, str]],
              dismissed: set[tuple[str, str, str]]) -> list[Finding]:
     ctx = context_for(units, src_lang, lang, glossary)
-    sig = ctx.signature()
     out = []
     for unit in units:
-        for flag in flags_of(unit, ctx, sig):
+        for flag in flags_of(unit, ctx):
             out.append(Finding(unit, flag, (unit.segment_id, flag.code, unit.pair_sig) in dismissed))
     return out
 

@@ -16,6 +16,13 @@ sentence also loses its numbers, which the numbers check rightly reports, but it
 damage that check is measured on. "clean" counts flags on undamaged sentences: false alarms.
 
     python bench/bench_qa.py [--rounds 40] [--per-kind 3]
+    python bench/bench_qa.py --reader [--runs 7]
+
+`--reader` times what QA adds to a page of the reader, without a browser: the interview
+machine-translated into English and Chinese by the tiny random MarianMT (as bench_app.py
+does; random weights make poor translations, so many rows are flagged), then
+`load_snapshot` + `build_view` + the HTML of the first page (10 turns), with QA off, with
+QA cold (the first read after the app started: every pair checked) and warm (cached).
 """
 from __future__ import annotations
 
@@ -26,6 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from align.qa.checks import CHECKS, DocumentContext, check_pair  # noqa: E402
 from tests.qa_damage import DAMAGES, glossary_pairs, reference_pairs  # noqa: E402
@@ -51,13 +59,59 @@ def damage_document(pairs, rng: random.Random, per_kind: int):
     return out, kinds
 
 
+def bench_reader(runs: int) -> None:
+    import statistics
+    import tempfile
+
+    from align import quality
+    from align import reader as rd
+    from bench_app import translated_interview
+    from align.store import Project
+
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = translated_interview(Path(tmp))
+        langs = ["en", "zh"]
+
+        def page() -> int:
+            with Project.open(directory) as p:
+                snap = rd.load_snapshot(p, langs)
+            items = rd.paginate(rd.build_view(snap, langs), 1, 10).items
+            terms = rd.glossary_marks(snap, langs)
+            html = "".join(rd.row_html(r, langs, terms=terms) for v in items for r in v.rows)
+            return len(html)
+
+        with Project.open(directory) as p:
+            p.add_glossary_terms("en", [("Sesame Credit", "Sesame Credit"), ("WTO", "WTO")])
+            flagged = {lang: len(quality.run_qa(p, lang)) for lang in langs}
+            n_units = {lang: len(quality.project_units(p, lang)) for lang in langs}
+        real_attach = rd.attach_qa
+        timings: dict[str, list[float]] = {"QA off": [], "QA cold": [], "QA warm": []}
+        for _ in range(runs):
+            rd.attach_qa = lambda project, snapshot: None
+            t0 = time.perf_counter(); page(); timings["QA off"].append(time.perf_counter() - t0)
+            rd.attach_qa = real_attach
+            quality._CACHE.clear()
+            quality._CONTEXTS.clear()
+            t0 = time.perf_counter(); page(); timings["QA cold"].append(time.perf_counter() - t0)
+            t0 = time.perf_counter(); page(); timings["QA warm"].append(time.perf_counter() - t0)
+    print(f"interview, tiny-MarianMT output: {n_units} links checked, {flagged} flags")
+    for name, values in timings.items():
+        print(f"{name}: median {statistics.median(values) * 1000:.0f} ms "
+              f"(min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f}; {runs} runs)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=40)
     ap.add_argument("--per-kind", type=int, default=3,
                     help="sentences damaged each way per round (default 3: 24 of 155)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--reader", action="store_true", help="time QA in the reader's page instead")
+    ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
+    if args.reader:
+        bench_reader(args.runs)
+        return
     reference = reference_pairs()
     glossary = glossary_pairs()
     counts = {c: {"damaged": 0, "caught": 0, "flags": 0, "right": 0, "other": 0, "clean": 0}

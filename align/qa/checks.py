@@ -52,13 +52,14 @@ class Context:
     names: frozenset[str] = frozenset()
     glossary: tuple[tuple[str, str], ...] = ()
 
-    def signature(self) -> str:
-        """Everything that changes a check's outcome besides the two texts."""
-        ratio = ("-" if self.ratio_median is None
-                 else f"{self.ratio_median:.1f}/{self.ratio_spread or 0:.1f}")
-        return "|".join([CHECKS_VERSION, self.src_lang, self.tgt_lang, ratio,
-                         ",".join(sorted(self.names)),
-                         ";".join(f"{s}={t}" for s, t in self.glossary)])
+    def signature_for(self, source: str) -> str:
+        """What of this context the checks of one pair depend on, the length ratio aside:
+        the names and glossary terms its source has. A cache keyed by it (and the texts)
+        stays valid when an edit elsewhere changes the document's names or glossary."""
+        names = sorted(self.names & set(name_tokens(source)))
+        terms = [f"{s}={t}" for s, t in self.glossary if term_spans(source, s)]
+        return "|".join([CHECKS_VERSION, self.src_lang, self.tgt_lang, ",".join(names),
+                         ";".join(terms)])
 
 
 def is_cjk(lang: str) -> bool:
@@ -198,7 +199,8 @@ def check_length(source: str, target: str, ctx: Context) -> list[Flag]:
 _NAME = re.compile(r"\b[A-Z][\w'-]*[A-Za-z0-9]|\b[a-z]+[A-Z][\w-]*", re.UNICODE)
 
 
-def name_tokens(text: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def name_tokens(text: str) -> tuple[str, ...]:
     """Capitalised words and words with an inner capital (eWTP), hyphen parts split."""
     out = []
     for m in _NAME.finditer(text):
@@ -206,7 +208,7 @@ def name_tokens(text: str) -> list[str]:
             part = part.strip("'")
             if len(part) >= 2 and any(ch.isupper() for ch in part):
                 out.append(part)
-    return out
+    return tuple(out)
 
 
 def _stem(name: str) -> str:
@@ -309,11 +311,13 @@ ALL_CHECKS = (check_empty, check_numbers, check_untranslated, check_repeat, chec
               check_names, check_brackets, check_glossary)
 
 
-def check_pair(source: str, target: str, ctx: Context) -> list[Flag]:
-    """Every check on one source/target pair; an empty target raises only "empty"."""
+def check_pair(source: str, target: str, ctx: Context, length: bool = True) -> list[Flag]:
+    """Every check on one source/target pair (`length=False`: all but the length check,
+    the one that depends on the whole document); an empty target raises only "empty"."""
     if not target.strip():
         return check_empty(source, target, ctx)
-    return [flag for check in ALL_CHECKS[1:] for flag in check(source, target, ctx)]
+    return [flag for check in ALL_CHECKS[1:] if length or check is not check_length
+            for flag in check(source, target, ctx)]
 
 
 @dataclass
