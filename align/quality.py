@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from align.errors import InputError
-from align.qa.checks import CHECKS, Context, DocumentContext, Flag, check_length, check_pair
+from align.qa.checks import (CHECKS, Context, DocumentContext, Flag, check_pair, length_flags,
+                             length_ratio)
 from align.qa.glossary import format_tsv, parse_tsv
 from align.store import BlockRow, LinkRow, Project, SegmentRow, text_sig
 
-_CACHE: dict[str, tuple[Flag, ...]] = {}
+_CACHE: dict[str, tuple[tuple[Flag, ...], float | None]] = {}
 _CACHE_LIMIT = 200_000
 _CONTEXTS: dict[str, Context] = {}
 ORDER = {code: i for i, code in enumerate(CHECKS)}
@@ -109,17 +110,18 @@ def context_for(units: Sequence[Unit], src_lang: str, lang: str,
 
 def flags_of(unit: Unit, ctx: Context) -> tuple[Flag, ...]:
     """The pair's flags: cached by its texts and the names and terms its source has; the
-    length check (cheap, but tied to the whole document's ratio) runs every time."""
+    length check, tied to the whole document's usual ratio, is applied to the cached ratio
+    every time."""
     key = text_sig(ctx.signature_for(unit.source) + "\x1e" + unit.source + "\x1f" + unit.target)
-    flags = _CACHE.get(key)
-    if flags is None:
+    hit = _CACHE.get(key)
+    if hit is None:
         if len(_CACHE) > _CACHE_LIMIT:
             _CACHE.clear()
-        flags = tuple(check_pair(unit.source, unit.target, ctx, length=False))
-        _CACHE[key] = flags
-    if unit.target.strip():
-        flags += tuple(check_length(unit.source, unit.target, ctx))
-    return tuple(sorted(flags, key=lambda f: ORDER[f.code]))
+        ratio = length_ratio(unit.source, unit.target) if unit.target.strip() else None
+        hit = (tuple(check_pair(unit.source, unit.target, ctx, length=False)), ratio)
+        _CACHE[key] = hit
+    flags, ratio = hit
+    return tuple(sorted(flags + tuple(length_flags(ratio, ctx)), key=lambda f: ORDER[f.code]))
 
 
 def findings(units: Sequence[Unit], src_lang: str, lang: str,

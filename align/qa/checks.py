@@ -183,7 +183,11 @@ def ratio_stats(pairs: Iterable[tuple[str, str]]) -> tuple[float | None, float |
 
 
 def check_length(source: str, target: str, ctx: Context) -> list[Flag]:
-    ratio = length_ratio(source, target)
+    return length_flags(length_ratio(source, target), ctx)
+
+
+def length_flags(ratio: float | None, ctx: Context) -> list[Flag]:
+    """The length check on a pair's log length ratio (see `length_ratio`)."""
     if ratio is None or ctx.ratio_median is None:
         return []
     # Three robust standard deviations, and never closer than a factor of 1.65 to the median.
