@@ -78,7 +78,7 @@ def units_of(lang: str, blocks: Sequence[BlockRow], sources: Mapping[str, Sequen
             src = [src_text[s] for s in link.src_ids if s in src_text]
             if not tgt or not src:
                 continue
-            out.append(Unit(lang, block.id, link.id, tgt[0].id, join(src, src_lang),
+            out.append(Unit(lang, block.id, link.id, link.tgt_ids[0], join(src, src_lang),
                             join((t.text for t in tgt), lang)))
     return out
 

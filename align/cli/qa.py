@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,7 +47,6 @@ def cmd_qa(args: argparse.Namespace) -> int:
             print(f"{f.unit.lang}\t{f.unit.segment_id}\t{f.flag.code}{mark}\t{f.flag.reason}\t"
                   f"{one_line(f.unit.source)}\t{one_line(f.unit.target)}")
     open_flags = sum(not f.dismissed for f in found)
-    import sys
     print(f"{open_flags} open flag(s), {len(found) - open_flags} dismissed, in "
           f"{', '.join(langs) or 'no translations'}", file=sys.stderr)
     return 1 if open_flags else 0

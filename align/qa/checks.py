@@ -109,7 +109,7 @@ def check_untranslated(source: str, target: str, ctx: Context) -> list[Flag]:
         return []
     src_words = {w.casefold() for w in _WORDS.findall(source) if len(w) >= 4}
     tgt = [m for m in _WORDS.finditer(target) if len(m.group(0)) >= 4]
-    plain = [m.group(0) for k, m in enumerate(tgt)
+    plain = [m.group(0) for m in tgt
              if not (m.group(0)[0].isupper() and m.start() > 0)]
     if len(plain) < 3:
         return []
@@ -155,8 +155,8 @@ def check_repeat(source: str, target: str, ctx: Context) -> list[Flag]:
     loop = times >= 3 or n >= (3 if cjk else 2)
     if not loop:
         return []
-    sn, stimes, _ = longest_repeat(_tokens(source, is_cjk(ctx.src_lang)))
-    if stimes >= times and sn >= 1:
+    _, stimes, _ = longest_repeat(_tokens(source, is_cjk(ctx.src_lang)))
+    if stimes >= times:
         return []
     joiner = "" if cjk else " "
     phrase = re.sub(r" (?=[^\w\s])", "", joiner.join(tokens[start:start + n]))
