@@ -134,12 +134,16 @@ def longest_repeat(tokens: Sequence[str]) -> tuple[int, int, int]:
     if len(set(tokens)) == len(tokens):
         return best                     # nothing occurs twice: no repeat (the usual case)
     for n in range(1, 9):
-        for start in range(0, len(tokens) - 2 * n + 1):
-            times = 1
-            while tokens[start + times * n:start + (times + 1) * n] == tokens[start:start + n]:
-                times += 1
-            if times > 1 and (times - 1) * n > (best[1] - 1) * best[0]:
-                best = (n, times, start)
+        # tokens[i] == tokens[i + n] for `run` positions in a row: the n-gram at the start of
+        # the run comes back run // n times after itself. Linear in the length, per n.
+        run = 0
+        for i in range(len(tokens) - n):
+            if tokens[i] != tokens[i + n]:
+                run = 0
+                continue
+            run += 1
+            if run >= n and (run // n) * n > (best[1] - 1) * best[0]:
+                best = (n, run // n + 1, i - run + 1)
     return best
 
 

@@ -9,6 +9,7 @@ often rendered "in the coming years" and that is not a mistake worth a flag.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -47,7 +48,6 @@ CN_CHARS = "".join(CN_DIGITS) + "".join(CN_UNITS) + "".join(CN_BIG)
 SPACE = " \u00a0\u202f\u2009"
 _DIGITS = re.compile(
     rf"(?<![\d.,])(\d{{1,3}}(?:[{SPACE}]\d{{3}})+(?![\d])|\d+(?:[.,]\d+)*)")
-_WORD = re.compile(r"[^\W\d_]+\.?", re.UNICODE)
 _CN_RUN = re.compile(f"[{CN_CHARS}]+")
 
 
@@ -141,6 +141,13 @@ def _digit_string(run: str) -> float | None:
     return None
 
 
+@functools.lru_cache(maxsize=None)
+def _word_pattern(lang: str) -> re.Pattern:
+    """The number words of a language as whole words (one regex pass per sentence)."""
+    alternatives = "|".join(sorted(map(re.escape, WORDS[lang]), key=len, reverse=True))
+    return re.compile(rf"(?<![^\W\d_])(?:{alternatives})(?![^\W\d_])", re.IGNORECASE)
+
+
 def extract(text: str, lang: str, lenient: bool = False) -> list[Number]:
     """Every number in `text` (`lang`: "de", "en", "zh" or another code read as English)."""
     text = unicodedata.normalize("NFKC", text)
@@ -164,13 +171,11 @@ def extract(text: str, lang: str, lenient: bool = False) -> list[Number]:
                 out.append(Number((value,), False, m.group(0)))
         return out
     words = WORDS.get(base, WORDS["en"])
-    for m in _WORD.finditer(text):
+    for m in _word_pattern(base if base in WORDS else "en").finditer(text):
         if taken[m.start()]:
             continue
-        word = m.group(0).rstrip(".").casefold()
-        if word not in words:
-            continue
-        factor, end = _scale_after(text, m.start() + len(m.group(0).rstrip(".")), base)
+        word = m.group(0).casefold()
+        factor, end = _scale_after(text, m.end(), base)
         if word in ONLY_WITH_SCALE and factor == 1.0:
             continue
         out.append(Number((words[word] * factor,), False, text[m.start():end]))
