@@ -460,7 +460,8 @@ def header(snapshot: rd.Snapshot, langs: list[str]) -> None:
             col.caption(prog.caption())
 
 
-def editor(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
+def editor(row: rd.Row, langs: list[str], item_rows: list[rd.Row],
+           terms: dict[str, str] | None = None) -> None:
     p = project()
     conflicts = ss.setdefault("conflicts", {})
     with st.container(border=True, key=f"editor-{row.key}"):
@@ -470,7 +471,7 @@ def editor(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
             cols = st.columns(len(langs) + 1)
             cols[0].caption(rd.lang_name("de"))
             cols[0].html('<div class="bx-edit-src">' + " ".join(
-                rd.highlight(s.text) for s in row.sources) + "</div>")
+                rd.highlight(s.text, "", terms) for s in row.sources) + "</div>")
             for col, lang in zip(cols[1:], langs):
                 cell = row.cells[lang]
                 for seg in cell.sentences:
@@ -627,7 +628,7 @@ def render_block(view: rd.BlockView, langs: list[str], f: rd.RowFilter, low: flo
         if row.key == chosen:
             st.html("".join(parts))
             parts = []
-            editor(row, langs, rows)
+            editor(row, langs, rows, terms)
     if parts:
         st.html("".join(parts))
 
