@@ -134,6 +134,12 @@ def link_action(action: str, *args) -> None:
                                     "move": "Sentence moved"}[action])
 
 
+def decide_suggestion(link_id: int, accept: bool) -> None:
+    message = guarded(rd.decide_suggestion, project(), link_id, accept)
+    if message:
+        flash(message)
+
+
 def set_excluded(block_id: str, excluded: bool) -> None:
     guarded(project().set_block_excluded, block_id, excluded,
             ok="Excluded from translation and export" if excluded else "Included again")
@@ -209,7 +215,8 @@ def sidebar(snapshot: rd.Snapshot) -> tuple[list[str], rd.RowFilter, int]:
     status = sb.selectbox("Status", rd.STATUS_FILTERS, key="status",
                           format_func=lambda s: {"any": "any status",
                                                  "untranslated": "not translated yet",
-                                                 "mt": "machine (unreviewed)"}.get(s, s))
+                                                 "mt": "machine (unreviewed)",
+                                                 "suggested": "suggested links"}.get(s, s))
     low = sb.toggle("Only weak links", key="low", help="links whose alignment score is below "
                     "the threshold")
     threshold = sb.slider("Score below", 0.0, 1.0, 0.5, 0.05, key="threshold", disabled=not low)
@@ -233,8 +240,7 @@ def translate_panel(p: Project, langs: list[str]) -> None:
                 # Plain text, not st.code: a highlighted code block costs ~1 s of page load.
                 st.warning(f"{lang_label(lang)}: {state.message}")
                 if state.fetch_command:
-                    st.caption(f"Run `{state.fetch_command}` in a terminal, then reload. "
-                               "Reading, correcting, importing and exporting work without it.")
+                    download_button(lang)
                 continue
             st.caption(f"{lang_label(lang)}: {state.message} · {todo} sentence(s) to translate")
             if st.button(f"Translate into {lang_label(lang)}", key=f"tr-{lang}",
@@ -254,6 +260,28 @@ def translate_panel(p: Project, langs: list[str]) -> None:
                     st.rerun()
 
 
+def download_button(lang: str) -> None:
+    """A missing Hub model: fetch it here with a progress bar; offline, the one-line reason."""
+    st.caption("Download fetches it from the Hugging Face Hub (an interrupted download "
+               "resumes). Reading, correcting, importing and exporting work without it.")
+    if not st.button("Download", key=f"dl-{lang}", icon=":material/download:"):
+        return
+    bar = st.progress(0.0, text="asking the Hugging Face Hub…")
+
+    def report(model_id: str, done: int, total: int) -> None:
+        bar.progress(min(done / total, 1.0) if total else 1.0,
+                     text=f"{model_id}: {done / 1e6:.1f} of {total / 1e6:.1f} MB")
+
+    try:
+        fetched = svc.download_models(lang, report)
+    except BitextError as exc:
+        bar.empty()
+        st.error(getattr(exc, "short", None) or str(exc))
+    else:
+        flash(f"Downloaded {', '.join(fetched) or 'nothing (already on disk)'}")
+        st.rerun()
+
+
 def export_body(p: Project, langs: list[str]) -> None:
     fmt = st.selectbox("Format", svc.EXPORT_FORMATS, key="exp_fmt",
                        format_func=svc.export_label)
@@ -271,12 +299,14 @@ def export_body(p: Project, langs: list[str]) -> None:
                                        "edited": "edited or reviewed",
                                        "reviewed": "reviewed only"}.get)
     boiler = st.checkbox("Include boilerplate", key="exp_boiler")
+    suggested = st.checkbox("Include suggested links", key="exp_suggested",
+                            help="Links the aligner was unsure of and nobody accepted yet")
     name = svc.export_filename(p, fmt, exp_langs)
     directory = str(p.dir)
     st.download_button(
         f"Download {svc.export_label(fmt)}", key="exp_dl", file_name=name, mime=svc.export_mime(fmt),
         # Built when clicked, from a connection of its own (it runs outside the script).
-        data=lambda: svc.export_bytes(directory, fmt, exp_langs, status, boiler),
+        data=lambda: svc.export_bytes(directory, fmt, exp_langs, status, boiler, suggested),
         on_click="ignore", icon=":material/download:", disabled=not exp_langs)
 
 
@@ -580,8 +610,13 @@ def link_tools(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
             i = next(k for k, l in enumerate(all_links) if l.id == link.id)
             score = "manual" if link.score is None else f"score {link.score:.2f}"
             col.caption(f"{len(link.src_ids)} Deutsch ↔ {len(link.tgt_ids)} "
-                        f"{lang_label(lang)} · {score}")
+                        f"{lang_label(lang)} · {score}" + (" · suggested" if link.suggested else ""))
             box = col.container(horizontal=True, gap="small")
+            if link.suggested:
+                box.button("✓ Accept", key=f"accept-{link.id}", on_click=decide_suggestion,
+                           args=(link.id, True), help="Keep this link: it becomes a normal link")
+                box.button("✗ Reject", key=f"reject-{link.id}", on_click=decide_suggestion,
+                           args=(link.id, False), help="Unlink these sentences")
             if i + 1 < len(all_links):
                 box.button("⊕ Merge with next", key=f"merge-{link.id}", on_click=link_action,
                            args=("merge", link.id, all_links[i + 1].id))

@@ -22,7 +22,7 @@ from align.store import BlockRow, LinkRow, Project, SegmentRow, text_sig
 
 LANG_NAMES = {"de": "Deutsch", "en": "English", "zh": "中文"}
 STATUS_LABELS = {"mt": "machine", "edited": "edited", "reviewed": "reviewed"}
-STATUS_FILTERS = ("any", "untranslated", "mt", "edited", "reviewed")
+STATUS_FILTERS = ("any", "untranslated", "mt", "edited", "reviewed", "suggested")
 ORDERS = ("document", "lowest score first")
 
 
@@ -258,6 +258,9 @@ def _matches_text(row: Row, needle: str) -> bool:
 def row_matches(row: Row, f: RowFilter) -> bool:
     if f.status == "untranslated":
         if not any(c.missing for c in row.cells.values()):
+            return False
+    elif f.status == "suggested":   # links waiting for a person's accept or reject
+        if not any(link.suggested for c in row.cells.values() for link in c.links):
             return False
     elif f.status != "any":
         if not any(t.status == f.status for c in row.cells.values() for t in c.sentences):
@@ -516,6 +519,8 @@ def _sentence_html(seg: SegmentRow, query: str) -> str:
 
 
 STALE_HINT = "English changed since this Chinese was made — 中文 from English"
+SUGGESTION_HINT = ("The aligner is unsure of this link: open the row to accept or reject it "
+                   "(suggestions are left out of exports until accepted)")
 
 
 def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
@@ -527,6 +532,9 @@ def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
             sents += (f' <span class="bx-stale" title="Open the row and press “中文 from '
                       f'English” to translate the corrected English again">{STALE_HINT}</span>')
         fixed = ' bx-fixed' if link.fixed else ''
+        if getattr(link, "suggested", False):
+            fixed += ' bx-suggested'
+            sents += f' <span class="bx-sugg" title="{SUGGESTION_HINT}">suggested</span>'
         first = link.tgt_ids[0] if link.tgt_ids else None
         flags = flags_html([f for f in cell.flags if f.unit.segment_id == first])
         parts.append(f'<span class="bx-link{fixed}">{sents}{score_badge(link.score, low)}'
@@ -657,6 +665,16 @@ def toggle_reviewed(project: Project, seg_id: str, version: int) -> SegmentRow:
     return project.set_status(seg_id, new, version)
 
 
+def decide_suggestion(project: Project, link_id: int, accept: bool) -> str:
+    """Accept a suggested link (a normal link from now on) or reject it (its sentences are
+    left unlinked); returns what happened, to show."""
+    if accept:
+        project.accept_suggestion(link_id)
+        return "Suggestion accepted: a normal link now"
+    project.reject_suggestion(link_id)
+    return "Suggestion rejected: the sentences are unlinked"
+
+
 def history_lines(project: Project, seg_id: str, limit: int = 20) -> list[str]:
     lines = []
     for h in project.history(seg_id, limit=limit):
@@ -709,6 +727,11 @@ READER_CSS = """
 .bx-score { font: 500 .68rem/1 ui-monospace, monospace; color: #8c846f; background: #f1ede3;
   border-radius: 4px; padding: .1rem .3rem; margin-left: .3rem; vertical-align: middle; }
 .bx-score.bx-low { color: #8a3b00; background: #ffe3c2; }
+.bx-link.bx-suggested { border: 1px dashed #b9a06a; border-radius: 4px; padding: 0 .25rem;
+  background: repeating-linear-gradient(135deg, #fffaf0, #fffaf0 6px, #fbf3df 6px, #fbf3df 12px);
+  color: #5c5446; }
+.bx-sugg { display: inline-block; margin-left: .3rem; padding: 0 .35rem; border-radius: 4px;
+  background: #efe6cf; color: #6b5a2e; font: italic .74rem/1.6 "Source Sans 3", sans-serif; }
 .bx-row mark { background: #ffe57a; padding: 0 .08rem; border-radius: 2px; }
 .bx-flag { display: block; font: .8rem/1.45 "Source Sans 3", sans-serif; color: #7a2e0e; margin-top: .15rem; }
 .bx-flag-code { display: inline-block; padding: 0 .35rem; border-radius: 4px;

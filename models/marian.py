@@ -68,15 +68,18 @@ class Engine(Protocol):
 
 
 class TorchEngine:
-    """transformers' `generate` on a MarianMTModel (CPU, fp32): the reference path."""
+    """transformers' `generate` on a MarianMTModel (fp32, on the CPU or a CUDA device): the
+    reference path."""
     name = "torch"
 
-    def __init__(self, model, threads: int | None = None):
+    def __init__(self, model, threads: int | None = None, device: str = "cpu"):
         import torch
 
         if threads:
             torch.set_num_threads(threads)
-        self.model = model.eval()
+        self.device = device
+        self.name = engine_name("torch", device)
+        self.model = model.to(device).eval()
         cfg = model.config
         self.pad_id, self.eos_id = cfg.pad_token_id, cfg.eos_token_id
 
@@ -98,6 +101,7 @@ class TorchEngine:
         # Encoder-decoder: max_length counts the decoder start token.
         config.max_length = max_new_tokens + 1
         config.max_new_tokens = None
+        input_ids, mask = input_ids.to(self.device), mask.to(self.device)
         with torch.inference_mode():
             out = self.model.generate(input_ids=input_ids, attention_mask=mask,
                                       generation_config=config)
@@ -109,6 +113,12 @@ class TorchEngine:
             finished = end < max_new_tokens - 1
             results.append(Generated([t for t in row[:end] if t != self.pad_id], finished))
         return results
+
+
+def engine_name(base: str, device: str) -> str:
+    """The backend as recorded with each translation and in the cache key: a GPU run is
+    named apart (its float arithmetic may pick another beam), the CPU keeps the plain name."""
+    return base if device == "cpu" else f"{base}-{device}"
 
 
 ProgressFn = Callable[[int, int], None]
@@ -357,17 +367,25 @@ def load_translator(model: str | Path, *, backend: str = "torch",
     folder = cache_dir(cache)
     if backend == "ctranslate2":
         from models.ct2_backend import CT2Engine, ensure_converted
+        from models.device import ct2_device
+
+        ct2_dev = ct2_device()
 
         def factory() -> Engine:
-            return CT2Engine(ensure_converted(ref, folder), tokenizer, threads=threads)
-        engine = LazyEngine(CT2Engine.name, factory)
+            return CT2Engine(ensure_converted(ref, folder), tokenizer, threads=threads,
+                             device=ct2_dev)
+        engine = LazyEngine(CT2Engine.name_on(ct2_dev), factory)
     else:
+        from models.device import torch_device
+
+        torch_dev = torch_device()
+
         def factory() -> Engine:
             from transformers import MarianMTModel
 
             return TorchEngine(MarianMTModel.from_pretrained(ref.path, local_files_only=True),
-                               threads=threads)
-        engine = LazyEngine(TorchEngine.name, factory)
+                               threads=threads, device=torch_dev)
+        engine = LazyEngine(engine_name(TorchEngine.name, torch_dev), factory)
     store = TranslationCache(folder / "translations.sqlite") if use_cache else None
     return MarianTranslator(ref, tokenizer, engine, max_positions=config.max_position_embeddings,
                             settings=settings, cache=store)

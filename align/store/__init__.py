@@ -10,6 +10,7 @@ This module opens and creates projects; `Project` is assembled from one mixin pe
 - tracks:        machine translation writes, human translation import, orphans
 - edits:         a person's edits of sentences, blocks and speaker merges
 - links:         re-alignment and a person's merge/split/move of links
+- suggestions:   accepting or rejecting a link the aligner was unsure of
 - summary:       the project at a glance
 - backup:        backups and restores
 - quality:       the glossary and dismissed QA flags
@@ -39,6 +40,7 @@ from align.store.schema import (DB_NAME, HUMAN_STATUSES, SCHEMA, SCHEMA_VERSION,
                                 TARGET_STATUSES, check_database, create_schema, new_id, now,
                                 text_sig)
 from align.store.source_import import SourceImportMixin
+from align.store.suggestions import SuggestionsMixin
 from align.store.summary import SummaryMixin
 from align.store.tracks import TracksMixin
 
@@ -50,7 +52,7 @@ __all__ = [
 
 
 class Project(ReadingMixin, SourceImportMixin, TracksMixin, EditsMixin, LinksMixin,
-              SummaryMixin, BackupMixin, QualityMixin, ProjectConnection):
+              SuggestionsMixin, SummaryMixin, BackupMixin, QualityMixin, ProjectConnection):
     """A bitext project folder holding `project.sqlite` and `backups/`.
 
     One Project may be shared by several threads: a lock serialises its connection, so a
