@@ -110,6 +110,9 @@ def bench_browser_edits(page, url: str, project_dir: Path, runs: int) -> list[fl
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--baseline", type=Path, default=None,
+                    help="another checkout (e.g. `git worktree add /tmp/before main`): its "
+                         "app.py renders the same project in the same run, for a before/after")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         project_dir = translated_interview(Path(tmp))
@@ -122,6 +125,12 @@ def main() -> int:
         with AppServer(project_dir, app=bare) as srv, browser() as page:
             _, bare_warm = bench_render(page, srv.url, args.runs)
         print(f"render, bare Streamlit page (baseline): warm {ms(bare_warm)}")
+        if args.baseline:
+            base = args.baseline.resolve()
+            env = {"BITEXT_CACHE": str(Path(tmp) / "cache"), "PYTHONPATH": str(base)}
+            with AppServer(project_dir, env=env, app=base / "app.py") as srv, browser() as page:
+                _, base_warm = bench_render(page, srv.url, args.runs)
+            print(f"render, baseline {base} (10 turns per page): warm {ms(base_warm)}")
         with AppServer(project_dir, env={"BITEXT_CACHE": str(Path(tmp) / "cache")}) as srv:
             with browser() as page:
                 for label, url in (("10 turns per page", srv.url),
