@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from align import quality
 from align import reader as rd
 from align.errors import BitextError
 from align.store import Project
@@ -187,6 +188,21 @@ def rederive_zh(src_ids: tuple[str, ...], widgets: dict) -> None:
                  "to accept")
 
 
+def dismiss_flag(finding: quality.Finding) -> None:
+    guarded(quality.dismiss, project(), finding, ok=f"Dismissed: {finding.flag.label}")
+
+
+def add_term(lang: str) -> None:
+    source, target = ss.get("gl_src", ""), ss.get("gl_tgt", "")
+    if guarded(project().add_glossary_terms, lang, [(source, target)],
+               ok=f"Added to the {lang_label(lang)} glossary: {source} → {target}") is not None:
+        ss.gl_src = ss.gl_tgt = ""
+
+
+def remove_term(lang: str, source: str) -> None:
+    guarded(project().remove_glossary_term, lang, source, ok=f"Removed “{source}”")
+
+
 def realign(block_id: str, lang: str) -> None:
     # Runs in the script, not in a callback, so the spinner shows while the aligner works.
     with st.spinner(f"Re-aligning this turn ({lang_label(lang)})… a few seconds"):
@@ -223,10 +239,14 @@ def sidebar(snapshot: rd.Snapshot) -> tuple[list[str], rd.RowFilter, int]:
     low = sb.toggle("Only weak links", key="low", help="links whose alignment score is below "
                     "the threshold")
     threshold = sb.slider("Score below", 0.0, 1.0, 0.5, 0.05, key="threshold", disabled=not low)
+    flagged = sb.toggle("Only flagged", key="flagged",
+                        help="rows with an open QA flag (numbers, copies, loops, length, names, "
+                             "brackets, empty output, glossary)")
     order = sb.radio("Order", rd.ORDERS, key="order", horizontal=True)
     per_page = sb.selectbox("Turns per page", PAGE_SIZES, index=1, key="per_page",
                             bind="query-params")
-    f = rd.RowFilter(frozenset(speakers), status, text, threshold if low else None, order)
+    f = rd.RowFilter(frozenset(speakers), status, text, threshold if low else None, order,
+                     flagged=flagged)
     return list(langs or []), f, per_page
 
 
@@ -459,6 +479,40 @@ def open_dialog(name: str) -> None:
     ss.dialog = name
 
 
+def glossary_body() -> None:
+    """Term pairs per language: add, remove, import and export TSV (source<TAB>target)."""
+    p = project()
+    lang = st.selectbox("Language", TARGET_CHOICES, key="gl_lang", format_func=lang_label)
+    with st.form("gl_add", border=False, enter_to_submit=True):
+        a, b, c = st.columns([2, 2, 1], vertical_alignment="bottom")
+        a.text_input("German term", key="gl_src")
+        b.text_input(f"{lang_label(lang)} term", key="gl_tgt")
+        c.form_submit_button("Add", on_click=add_term, args=(lang,), type="primary")
+    terms = p.glossary(lang)
+    st.caption(f"{len(terms)} term(s) · QA flags a sentence whose German has a term and whose "
+               f"translation lacks its {lang_label(lang)} term")
+    for i, (source, target) in enumerate(terms):
+        line = st.container(horizontal=True, vertical_alignment="center")
+        line.text(f"{source} → {target}")  # plain text: terms are user text
+        line.button("Remove", key=f"gl-rm-{lang}-{i}", on_click=remove_term,
+                    args=(lang, source))
+    up = st.file_uploader("Import TSV (source<TAB>target per line)", type=["tsv", "txt"],
+                          key="gl_file")
+    if up is not None and st.button("Import terms", key="gl_import"):
+        n = guarded(quality.import_glossary, p, lang, up.getvalue())
+        if n is not None:
+            flash(f"{n} term(s) added or changed")
+            st.rerun()
+    st.download_button("Export TSV", data=quality.export_glossary(p, lang),
+                       file_name=f"glossary-{lang}.tsv", mime="text/tab-separated-values",
+                       key="gl_export", on_click="ignore", icon=":material/download:")
+
+
+@st.dialog("Glossary", width="medium", on_dismiss=close_dialog)
+def glossary_dialog() -> None:
+    glossary_body()
+
+
 @st.dialog("Export", width="medium", on_dismiss=close_dialog)
 def export_dialog() -> None:
     export_body(project(), ss.get("langs") or list(TARGET_CHOICES))
@@ -485,9 +539,13 @@ def tools(has_project: bool) -> None:
                    on_click=open_dialog, args=("export",))
     row.button("Project", key="open_project", icon=":material/folder_open:",
                on_click=open_dialog, args=("project",))
-    dialogs = {"import": import_dialog, "export": export_dialog, "project": project_dialog}
+    if has_project:
+        row.button("Glossary", key="open_glossary", icon=":material/menu_book:",
+                   on_click=open_dialog, args=("glossary",))
+    dialogs = {"import": import_dialog, "export": export_dialog, "project": project_dialog,
+               "glossary": glossary_dialog}
     which = ss.get("dialog")
-    if which in dialogs and (has_project or which != "export"):
+    if which in dialogs and (has_project or which not in ("export", "glossary")):
         dialogs[which]()
 
 
@@ -523,10 +581,12 @@ def editor(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
             cols = st.columns(len(langs) + 1)
             cols[0].caption(rd.lang_name("de"))
             many = len(row.sources) > 1
+            terms = rd.glossary_marks(snapshot, langs)
             # Numbered when there are several, and each box says which German it translates:
             # three Chinese boxes beside one English box are not three translations of it.
             cols[0].html('<div class="bx-edit-src">' + " ".join(
-                (f'<span class="bx-n">{i}</span>' if many else "") + rd.highlight(s.text)
+                (f'<span class="bx-n">{i}</span>' if many else "")
+                + rd.highlight(s.text, "", terms)
                 for i, s in enumerate(row.sources, start=1)) + "</div>")
             for col, lang in zip(cols[1:], langs):
                 cell = row.cells[lang]
@@ -580,6 +640,7 @@ def editor(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
                           on_click=resolve_conflict, args=(row.key, seg_id, True),
                           disabled=":" in seg_id)
         sentence_tools(row, langs, widgets)
+        qa_tools(row, langs)
         link_tools(row, langs, snapshot)
         with st.expander("History of these sentences"):
             for lang in langs:
@@ -619,6 +680,24 @@ def sentence_tools(row: rd.Row, langs: list[str], widgets: dict) -> None:
                            disabled=not pivot.available,
                            help="Translate the corrected English into Chinese (pivot)"
                            if pivot.available else f"No model: {pivot.message}")
+
+
+def qa_tools(row: rd.Row, langs: list[str]) -> None:
+    """The row's QA flags with their reasons; a person may dismiss one (recorded)."""
+    if not any(row.cells[lang].flags for lang in langs):
+        return
+    cols = st.columns(len(langs) + 1)
+    cols[0].caption("QA")
+    for col, lang in zip(cols[1:], langs):
+        for i, finding in enumerate(row.cells[lang].flags):
+            box = col.container(horizontal=True, vertical_alignment="center", gap="small")
+            state = " (dismissed)" if finding.dismissed else ""
+            box.caption(f"⚑ {finding.flag.label}{state}: {finding.flag.reason}")
+            if not finding.dismissed:
+                box.button("Dismiss", key=f"qa-dismiss-{lang}-{finding.unit.segment_id}-"
+                                          f"{finding.flag.code}",
+                           on_click=dismiss_flag, args=(finding,),
+                           help="The translation is right: hide this flag until the text changes")
 
 
 def link_tools(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
@@ -682,12 +761,13 @@ def render_block(view: rd.BlockView, langs: list[str], f: rd.RowFilter, low: flo
     follow each other: each names its turn inside the row instead of under a header."""
     rows = list(view.rows)
     chosen = ss.get("edit_row")
+    terms = rd.glossary_marks(snapshot, langs)
     ranked = f.order != "document"
     where = rd.where_html(view, f.text) if ranked else ""
     parts = [] if ranked else [rd.block_header_html(view, f.text)]
     for row in rows:
         parts.append(rd.row_html(row, langs, f.text, low, selected=row.key == chosen,
-                                 where=where))
+                                 where=where, terms=terms))
         if row.key == chosen:
             st.html("".join(parts))
             parts = []

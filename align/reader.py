@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from align import quality
 from align.errors import ConflictError
+from align.qa.checks import term_spans
 from align.store import BlockRow, LinkRow, Project, SegmentRow, text_sig
 from align.store.coverage import coverage, has_text
 
@@ -45,6 +47,9 @@ class Snapshot:
     targets: dict[str, dict[str, SegmentRow]]            # lang -> id -> target sentence
     links: dict[str, dict[str, list[LinkRow]]]           # lang -> block id -> links in order
     languages: list[str] = field(default_factory=list)   # languages that have targets
+    # QA: lang -> first target id of a link -> its findings; lang -> glossary term pairs
+    flags: dict[str, dict[str, tuple[quality.Finding, ...]]] = field(default_factory=dict)
+    glossary: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 def load_snapshot(project: Project, langs: Iterable[str]) -> Snapshot:
@@ -64,8 +69,25 @@ def load_snapshot(project: Project, langs: Iterable[str]) -> Snapshot:
         for link in project.links(lang):
             per_block.setdefault(link.block_id, []).append(link)
         links[lang] = per_block
-    return Snapshot(info["title"], info["lang"], blocks, sources, targets, links,
-                    project.languages())
+    snapshot = Snapshot(info["title"], info["lang"], blocks, sources, targets, links,
+                        project.languages())
+    attach_qa(project, snapshot)
+    return snapshot
+
+
+def attach_qa(project: Project, snapshot: Snapshot) -> None:
+    """QA flags and glossaries of the loaded languages (checks are cached by text, so only
+    pairs changed since the last read are checked again)."""
+    dismissed = project.dismissals()
+    for lang in snapshot.targets:
+        terms = project.glossary(lang)
+        snapshot.glossary[lang] = terms
+        units = quality.units_of(lang, snapshot.blocks, snapshot.sources, snapshot.targets[lang],
+                                 snapshot.links.get(lang, {}), snapshot.source_lang)
+        per_unit: dict[str, tuple[quality.Finding, ...]] = {}
+        for finding in quality.findings(units, snapshot.source_lang, lang, terms, dismissed):
+            per_unit[finding.unit.segment_id] = per_unit.get(finding.unit.segment_id, ()) + (finding,)
+        snapshot.flags[lang] = per_unit
 
 
 # ----- rows ---------------------------------------------------------------------------------
@@ -80,6 +102,11 @@ class Cell:
     stale: frozenset[str] = frozenset()  # Chinese ids made from English that has changed since
     untranslated: tuple[str, ...] = ()   # source ids with no translation text (`missing`, and
                                          # those whose only targets are empty): "not translated"
+    flags: tuple[quality.Finding, ...] = ()  # QA findings on this cell's links
+
+    @property
+    def open_flags(self) -> tuple[quality.Finding, ...]:
+        return tuple(f for f in self.flags if not f.dismissed)
 
     @property
     def scores(self) -> list[float]:
@@ -171,7 +198,9 @@ def block_rows(snapshot: Snapshot, block: BlockRow, langs: Sequence[str]) -> lis
             untranslated = tuple(s.id for s in members if s.id not in covered)
             stale = (_stale_pivots(snapshot, block.id, links, {s.id for s in members})
                      if lang == "zh" else frozenset())
-            cells[lang] = Cell(lang, links, sentences, missing, stale, untranslated)
+            qa = snapshot.flags.get(lang, {})
+            flags = tuple(f for link in links if link.tgt_ids for f in qa.get(link.tgt_ids[0], ()))
+            cells[lang] = Cell(lang, links, sentences, missing, stale, untranslated, flags)
         if not members and not any(c.sentences for c in cells.values()):
             continue
         key = members[0].id if members else "t-" + next(
@@ -227,11 +256,12 @@ class RowFilter:
     text: str = ""
     below_score: float | None = None         # only rows with a link scoring below this
     order: str = "document"
+    flagged: bool = False                    # only rows with an open QA flag
 
     @property
     def active(self) -> bool:
         return bool(self.speakers or self.status != "any" or self.text.strip()
-                    or self.below_score is not None or self.order != "document")
+                    or self.below_score is not None or self.order != "document" or self.flagged)
 
 
 def _matches_text(row: Row, needle: str) -> bool:
@@ -250,6 +280,8 @@ def row_matches(row: Row, f: RowFilter) -> bool:
         if not any(t.status == f.status for c in row.cells.values() for t in c.sentences):
             return False
     if f.text.strip() and not _matches_text(row, f.text.strip().casefold()):
+        return False
+    if f.flagged and not any(c.open_flags for c in row.cells.values()):
         return False
     if f.below_score is not None:
         score = row.min_score
@@ -301,6 +333,8 @@ def empty_message(snapshot: Snapshot, langs: Sequence[str], f: RowFilter) -> str
         return "This document is empty."
     if f.below_score is not None and not has_scores(snapshot, langs):
         return WEAK_LINKS_NEED_SCORES
+    if f.flagged:
+        return "No open QA flags in these columns."
     return "Nothing matches these filters."
 
 
@@ -445,9 +479,12 @@ def display_title(title: str, source_lang: str = "de") -> str:
 
 
 # ----- HTML ---------------------------------------------------------------------------------
-def highlight(text: str, query: str = "") -> str:
-    """`text` escaped for HTML, with case-insensitive matches of `query` in <mark>."""
+def highlight(text: str, query: str = "", terms: dict[str, str] | None = None) -> str:
+    """`text` escaped for HTML, with case-insensitive matches of `query` in <mark> and
+    glossary terms (term -> its translations, shown on hover) underlined."""
     query = query.strip()
+    if terms:
+        return _lines(_marked(text, query, terms))
     if not query:
         return _lines(html.escape(text))
     out, pos = [], 0
@@ -457,6 +494,44 @@ def highlight(text: str, query: str = "") -> str:
         pos = m.end()
     out.append(html.escape(text[pos:]))
     return _lines("".join(out))
+
+
+def _marked(text: str, query: str, terms: dict[str, str]) -> str:
+    """Search matches first, then glossary terms where they do not overlap one; everything
+    escaped."""
+    spans: list[tuple[int, int, str]] = []
+    if query:
+        spans += [(m.start(), m.end(), "") for m in
+                  re.finditer(re.escape(query), text, flags=re.IGNORECASE)]
+    for term in sorted(terms, key=len, reverse=True):
+        for a, b in term_spans(text, term):
+            if all(b <= x or a >= y for x, y, _ in spans):
+                spans.append((a, b, term))
+    out, pos = [], 0
+    for a, b, term in sorted(spans):
+        out.append(html.escape(text[pos:a]))
+        piece = html.escape(text[a:b])
+        out.append(f'<span class="bx-term" title="{html.escape(terms[term])}">{piece}</span>'
+                   if term else f"<mark>{piece}</mark>")
+        pos = b
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def glossary_marks(snapshot: Snapshot, langs: Sequence[str]) -> dict[str, str]:
+    """Source term -> "glossary · en: …, zh: …" for the shown languages' glossaries."""
+    marks: dict[str, list[str]] = {}
+    for lang in langs:
+        for source, target in snapshot.glossary.get(lang, ()):
+            marks.setdefault(source, []).append(f"{lang}: {target}")
+    return {s: "glossary · " + ", ".join(t) for s, t in marks.items()}
+
+
+def flags_html(flags: Sequence[quality.Finding]) -> str:
+    """Open QA flags of one link: a badge naming the check, then its reason, as text."""
+    return "".join(f'<span class="bx-flag bx-flag-{html.escape(f.flag.code)}">'
+                   f'<span class="bx-flag-code">⚑ {html.escape(f.flag.label)}</span> '
+                   f'{html.escape(f.flag.reason)}</span>' for f in flags if not f.dismissed)
 
 
 def _lines(escaped: str) -> str:
@@ -502,16 +577,22 @@ def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
         if getattr(link, "suggested", False):
             fixed += ' bx-suggested'
             sents += f' <span class="bx-sugg" title="{SUGGESTION_HINT}">suggested</span>'
-        parts.append(f'<span class="bx-link{fixed}">{sents}{score_badge(link.score, low)}</span>')
+        first = link.tgt_ids[0] if link.tgt_ids else None
+        flags = flags_html([f for f in cell.flags if f.unit.segment_id == first])
+        parts.append(f'<span class="bx-link{fixed}">{sents}{score_badge(link.score, low)}'
+                     f'{flags}</span>')
     if cell.untranslated or (cell.sentences and not parts):
         parts.append(NOT_TRANSLATED)
     return " ".join(parts)
 
 
 def row_html(row: Row, langs: Sequence[str], query: str = "", low: float = 0.5,
-             selected: bool = False, clickable: bool = True, where: str = "") -> str:
-    """`where`: the row's turn, named inside the row (the ranked view has no turn headers)."""
-    src = " ".join(f'<span class="bx-s">{highlight(s.text, query)}</span>' for s in row.sources)
+             selected: bool = False, clickable: bool = True, where: str = "",
+             terms: dict[str, str] | None = None) -> str:
+    """`where`: the row's turn, named inside the row (the ranked view has no turn headers);
+    `terms`: glossary terms to mark in the German (see `glossary_marks`)."""
+    src = " ".join(f'<span class="bx-s">{highlight(s.text, query, terms)}</span>'
+                   for s in row.sources)
     if where:
         src = f'<span class="bx-where">{where}</span>' + src
     cols = [f'<div class="bx-cell bx-src" lang="de">{src}</div>']
@@ -520,6 +601,8 @@ def row_html(row: Row, langs: Sequence[str], query: str = "", low: float = 0.5,
         body = cell_html(cell, query, low) if cell else ""
         cols.append(f'<div class="bx-cell" lang="{html.escape(lang)}">{body}</div>')
     cls = "bx-row bx-selected" if selected else "bx-row"
+    if any(c.open_flags for c in row.cells.values()):
+        cls += " bx-flagged"
     # Focusable: Tab reaches every row, Enter opens its editor (see READER_JS).
     act = (' tabindex="0" role="button" aria-label="Correct this row"'
            if clickable else "")
@@ -734,6 +817,12 @@ READER_CSS = """
 .bx-sugg { display: inline-block; margin-left: .3rem; padding: 0 .35rem; border-radius: 4px;
   background: #efe6cf; color: #6b5a2e; font: italic .74rem/1.6 "Source Sans 3", sans-serif; }
 .bx-row mark { background: #ffe57a; padding: 0 .08rem; border-radius: 2px; }
+.bx-flag { display: block; font: .8rem/1.45 "Source Sans 3", sans-serif; color: #7a2e0e; margin-top: .15rem; }
+.bx-flag-code { display: inline-block; padding: 0 .35rem; border-radius: 4px;
+  background: #fde2d4; color: #9a2b00; font-weight: 600; }
+.bx-row.bx-flagged { box-shadow: inset 3px 0 0 #e07a4f; }
+.bx-term { text-decoration: underline dotted #2f6fb0; text-underline-offset: 3px;
+  background: #eef4fb; border-radius: 2px; }
 [class*="st-key-editor-"] textarea { font-family: "Source Serif 4", "Noto Serif", Georgia, serif;
   font-size: 1rem; line-height: 1.5; }
 [class*="st-key-editor-"] [lang="zh"] textarea, [class*="st-key-editor-"] textarea:lang(zh) {

@@ -110,7 +110,9 @@ def test_pull_reports_bytes_from_the_calling_thread(env, hub_models):
 
     calls = []
     me = threading.get_ident()
-    with HubMirror(hub_models, chunk_delay=0.05) as mirror:
+    # A download of about 3 s (0.2 s per 64 KiB): the 0.2 s polls see it part-way even when a
+    # loaded machine delays them.
+    with HubMirror(hub_models, chunk_delay=0.2) as mirror:
         ref = hub.pull("de-en", env / "cache", endpoint=mirror.url,
                        on_bytes=lambda done, total: calls.append((done, total, threading.get_ident())))
     weights = (hub_models["Helsinki-NLP/opus-mt-de-en"] / "model.safetensors").stat().st_size

@@ -14,6 +14,7 @@ This module opens and creates projects; `Project` is assembled from one mixin pe
 - suggestions:   accepting or rejecting a link the aligner was unsure of
 - summary:       the project at a glance
 - backup:        backups and restores
+- quality:       the glossary and dismissed QA flags
 - carry:         which old sentence a re-cut sentence continues (pure)
 - additions:     tables and columns added since schema 1 (one `additions_<feature>.py` each)
 
@@ -32,6 +33,7 @@ from align.store.backup import BACKUP_DIR, BackupMixin, restore_damaged
 from align.store.connection import ProjectConnection, connect
 from align.store.edits import EditsMixin
 from align.store.links import LinksMixin
+from align.store.quality import QualityMixin
 from align.store.reading import ReadingMixin
 from align.store.redo import RedoMixin
 from align.store.rows import (BlockRow, HistoryRow, ImportReport, LinkRow, SegmentRow,
@@ -52,7 +54,7 @@ __all__ = [
 
 
 class Project(ReadingMixin, SourceImportMixin, TracksMixin, EditsMixin, RedoMixin, LinksMixin,
-              SuggestionsMixin, SummaryMixin, BackupMixin, ProjectConnection):
+              SuggestionsMixin, SummaryMixin, BackupMixin, QualityMixin, ProjectConnection):
     """A bitext project folder holding `project.sqlite` and `backups/`.
 
     One Project may be shared by several threads: a lock serialises its connection, so a
