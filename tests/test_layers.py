@@ -21,6 +21,7 @@ ALLOWED = {
     "align.imports": {"align.errors", "align.store", "align.text", "align.formats", "align.alignment",
                       "align.safepath"},
     "align.reader": {"align.errors", "align.store", "align.text", "align.alignment"},
+    "align.propagation": {"align.errors", "align.store", "align.text"},
     "align.cli": {"align", "models"},
     "align.safepath": {"align.errors"},
     "align.errors": set(),
