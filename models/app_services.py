@@ -101,13 +101,13 @@ def retranslate(project: Project, src_ids: Sequence[str], lang: str) -> Outcome:
     """Translate a row's German again. A machine translation is replaced in the store; a
     sentence a person corrected is never overwritten: the new text comes back as a
     suggestion for the editor."""
-    from models.project_translate import translate_sentences
+    from models.project_translate import translate_sentences_scored
 
     sources = project.segments_by_id(src_ids)
     texts = [sources[i].text for i in src_ids if i in sources]
-    translations, detail = translate_sentences(texts, lang, project.source_lang,
-                                               models=configured_models())
-    return _apply(project, list(src_ids), lang, translations, detail)
+    translations, confidences, detail = translate_sentences_scored(
+        texts, lang, project.source_lang, models=configured_models())
+    return _apply(project, list(src_ids), lang, translations, detail, confidences)
 
 
 def rederive_chinese(project: Project, src_ids: Sequence[str]) -> Outcome:
@@ -141,13 +141,14 @@ def _row_targets(project: Project, src_ids: Sequence[str], lang: str):
 
 
 def _apply(project: Project, src_ids: list[str], lang: str, texts: list[str],
-           detail: dict) -> Outcome:
+           detail: dict, confidences: Sequence[float | None] | None = None) -> Outcome:
     targets = _row_targets(project, src_ids, lang)
     if len(texts) == len(src_ids):
         # One translation per German sentence: the store refreshes machine output and
         # refuses to touch human work (returns False), which then becomes a suggestion.
-        refused = [(s, t) for s, t in zip(src_ids, texts)
-                   if not project.set_machine_translation(s, lang, t, detail)]
+        confidences = list(confidences or [None] * len(texts))
+        refused = [(s, t) for s, t, c in zip(src_ids, texts, confidences)
+                   if not project.set_machine_translation(s, lang, t, detail, c)]
         if not refused:
             return Outcome(True)
         texts = [t for _, t in refused]
