@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from align import propagation as prop
 from align import reader as rd
 from align.errors import BitextError
 from align.store import Project
@@ -98,6 +99,10 @@ def save_row(row_key: str, fields: list[tuple], mark_reviewed: bool) -> None:
         flash(f"Saved {n} sentence(s) at {stamp}" + (" · reviewed" if mark_reviewed else ""))
     else:
         flash("Nothing changed", "info")
+    # A correction made once is offered wherever the same source comes back (issue 12).
+    offered = guarded(prop.propagate_corrections, project(), [*result.saved, *result.created])
+    if offered:
+        flash(f"Offered to {offered} sentence(s) with the same or a similar source", "info")
     ss.saved_at = (row_key, stamp, n)
     if mark_reviewed and result.ok:
         order = ss.get("_order", [])
@@ -111,6 +116,22 @@ def resolve_conflict(seg_id: str, keep_mine: bool) -> None:
     current, mine, version = ss.conflicts.pop(seg_id)
     if keep_mine and ":" not in seg_id:
         guarded(project().edit_segment, seg_id, mine, version, ok="Saved your version")
+
+
+def decide_suggestion(suggestion_id: int, accept: bool) -> None:
+    if accept:
+        guarded(project().accept_suggestion, suggestion_id, ok="Suggestion accepted")
+    else:
+        guarded(project().dismiss_suggestion, suggestion_id, ok="Suggestion dismissed")
+
+
+def accept_all_suggestions() -> None:
+    result = guarded(prop.accept_all, project())
+    if result is not None:
+        n, problems = result
+        flash(f"Accepted {n} suggestion(s)")
+        for problem in problems[:3]:
+            flash(problem, "error")
 
 
 def undo(seg_id: str) -> None:
@@ -274,12 +295,18 @@ def import_body() -> None:
         except BitextError as exc:
             st.error(str(exc))
         else:
+            # Corrections made in the open project, offered as matches in the new text.
+            opened = project() if Project.exists(project_dir()) else None
+            offered = guarded(svc.offer_corrections, opened, target)
             ss.project_dir = str(target)
             ss.pop("edit_row", None)
             ss.dialog = None
             # The new project sits next to the open one: say where, in full.
             flash(f"Imported {report.sentences} sentences in {report.blocks} blocks into "
                   f"{Path(target).resolve()}")
+            if offered:
+                flash(f"{offered} sentence(s) match corrections you made before: open them "
+                      f"to accept", "info")
             st.rerun()
     st.divider()
     st.caption("Existing translation of the current project (aligned sentence by sentence)")
@@ -457,6 +484,7 @@ def editor(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
                 k2.button("Save my version over it", key=f"cf-mine-{seg_id}",
                           on_click=resolve_conflict, args=(seg_id, True),
                           disabled=":" in seg_id)
+        suggestion_tools(row, langs)
         sentence_tools(row, langs, widgets)
         link_tools(row, langs, item_rows)
         with st.expander("History of these sentences"):
@@ -465,6 +493,22 @@ def editor(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
                     lines = rd.history_lines(p, seg.id)
                     st.caption(f"{lang_label(lang)} · version {seg.version}")
                     st.text("\n".join(lines) or "no changes yet")
+
+
+def suggestion_tools(row: rd.Row, langs: list[str]) -> None:
+    """Corrections of similar sentences offered to this row: accept or dismiss each."""
+    offered = [(lang, s) for lang in langs for s in row.cells[lang].suggestions]
+    if not offered:
+        return
+    st.caption("Suggested from a correction of a similar sentence")
+    for lang, sug in offered:
+        box = st.container(horizontal=True, vertical_alignment="center",
+                           key=f"sugg-{sug.id}")
+        box.html(rd.suggestion_html(sug, lang_label(lang)))
+        box.button("Accept", key=f"sugg-ok-{sug.id}", on_click=decide_suggestion,
+                   args=(sug.id, True), type="primary")
+        box.button("Dismiss", key=f"sugg-no-{sug.id}", on_click=decide_suggestion,
+                   args=(sug.id, False))
 
 
 def sentence_tools(row: rd.Row, langs: list[str], widgets: dict) -> None:
@@ -563,6 +607,11 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
     top = st.container(horizontal=True, vertical_alignment="center")
     page = top.pagination(count, key="page", bind="query-params")
     top.caption(f"{rd.count_label(len(items), f)} · page {page} of {count}")
+    waiting = rd.open_suggestions(snapshot, langs)
+    if waiting:
+        top.button(f"Accept all {waiting} suggestions", key="sugg-all",
+                   on_click=accept_all_suggestions, icon=":material/done_all:",
+                   help="Corrections offered to sentences with the same or a similar source")
     current = rd.paginate(items, page, per_page)
     if not current.items:
         st.info(rd.empty_message(snapshot, langs, f))

@@ -123,3 +123,23 @@ def offer_memory(project: Project, memory: Sequence[MemoryUnit], *, same_project
             project.add_suggestion(lang, sid, unit.src_id, unit.tgt_id, unit.target, sim)
             offered += 1
     return offered
+
+
+def accept_all(project: Project, lang: str | None = None) -> tuple[int, list[str]]:
+    """Accept every open suggestion (the best one per sentence); returns (accepted, one line
+    per suggestion that could not be applied)."""
+    from align.errors import BitextError
+
+    accepted, problems = 0, []
+    done: set[tuple[str, str]] = set()
+    for sug in project.suggestions(lang):           # best match first
+        if (sug.lang, sug.src_id) in done:
+            continue
+        try:
+            project.accept_suggestion(sug.id)
+        except BitextError as exc:
+            problems.append(str(exc))
+            continue
+        done.add((sug.lang, sug.src_id))
+        accepted += 1
+    return accepted, problems

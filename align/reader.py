@@ -11,17 +11,18 @@ and Chinese sentence; a 2:1 link in English makes one row of two German sentence
 from __future__ import annotations
 
 import html
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from align.errors import ConflictError
-from align.store import BlockRow, LinkRow, Project, SegmentRow, text_sig
+from align.store import BlockRow, LinkRow, Project, SegmentRow, SuggestionRow, text_sig
 
 LANG_NAMES = {"de": "Deutsch", "en": "English", "zh": "中文"}
 STATUS_LABELS = {"mt": "machine", "edited": "edited", "reviewed": "reviewed"}
 STATUS_FILTERS = ("any", "untranslated", "mt", "edited", "reviewed")
-ORDERS = ("document", "lowest score first")
+ORDERS = ("document", "lowest score first", "least confident first")
 
 
 def lang_name(lang: str) -> str:
@@ -39,6 +40,10 @@ class Snapshot:
     targets: dict[str, dict[str, SegmentRow]]            # lang -> id -> target sentence
     links: dict[str, dict[str, list[LinkRow]]]           # lang -> block id -> links in order
     languages: list[str] = field(default_factory=list)   # languages that have targets
+    # lang -> target id -> the model's confidence (mean log-probability per token)
+    confidence: dict[str, dict[str, float]] = field(default_factory=dict)
+    # lang -> source id -> open suggestions (a person's correction of a similar sentence)
+    suggestions: dict[str, dict[str, list[SuggestionRow]]] = field(default_factory=dict)
 
 
 def load_snapshot(project: Project, langs: Iterable[str]) -> Snapshot:
@@ -52,14 +57,21 @@ def load_snapshot(project: Project, langs: Iterable[str]) -> Snapshot:
     langs = list(dict.fromkeys(langs))
     if "zh" in langs and "en" not in langs:
         langs.append("en")   # Chinese made from English is checked against the English
+    confidence: dict[str, dict[str, float]] = {}
+    suggestions: dict[str, dict[str, list[SuggestionRow]]] = {}
     for lang in langs:
         targets[lang] = {t.id: t for t in project.target_segments(lang)}
         per_block: dict[str, list[LinkRow]] = {}
         for link in project.links(lang):
             per_block.setdefault(link.block_id, []).append(link)
         links[lang] = per_block
+        confidence[lang] = project.mt_confidences(lang)
+        offered: dict[str, list[SuggestionRow]] = {}
+        for sug in project.suggestions(lang):
+            offered.setdefault(sug.src_id, []).append(sug)
+        suggestions[lang] = offered
     return Snapshot(info["title"], info["lang"], blocks, sources, targets, links,
-                    project.languages())
+                    project.languages(), confidence, suggestions)
 
 
 # ----- rows ---------------------------------------------------------------------------------
@@ -71,6 +83,9 @@ class Cell:
     sentences: tuple[SegmentRow, ...]
     missing: tuple[str, ...]          # source ids of this row with no link in this language
     stale: frozenset[str] = frozenset()  # Chinese ids made from English that has changed since
+    # target id -> the model's confidence, for machine translations not yet corrected
+    confidence: dict[str, float] = field(default_factory=dict)
+    suggestions: tuple[SuggestionRow, ...] = ()   # open suggestions for this row's sources
 
     @property
     def scores(self) -> list[float]:
@@ -89,6 +104,12 @@ class Row:
     def min_score(self) -> float | None:
         scores = [s for cell in self.cells.values() for s in cell.scores]
         return min(scores) if scores else None
+
+    @property
+    def min_confidence(self) -> float | None:
+        """The least confident machine translation in the row (None: no MT left)."""
+        known = [c for cell in self.cells.values() for c in cell.confidence.values()]
+        return min(known) if known else None
 
     def target_ids(self) -> list[str]:
         return [t.id for cell in self.cells.values() for t in cell.sentences]
@@ -157,7 +178,12 @@ def block_rows(snapshot: Snapshot, block: BlockRow, langs: Sequence[str]) -> lis
             missing = tuple(s.id for s in members if s.id not in covered)
             stale = (_stale_pivots(snapshot, block.id, links, {s.id for s in members})
                      if lang == "zh" else frozenset())
-            cells[lang] = Cell(lang, links, sentences, missing, stale)
+            known = snapshot.confidence.get(lang, {})
+            confidence = {t.id: known[t.id] for t in sentences
+                          if t.status == "mt" and t.id in known}
+            offered = snapshot.suggestions.get(lang, {})
+            sugg = tuple(x for m in members for x in offered.get(m.id, ()))
+            cells[lang] = Cell(lang, links, sentences, missing, stale, confidence, sugg)
         if not members and not any(c.sentences for c in cells.values()):
             continue
         key = members[0].id if members else "t-" + next(
@@ -254,12 +280,15 @@ def build_view(snapshot: Snapshot, langs: Sequence[str], f: RowFilter = RowFilte
         kept = [r for r in rows if row_matches(r, f)] if f.active else rows
         if f.active and not kept:
             continue
-        if f.order == "lowest score first":
+        if f.order in ("lowest score first", "least confident first"):
             out.extend(BlockView(block, number, (r,), len(rows)) for r in kept)
         else:
             out.append(BlockView(block, number, tuple(kept), len(rows)))
     if f.order == "lowest score first":
         out.sort(key=lambda v: (v.rows[0].min_score is None, v.rows[0].min_score or 0.0))
+    elif f.order == "least confident first":
+        # Rows with no machine translation left to check go last, in document order.
+        out.sort(key=lambda v: (v.rows[0].min_confidence is None, v.rows[0].min_confidence or 0.0))
     return out
 
 
@@ -433,21 +462,58 @@ def score_badge(score: float | None, low: float) -> str:
     return f'<span class="{cls}" title="alignment score">{score:.2f}</span>'
 
 
-def _sentence_html(seg: SegmentRow, query: str) -> str:
+# A machine translation whose tokens average below this probability is marked as doubtful.
+LOW_CONFIDENCE = 0.5
+
+
+def confidence_badge(confidence: float | None) -> str:
+    """The model's confidence as the geometric mean of its token probabilities (exp of the
+    mean log-probability): 0.42 -> "42%"."""
+    if confidence is None:
+        return ""
+    p = math.exp(confidence)
+    cls = "bx-conf bx-conf-low" if p < LOW_CONFIDENCE else "bx-conf"
+    return (f'<span class="{cls}" title="model confidence: mean token probability '
+            f'(log-probability {confidence:.2f})">{p * 100:.0f}%</span>')
+
+
+def _sentence_html(seg: SegmentRow, query: str, confidence: float | None = None) -> str:
     status = html.escape(seg.status)
     label = html.escape(STATUS_LABELS.get(seg.status, seg.status))
     return (f'<span class="bx-s bx-{status}" data-sid="{html.escape(seg.id)}">'
-            f'{highlight(seg.text, query)}<span class="bx-dot" title="{label}"></span></span>')
+            f'{highlight(seg.text, query)}<span class="bx-dot" title="{label}"></span>'
+            f'{confidence_badge(confidence)}</span>')
+
+
+def suggestion_badge(suggestions: Sequence[SuggestionRow]) -> str:
+    if not suggestions:
+        return ""
+    best = max(s.similarity for s in suggestions)
+    n = len(suggestions)
+    return (f'<span class="bx-sugg" title="A correction of a sentence like this one is offered: '
+            f'open the row to accept it">{n} suggestion{"" if n == 1 else "s"} · '
+            f'{int(best * 100 + 1e-9)}% match</span>')
 
 
 STALE_HINT = "English changed since this Chinese was made — 中文 from English"
 
 
+def suggestion_html(sug: SuggestionRow, lang_label: str) -> str:
+    """One offered correction in the editor: language, match and the text (escaped)."""
+    return (f'<div class="bx-sugg-line"><span class="bx-sugg">{html.escape(lang_label)} · '
+            f'{int(sug.similarity * 100 + 1e-9)}% match</span> {highlight(sug.text)}</div>')
+
+
+def open_suggestions(snapshot: Snapshot, langs: Sequence[str]) -> int:
+    """How many sentences in these languages have a correction waiting to be accepted."""
+    return sum(len(snapshot.suggestions.get(lang, {})) for lang in langs)
+
+
 def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
     parts = []
     for link in cell.links:
-        sents = " ".join(_sentence_html(cell_seg, query) for cell_seg in
-                         (s for s in cell.sentences if s.id in link.tgt_ids))
+        sents = " ".join(_sentence_html(cell_seg, query, cell.confidence.get(cell_seg.id))
+                         for cell_seg in (s for s in cell.sentences if s.id in link.tgt_ids))
         if cell.stale & set(link.tgt_ids):
             sents += (f' <span class="bx-stale" title="Open the row and press “中文 from '
                       f'English” to translate the corrected English again">{STALE_HINT}</span>')
@@ -455,6 +521,8 @@ def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
         parts.append(f'<span class="bx-link{fixed}">{sents}{score_badge(link.score, low)}</span>')
     if cell.missing:
         parts.append('<span class="bx-missing">not translated</span>')
+    if cell.suggestions:
+        parts.append(suggestion_badge(cell.suggestions))
     return " ".join(parts)
 
 
@@ -627,6 +695,11 @@ READER_CSS = """
 .bx-score { font: 500 .68rem/1 ui-monospace, monospace; color: #8c846f; background: #f1ede3;
   border-radius: 4px; padding: .1rem .3rem; margin-left: .3rem; vertical-align: middle; }
 .bx-score.bx-low { color: #8a3b00; background: #ffe3c2; }
+.bx-conf { font: 500 .66rem/1 ui-monospace, monospace; color: #6b7a8c; margin-left: .15rem;
+  vertical-align: middle; }
+.bx-conf.bx-conf-low { color: #a33; font-weight: 650; }
+.bx-sugg { display: inline-block; margin-left: .3rem; padding: 0 .4rem; border-radius: 4px;
+  background: #e3f0fb; color: #1d4f7a; font: .78rem/1.6 "Source Sans 3", sans-serif; }
 .bx-row mark { background: #ffe57a; padding: 0 .08rem; border-radius: 2px; }
 [class*="st-key-editor-"] textarea { font-family: "Source Serif 4", "Noto Serif", Georgia, serif;
   font-size: 1rem; line-height: 1.5; }

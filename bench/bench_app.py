@@ -47,7 +47,8 @@ def translated_interview(folder: Path) -> Path:
         outputs = tr.translate([s.text for s in sources])
         for lang in ("en", "zh"):
             for seg, out in zip(sources, outputs):
-                p.set_machine_translation(seg.id, lang, out.text or "…", tr.origin_detail)
+                p.set_machine_translation(seg.id, lang, out.text or "…", tr.origin_detail,
+                                          out.confidence)
     return project_dir
 
 

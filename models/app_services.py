@@ -250,6 +250,21 @@ def import_source(raw: bytes, source_name: str, project_name: str, root: Path):
     return target, report
 
 
+def offer_corrections(memory_from: Project | None, target: Path) -> int:
+    """The corrected sentences of `memory_from` (the project open in the reader) offered as
+    matches to a newly imported project; nothing is changed until a person accepts one."""
+    from align.propagation import offer_memory, translation_memory
+
+    if memory_from is None:
+        return 0
+    memory = translation_memory(memory_from)
+    if not memory:
+        return 0
+    with Project.open(target) as new:
+        same = Path(new.dir).resolve() == Path(memory_from.dir).resolve()
+        return offer_memory(new, memory, same_project=same)
+
+
 def import_bundled(directory: Path):
     from align.imports.source import import_file
 

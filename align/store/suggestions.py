@@ -35,15 +35,22 @@ class SuggestionsMixin(ProjectConnection):
     def offer_suggestions(self, lang: str, from_src_id: str, from_tgt_id: str | None, text: str,
                           matches: Sequence[tuple[str, float]]) -> int:
         """Offer `text` (the correction of `from_src_id`) to each (source id, similarity) in
-        `matches`; a newer correction of the same sentence replaces its open suggestions.
-        Returns how many are open now. One transaction."""
+        `matches`. A newer correction of the same sentence replaces its open suggestions; an
+        offer a person dismissed is not made again. Returns how many are open for it now.
+        One transaction."""
         ts = now()
         with self.transaction() as c:
             c.execute("UPDATE suggestions SET state='replaced', decided_at=? WHERE lang=? AND"
-                      " from_src_id=? AND state='open'", (ts, lang, from_src_id))
+                      " from_src_id=? AND state='open' AND text!=?", (ts, lang, from_src_id, text))
             n = 0
             for src_id, sim in matches:
                 if src_id == from_src_id:
+                    continue
+                seen = c.execute("SELECT state FROM suggestions WHERE lang=? AND src_id=? AND"
+                                 " text=? AND state IN ('open','dismissed')",
+                                 (lang, src_id, text)).fetchone()
+                if seen is not None:
+                    n += seen["state"] == "open"
                     continue
                 c.execute("INSERT INTO suggestions(lang, src_id, from_src_id, from_tgt_id, text,"
                           " similarity, created_at) VALUES(?,?,?,?,?,?,?)",
