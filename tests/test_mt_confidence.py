@@ -97,3 +97,19 @@ def test_a_split_sentence_has_one_confidence(tiny, tmp_path):
     out = torch_tr.translate([longest])[0]
     assert any("split into" in n for n in out.notes)
     assert out.confidence is not None and out.confidence < 0
+
+
+@pytest.mark.parametrize("fmt", ["tmx", "jsonl"])
+def test_exports_carry_the_confidence_and_read_it_back(fmt):
+    from align.formats import jsonl, tmx
+    from align.formats.rows import Cell, Row, Table
+
+    table = Table("de", ("de", "en"), (
+        Row(1, "Sorkin", {"de": Cell("Hallo."), "en": Cell("Hello.", "mt", "mt:m", None, -0.4213)}),
+        Row(1, "Sorkin", {"de": Cell("Ja."), "en": Cell("Yes.", "edited", "human")}),
+    ))
+    module = {"tmx": tmx, "jsonl": jsonl}[fmt]
+    data = module.write(table)
+    assert b"-0.4213" in data
+    back = module.read(data)
+    assert [r.cells["en"].confidence for r in back.rows] == [-0.4213, None]
