@@ -414,11 +414,19 @@ def load_translator(model: str | Path, *, backend: str = "torch",
     """
     if backend not in BACKENDS:
         raise InputError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
-    from transformers import MarianConfig
+    from models.marian_tokenizer import LightMarianTokenizer, max_positions
 
     ref = resolve(model, cache)
-    tokenizer = load_tokenizer(ref.path)
-    config = MarianConfig.from_pretrained(ref.path, local_files_only=True)
+    if backend == "ctranslate2" and LightMarianTokenizer.covers(ref.path):
+        # No transformers (and so no torch) in this process unless the model still has
+        # to be converted: seconds off every start.
+        tokenizer = LightMarianTokenizer(ref.path)
+        positions = max_positions(ref.path)
+    else:
+        from transformers import MarianConfig
+
+        tokenizer = load_tokenizer(ref.path)
+        positions = MarianConfig.from_pretrained(ref.path, local_files_only=True).max_position_embeddings
     folder = cache_dir(cache)
     if backend == "ctranslate2":
         from models.ct2_backend import CT2Engine, ensure_converted
@@ -434,5 +442,5 @@ def load_translator(model: str | Path, *, backend: str = "torch",
                                threads=threads)
         engine = LazyEngine(TorchEngine.name, factory)
     store = TranslationCache(folder / "translations.sqlite") if use_cache else None
-    return MarianTranslator(ref, tokenizer, engine, max_positions=config.max_position_embeddings,
+    return MarianTranslator(ref, tokenizer, engine, max_positions=positions,
                             settings=settings, cache=store)
