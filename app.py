@@ -581,20 +581,25 @@ def render_boilerplate(views: list[rd.BlockView], langs: list[str], f: rd.RowFil
                       on_click=set_excluded, args=(view.block.id, False))
 
 
-def render_block(view: rd.BlockView, langs: list[str], f: rd.RowFilter, low: float) -> None:
-    """A turn is one HTML element (few elements keep a page fast); the row being corrected
-    splits it, with its editor in place under the row."""
+def render_block(view: rd.BlockView, langs: list[str], f: rd.RowFilter, low: float,
+                 parts: list[str]) -> None:
+    """Turns are added to `parts`, drawn as one HTML element with the turns around them
+    (few elements keep a page fast); the row being corrected splits it, with its editor in
+    place under the row."""
     rows = list(view.rows)
     chosen = ss.get("edit_row")
-    parts = [rd.block_header_html(view, f.text)]
+    parts.append(rd.block_header_html(view, f.text))
     for row in rows:
         parts.append(rd.row_html(row, langs, f.text, low, selected=row.key == chosen))
         if row.key == chosen:
-            st.html("".join(parts))
-            parts = []
+            flush_html(parts)
             editor(row, langs, rows)
+
+
+def flush_html(parts: list[str]) -> None:
     if parts:
         st.html("".join(parts))
+        parts.clear()
 
 
 def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_page: int) -> None:
@@ -616,7 +621,7 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
     if not current.items:
         st.info(rd.empty_message(snapshot, langs, f))
         return
-    st.html(rd.column_header_html(langs, snapshot.source_lang))
+    parts = [rd.column_header_html(langs, snapshot.source_lang)]
     low = f.below_score if f.below_score is not None else 0.5
     pending: list[rd.BlockView] = []
     for view in current.items:
@@ -624,9 +629,11 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
             pending.append(view)
             continue
         if pending:
+            flush_html(parts)
             render_boilerplate(pending, langs, f, low)
             pending = []
-        render_block(view, langs, f, low)
+        render_block(view, langs, f, low, parts)
+    flush_html(parts)
     if pending:
         render_boilerplate(pending, langs, f, low)
     # Clicking a row (or Enter on it) writes its key here; see READER_JS.
