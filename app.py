@@ -229,7 +229,6 @@ def translate_panel(p: Project, langs: list[str]) -> None:
     with st.sidebar.expander("Machine translation", icon=":material/translate:"):
         for lang in langs:
             state = svc.model_status(lang)
-            todo = svc.count_untranslated(p, lang)
             if not state.available:
                 # Plain text, not st.code: a highlighted code block costs ~1 s of page load.
                 st.warning(f"{lang_label(lang)}: {state.message}")
@@ -237,6 +236,8 @@ def translate_panel(p: Project, langs: list[str]) -> None:
                     st.caption(f"Run `{state.fetch_command}` in a terminal, then reload. "
                                "Reading, correcting, importing and exporting work without it.")
                 continue
+            # Counted only when a model can do the work (a full pass over the project).
+            todo = svc.count_untranslated(p, lang)
             st.caption(f"{lang_label(lang)}: {state.message} · {todo} sentence(s) to translate")
             if st.button(f"Translate into {lang_label(lang)}", key=f"tr-{lang}",
                          disabled=todo == 0):
