@@ -20,11 +20,12 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed
 
 # Debian's Chromium drives the browser tests (Playwright's own download is not used);
-# Noto CJK so the Chinese column renders in screenshots.
+# Noto CJK so the Chinese column renders in screenshots; epubcheck checks the EPUB book.
 browser:
-	@{ test -x /usr/bin/chromium && test -d /usr/share/fonts/opentype/noto; } || { \
+	@{ test -x /usr/bin/chromium && test -d /usr/share/fonts/opentype/noto \
+	   && test -f /usr/share/java/epubcheck.jar; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-cjk; }
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-cjk epubcheck; }
 
 $(PROJECT)/project.sqlite: | $(VENV)/.installed
 	$(VENV)/bin/bitext import data/davos_interview_de.txt --project $(PROJECT)

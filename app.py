@@ -258,7 +258,7 @@ def translate_panel(p: Project, langs: list[str]) -> None:
 
 def export_body(p: Project, langs: list[str]) -> None:
     fmt = st.selectbox("Format", svc.EXPORT_FORMATS, key="exp_fmt",
-                       format_func=lambda f: "XLIFF" if f == "xliff" else f.upper())
+                       format_func=svc.export_label)
     choices = list(dict.fromkeys([*(langs or []), *TARGET_CHOICES]))
     if fmt in svc.PAIR_FORMATS:
         # XLIFF holds one language pair: German and one translation.
@@ -276,7 +276,7 @@ def export_body(p: Project, langs: list[str]) -> None:
     name = svc.export_filename(p, fmt, exp_langs)
     directory = str(p.dir)
     st.download_button(
-        f"Download {'XLIFF' if fmt == 'xliff' else fmt.upper()}", key="exp_dl", file_name=name, mime=svc.export_mime(fmt),
+        f"Download {svc.export_label(fmt)}", key="exp_dl", file_name=name, mime=svc.export_mime(fmt),
         # Built when clicked, from a connection of its own (it runs outside the script).
         data=lambda: svc.export_bytes(directory, fmt, exp_langs, status, boiler),
         on_click="ignore", icon=":material/download:", disabled=not exp_langs)

@@ -19,12 +19,15 @@ from align.store import Project
 ProgressFn = Callable[[int, int], None]
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "davos_interview_de.txt"
-EXPORT_FORMATS = ("tmx", "tsv", "moses", "jsonl", "xliff")
+EXPORT_FORMATS = ("tmx", "tsv", "moses", "jsonl", "xliff", "html", "epub")
 # Formats that hold exactly one language pair (the user picks the target language).
 PAIR_FORMATS = frozenset({"xliff"})
 _MIME = {"tmx": "application/x-tmx+xml", "tsv": "text/tab-separated-values",
          "moses": "application/zip", "jsonl": "application/jsonl",
-         "xliff": "application/xliff+xml"}
+         "xliff": "application/xliff+xml", "html": "text/html",
+         "epub": "application/epub+zip"}
+# How the Export dialog names a format (the rest: its name in capitals).
+_LABELS = {"xliff": "XLIFF", "html": "Book (HTML)", "epub": "Book (EPUB)"}
 
 
 # ----- models -------------------------------------------------------------------------------
@@ -306,6 +309,11 @@ def export_filename(project: Project, fmt: str, langs: Sequence[str]) -> str:
 
 def export_mime(fmt: str) -> str:
     return _MIME.get(fmt, "application/octet-stream")
+
+
+def export_label(fmt: str) -> str:
+    """TMX, XLIFF, Book (HTML): the format as the Export dialog offers it."""
+    return _LABELS.get(fmt, fmt.upper())
 
 
 def export_bytes(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str], status: str,

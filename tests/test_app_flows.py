@@ -239,6 +239,20 @@ def test_export_dialog_offers_xliff_with_one_target_language(project_dir):
         assert svc.export_filename(p, "xliff", ["zh"]) == "davos_interview_de.de-zh.xlf"
 
 
+def test_export_dialog_offers_the_parallel_book(project_dir):
+    at = start()
+    at.button(key="open_export").click().run()
+    fmt = at.selectbox(key="exp_fmt")
+    assert {"Book (HTML)", "Book (EPUB)"} <= set(fmt.options)
+    for book in ("html", "epub"):
+        at.selectbox(key="exp_fmt").set_value(book).run()
+        assert not at.exception
+        assert any(m.key == "exp_langs" for m in at.multiselect)   # any number of languages
+    with Project.open(project_dir) as p:
+        assert svc.export_filename(p, "epub", ["en", "zh"]) == "davos_interview_de.de-en-zh.epub"
+    assert svc.export_mime("epub") == "application/epub+zip" and svc.export_mime("html") == "text/html"
+
+
 def test_keep_a_merged_speaker_apart_and_merge_again(tmp_path, monkeypatch):
     # The bundled interview as written: one turn is labelled "Solkin", merged into Sorkin.
     project_dir = tmp_path / "davos"
@@ -309,6 +323,13 @@ def test_export_bytes_uses_the_cli_formats(project_dir, fmt):
         ns = "{urn:oasis:names:tc:xliff:document:2.0}"
         assert len(root.findall(f".//{ns}segment")) == 13
         assert "据说这是达沃斯论坛上最受欢迎的对话。" in [t.text for t in root.iter(f"{ns}target")]
+    elif fmt == "html":
+        text = data.decode()
+        assert text.startswith("<!DOCTYPE html>") and text.count('class="bk-row"') == 13
+        assert "再次欢迎马云先生！" in text and "Welcome again, Mr Jack Ma!" in text
+    elif fmt == "epub":
+        book = zipfile.ZipFile(io.BytesIO(data))
+        assert book.namelist()[0] == "mimetype" and "EPUB/package.opf" in book.namelist()
     elif fmt == "moses":
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         assert sorted(names) == ["davos_interview_de.de", "davos_interview_de.en",

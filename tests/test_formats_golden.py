@@ -1,6 +1,6 @@
 """Golden files: the interview, imported through align.imports.source, with a fixed set of
 translations for its opening, exported in every format and compared byte for byte with
-tests/fixtures/golden/ (the TMX creation date, the project's creation time, is masked).
+tests/fixtures/golden/ (the TMX creation date and the HTML book's, the project's creation time, are masked).
 
 After an intended change of a format, regenerate with
     BITEXT_UPDATE_GOLDEN=1 python -m pytest tests/test_formats_golden.py
@@ -64,6 +64,7 @@ EXPORTS = {  # golden file name -> (format, languages)
     "interview.xlf": ("xliff", ["de", "en"]),
     "interview-en-zh.tmx": ("tmx", ["en", "zh"]),
     "interview": ("moses", ["de", "en", "zh"]),
+    "interview.html": ("html", ["de", "en", "zh"]),   # the parallel book
 }
 
 
@@ -103,6 +104,9 @@ def interview(tmp_path_factory):
 def masked(name: str, data: bytes) -> bytes:
     if name.endswith(".tmx"):
         return re.sub(rb'creationdate="\d{8}T\d{6}Z"', b'creationdate="(project creation)"', data)
+    if name.endswith(".html"):
+        return re.sub(rb'name="dcterms.created" content="[^"]*"',
+                      b'name="dcterms.created" content="(project creation)"', data)
     return data
 
 

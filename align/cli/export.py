@@ -15,10 +15,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     from align.formats.rows import STATUS_FILTERS
 
     p = sub.add_parser(
-        "export", help="export aligned parallel text (TMX, TSV, Moses, JSONL, XLIFF)",
+        "export", help="export aligned parallel text (TMX, TSV, Moses, JSONL, XLIFF) or a "
+                       "parallel book to read (HTML, EPUB)",
         description="Export the project's aligned text. A row is exported when every chosen "
                     "language has text; boilerplate is left out unless asked for. Moses "
-                    "writes one file per language: --output corpus gives corpus.de, corpus.en.")
+                    "writes one file per language: --output corpus gives corpus.de, corpus.en. "
+                    "html and epub write a parallel book (one file): title, contents, speakers, "
+                    "side by side on wide screens and interleaved on phones.")
     p.add_argument("project", help="project folder")
     p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt")
     p.add_argument("--langs", help="comma-separated languages; the source language, when "

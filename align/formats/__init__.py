@@ -7,6 +7,7 @@ writer wrote.
     from align.formats import export_project
     data = export_project(project, "tmx", langs=["de", "en"], status="reviewed")
     files = export_project(project, "moses")          # {"de": b"...", "en": b"..."}
+    book = export_project(project, "epub")            # a parallel book (also "html")
 
 Sits on the store (rows are built from a `Project`) and text/ (reading user files); also holds
 `xmlsafe.py`, the hardened XML parser every XML input goes through. Never imports models/.
@@ -29,6 +30,7 @@ class Format:
     multi_file: bool = False  # write() returns {lang: bytes}
     pair_only: bool = False   # exactly two languages
     readable: bool = True     # import-translation can read it (Moses needs two files)
+    book: bool = False        # a book to read: text, speakers, headings (no status or score)
 
     def load(self):
         return importlib.import_module(f"align.formats.{self.module}")
@@ -44,6 +46,10 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            multi_file=True, readable=False),
     Format("jsonl", "jsonl", ".jsonl", "JSON lines {\"translation\": {...}} (Hugging Face datasets)"),
     Format("xliff", "xliff", ".xlf", "XLIFF 2.1, one language pair", pair_only=True),
+    Format("html", "html_book", ".html", "parallel book: one standalone HTML file, side by "
+           "side or interleaved", readable=False, book=True),
+    Format("epub", "epub", ".epub", "parallel book: EPUB 3 for e-readers", readable=False,
+           book=True),
 )}
 
 # File endings import-translation recognises as a parallel format (anything else is text).
