@@ -120,3 +120,24 @@ def test_imported_text_gets_the_projects_corrections_as_matches(project, tmp_pat
     (sug,) = p.suggestions("en")
     assert sug.src_id != memory[0].src_id
     assert p.segments_by_id([sug.src_id])[sug.src_id].text == "Was ist Alibaba heute?"
+
+
+def test_reimport_offers_the_projects_corrections(tmp_path, capsys):
+    from align.cli import main
+
+    src_file = tmp_path / "t.txt"
+    src_file.write_text(TEXT, encoding="utf-8")
+    assert main(["import", str(src_file), "--project", str(tmp_path / "p")]) == 0
+    with Project.open(tmp_path / "p") as p:
+        for s in p.source_segments():
+            p.set_machine_translation(s.id, "en", MT.get(s.text, f"EN {s.text}"), {"model": "m"})
+        _, seg = target_of(p, "Was ist Alibaba heute?")
+        p.edit_segment(seg.id, "What is Alibaba today?", seg.version)
+    # The text comes back with one more turn asking the same question.
+    src_file.write_text(TEXT + "Jack Ma: Was ist Alibaba heute? Gute Frage.\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", str(src_file), "--project", str(tmp_path / "p")]) == 0
+    assert "2 sentences are offered a correction" in capsys.readouterr().out
+    with Project.open(tmp_path / "p") as p:
+        assert {s.text for s in p.suggestions("en")} == {"What is Alibaba today?"}
+        assert len(p.suggestions("en")) == 2      # the old repeat and the new one
