@@ -9,6 +9,8 @@ process, so its peak memory is its own. Two figures per path, both from one run:
   translating): what a person running `bitext translate` waits for;
 - translate: the translation call alone, after loading.
 Ratios are to the naive loop (one `generate` call per sentence, transformers + torch).
+Each process's CPU time (user + system, all its threads) is printed too: on a machine
+shared with other work the wall times stretch with the load, the CPU times much less.
 
     python bench/bench_translate.py                # several minutes on 2 idle cores
     python bench/bench_translate.py --threads 1    # less sensitive to a busy machine
@@ -161,20 +163,26 @@ def main() -> None:
                "--beam", str(args.beam), "--batch-size", str(args.batch_size),
                "--threads", str(args.threads)]
         start = time.perf_counter()
+        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         process_s = time.perf_counter() - start
+        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu_s = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
         if done.returncode != 0:
             sys.exit(f"{path} failed:\n{done.stderr[-3000:]}")
-        results.append({**json.loads(done.stdout.strip().splitlines()[-1]), "process": process_s})
+        results.append({**json.loads(done.stdout.strip().splitlines()[-1]), "process": process_s,
+                        "cpu": cpu_s})
+        print(f"{path}: process {process_s:.1f} s, CPU {cpu_s:.1f} s", flush=True)
 
     naive = results[0]
     labels = {"naive": "naive loop (generate per sentence)", "torch": "project, torch (fp32)",
               "ctranslate2": "project, CTranslate2 int8"}
     print()
-    print(f"{'path':38} {'process s':>9} {'x naive':>8} {'translate s':>11} {'sent/s':>7} "
-          f"{'x naive':>8} {'peak RSS':>10}")
+    print(f"{'path':38} {'process s':>9} {'x naive':>8} {'CPU s':>7} {'x naive':>8} "
+          f"{'translate s':>11} {'sent/s':>7} {'x naive':>8} {'peak RSS':>10}")
     for r in results:
         print(f"{labels[r['path']]:38} {r['process']:9.1f} {naive['process'] / r['process']:8.1f} "
+              f"{r['cpu']:7.1f} {naive['cpu'] / r['cpu']:8.1f} "
               f"{r['seconds']:11.1f} {r['per_second']:7.2f} "
               f"{r['per_second'] / naive['per_second']:8.1f} {r['peak_rss_mb']:8.0f} MB")
     print(f"load average after the run: {os.getloadavg()[0]:.1f}")
