@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -71,22 +72,26 @@ def main() -> int:
                "--model", f"de-en={models['de-en']}", "--model", f"en-zh={models['en-zh']}"]
         load = os.getloadavg()[0]
         start = time.perf_counter()
+        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
         seconds = time.perf_counter() - start
+        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
         if done.returncode != 0:
             sys.exit(f"{backend} failed:\n{done.stderr[-3000:]}")
         translated = [l for l in done.stdout.splitlines() if "translated" in l]
-        rows.append((backend, seconds, load, translated))
-        print(f"{backend}: {seconds:.1f} s ({'; '.join(translated)}), load average before "
-              f"{load:.1f}", flush=True)
+        rows.append((backend, seconds, cpu, translated))
+        print(f"{backend}: {seconds:.1f} s, CPU {cpu:.1f} s ({'; '.join(translated)}), load "
+              f"average before {load:.1f}", flush=True)
     print()
-    print(f"interview ({report.sentences} sentences, boilerplate left out) into en and zh, "
+    print(f"interview ({report.sentences} sentences; boilerplate left out) into en and zh, "
           f"{args.out_tokens} tokens a sentence, beam 4, batch {args.batch_size}, "
           f"{args.threads} threads:")
-    base = rows[0][1]
-    for backend, seconds, load, _ in rows:
-        print(f"  {backend:12} {seconds:6.1f} s  ({base / seconds:.2f}x {rows[0][0]})")
+    base, base_cpu = rows[0][1], rows[0][2]
+    for backend, seconds, cpu, _ in rows:
+        print(f"  {backend:12} {seconds:6.1f} s wall ({base / seconds:.2f}x {rows[0][0]}), "
+              f"CPU {cpu:.1f} s ({base_cpu / cpu:.2f}x)")
     return 0
 
 
