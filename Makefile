@@ -14,7 +14,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first and pinned: the CPU wheel; a looser requirement would pull a CUDA build.
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test]'
+	# scale: Ray Data, so the corpus tests run the Ray engine too
+	$(PY) -m pip install --quiet -e '.[test,scale]'
 	touch $@
 
 setup: $(VENV)/.installed
@@ -30,7 +31,11 @@ browser:
 $(PROJECT)/project.sqlite: | $(VENV)/.installed
 	$(VENV)/bin/bitext import data/davos_interview_de.txt --project $(PROJECT)
 
+# First the models (progress bar) and the English and Chinese translation of whatever is
+# missing: resumable, and done at once when nothing is. Offline it says why in one line and
+# the reader opens anyway ("-": no failure here keeps the reader from opening).
 app: $(VENV)/.installed $(PROJECT)/project.sqlite
+	-$(VENV)/bin/bitext prepare $(PROJECT)
 	BITEXT_PROJECT=$(PROJECT) $(VENV)/bin/streamlit run app.py \
 	  --server.address 127.0.0.1 --server.port $(PORT) --browser.gatherUsageStats false
 

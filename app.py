@@ -118,18 +118,18 @@ def resolve_conflict(seg_id: str, keep_mine: bool) -> None:
         guarded(project().edit_segment, seg_id, mine, version, ok="Saved your version")
 
 
-def decide_suggestion(suggestion_id: int, accept: bool) -> None:
+def decide_offer(offer_id: int, accept: bool) -> None:
     if accept:
-        guarded(project().accept_suggestion, suggestion_id, ok="Suggestion accepted")
+        guarded(project().accept_offer, offer_id, ok="Suggested correction accepted")
     else:
-        guarded(project().dismiss_suggestion, suggestion_id, ok="Suggestion dismissed")
+        guarded(project().dismiss_offer, offer_id, ok="Suggested correction dismissed")
 
 
-def accept_all_suggestions() -> None:
+def accept_all_offers() -> None:
     result = guarded(prop.accept_all, project())
     if result is not None:
         n, problems = result
-        flash(f"Accepted {n} suggestion(s)")
+        flash(f"Accepted {n} suggested correction(s)")
         for problem in problems[:3]:
             flash(problem, "error")
 
@@ -152,6 +152,12 @@ def link_action(action: str, *args) -> None:
     ops = {"merge": p.merge_links, "split": p.split_link, "move": p.move_target}
     guarded(ops[action], *args, ok={"merge": "Links merged", "split": "Link split",
                                     "move": "Sentence moved"}[action])
+
+
+def decide_suggestion(link_id: int, accept: bool) -> None:
+    message = guarded(rd.decide_suggestion, project(), link_id, accept)
+    if message:
+        flash(message)
 
 
 def set_excluded(block_id: str, excluded: bool) -> None:
@@ -214,7 +220,8 @@ def sidebar(snapshot: rd.Snapshot) -> tuple[list[str], rd.RowFilter, int]:
     status = sb.selectbox("Status", rd.STATUS_FILTERS, key="status",
                           format_func=lambda s: {"any": "any status",
                                                  "untranslated": "not translated yet",
-                                                 "mt": "machine (unreviewed)"}.get(s, s))
+                                                 "mt": "machine (unreviewed)",
+                                                 "suggested": "suggested links"}.get(s, s))
     low = sb.toggle("Only weak links", key="low", help="links whose alignment score is below "
                     "the threshold")
     threshold = sb.slider("Score below", 0.0, 1.0, 0.5, 0.05, key="threshold", disabled=not low)
@@ -233,8 +240,7 @@ def translate_panel(p: Project, langs: list[str]) -> None:
                 # Plain text, not st.code: a highlighted code block costs ~1 s of page load.
                 st.warning(f"{lang_label(lang)}: {state.message}")
                 if state.fetch_command:
-                    st.caption(f"Run `{state.fetch_command}` in a terminal, then reload. "
-                               "Reading, correcting, importing and exporting work without it.")
+                    download_button(lang)
                 continue
             # Counted only when a model can do the work (a full pass over the project).
             todo = svc.count_untranslated(p, lang)
@@ -256,6 +262,28 @@ def translate_panel(p: Project, langs: list[str]) -> None:
                     st.rerun()
 
 
+def download_button(lang: str) -> None:
+    """A missing Hub model: fetch it here with a progress bar; offline, the one-line reason."""
+    st.caption("Download fetches it from the Hugging Face Hub (an interrupted download "
+               "resumes). Reading, correcting, importing and exporting work without it.")
+    if not st.button("Download", key=f"dl-{lang}", icon=":material/download:"):
+        return
+    bar = st.progress(0.0, text="asking the Hugging Face Hub…")
+
+    def report(model_id: str, done: int, total: int) -> None:
+        bar.progress(min(done / total, 1.0) if total else 1.0,
+                     text=f"{model_id}: {done / 1e6:.1f} of {total / 1e6:.1f} MB")
+
+    try:
+        fetched = svc.download_models(lang, report)
+    except BitextError as exc:
+        bar.empty()
+        st.error(getattr(exc, "short", None) or str(exc))
+    else:
+        flash(f"Downloaded {', '.join(fetched) or 'nothing (already on disk)'}")
+        st.rerun()
+
+
 def export_body(p: Project, langs: list[str]) -> None:
     fmt = st.selectbox("Format", svc.EXPORT_FORMATS, key="exp_fmt",
                        format_func=svc.export_label)
@@ -273,12 +301,14 @@ def export_body(p: Project, langs: list[str]) -> None:
                                        "edited": "edited or reviewed",
                                        "reviewed": "reviewed only"}.get)
     boiler = st.checkbox("Include boilerplate", key="exp_boiler")
+    suggested = st.checkbox("Include suggested links", key="exp_suggested",
+                            help="Links the aligner was unsure of and nobody accepted yet")
     name = svc.export_filename(p, fmt, exp_langs)
     directory = str(p.dir)
     st.download_button(
         f"Download {svc.export_label(fmt)}", key="exp_dl", file_name=name, mime=svc.export_mime(fmt),
         # Built when clicked, from a connection of its own (it runs outside the script).
-        data=lambda: svc.export_bytes(directory, fmt, exp_langs, status, boiler),
+        data=lambda: svc.export_bytes(directory, fmt, exp_langs, status, boiler, suggested),
         on_click="ignore", icon=":material/download:", disabled=not exp_langs)
 
 
@@ -485,7 +515,7 @@ def editor(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
                 k2.button("Save my version over it", key=f"cf-mine-{seg_id}",
                           on_click=resolve_conflict, args=(seg_id, True),
                           disabled=":" in seg_id)
-        suggestion_tools(row, langs)
+        offer_tools(row, langs)
         sentence_tools(row, langs, widgets)
         link_tools(row, langs, item_rows)
         with st.expander("History of these sentences"):
@@ -496,19 +526,19 @@ def editor(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
                     st.text("\n".join(lines) or "no changes yet")
 
 
-def suggestion_tools(row: rd.Row, langs: list[str]) -> None:
+def offer_tools(row: rd.Row, langs: list[str]) -> None:
     """Corrections of similar sentences offered to this row: accept or dismiss each."""
-    offered = [(lang, s) for lang in langs for s in row.cells[lang].suggestions]
+    offered = [(lang, s) for lang in langs for s in row.cells[lang].offers]
     if not offered:
         return
     st.caption("Suggested from a correction of a similar sentence")
     for lang, sug in offered:
         box = st.container(horizontal=True, vertical_alignment="center",
-                           key=f"sugg-{sug.id}")
-        box.html(rd.suggestion_html(sug, lang_label(lang)))
-        box.button("Accept", key=f"sugg-ok-{sug.id}", on_click=decide_suggestion,
+                           key=f"offer-{sug.id}")
+        box.html(rd.offer_html(sug, lang_label(lang)))
+        box.button("Accept", key=f"offer-ok-{sug.id}", on_click=decide_offer,
                    args=(sug.id, True), type="primary")
-        box.button("Dismiss", key=f"sugg-no-{sug.id}", on_click=decide_suggestion,
+        box.button("Dismiss", key=f"offer-no-{sug.id}", on_click=decide_offer,
                    args=(sug.id, False))
 
 
@@ -547,8 +577,13 @@ def link_tools(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
             i = next(k for k, l in enumerate(all_links) if l.id == link.id)
             score = "manual" if link.score is None else f"score {link.score:.2f}"
             col.caption(f"{len(link.src_ids)} Deutsch ↔ {len(link.tgt_ids)} "
-                        f"{lang_label(lang)} · {score}")
+                        f"{lang_label(lang)} · {score}" + (" · suggested" if link.suggested else ""))
             box = col.container(horizontal=True, gap="small")
+            if link.suggested:
+                box.button("✓ Accept", key=f"accept-{link.id}", on_click=decide_suggestion,
+                           args=(link.id, True), help="Keep this link: it becomes a normal link")
+                box.button("✗ Reject", key=f"reject-{link.id}", on_click=decide_suggestion,
+                           args=(link.id, False), help="Unlink these sentences")
             if i + 1 < len(all_links):
                 box.button("⊕ Merge with next", key=f"merge-{link.id}", on_click=link_action,
                            args=("merge", link.id, all_links[i + 1].id))
@@ -613,10 +648,10 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
     top = st.container(horizontal=True, vertical_alignment="center")
     page = top.pagination(count, key="page", bind="query-params")
     top.caption(f"{rd.count_label(len(items), f)} · page {page} of {count}")
-    waiting = rd.open_suggestions(snapshot, langs)
+    waiting = rd.open_offers(snapshot, langs)
     if waiting:
-        top.button(f"Accept all {waiting} suggestions", key="sugg-all",
-                   on_click=accept_all_suggestions, icon=":material/done_all:",
+        top.button(f"Accept all {waiting} suggested corrections", key="offer-all",
+                   on_click=accept_all_offers, icon=":material/done_all:",
                    help="Corrections offered to sentences with the same or a similar source")
     current = rd.paginate(items, page, per_page)
     if not current.items:

@@ -89,7 +89,7 @@ def propagate_correction(project: Project, tgt_id: str, threshold: float = THRES
     candidates = _receivers(project, seg.lang, seg.text)
     candidates.pop(src_id, None)
     matches = fuzzy_matches(source, candidates, threshold)
-    return project.offer_suggestions(seg.lang, src_id, tgt_id, seg.text, matches)
+    return project.offer_correction(seg.lang, src_id, tgt_id, seg.text, matches)
 
 
 def propagate_corrections(project: Project, tgt_ids: Sequence[str]) -> int:
@@ -106,7 +106,7 @@ def offer_memory(project: Project, memory: Sequence[MemoryUnit], *, same_project
     for unit in memory:
         by_lang.setdefault(unit.lang, []).append(unit)
     for lang, units in by_lang.items():
-        open_now = {(s.src_id, s.text) for s in project.suggestions(lang)}
+        open_now = {(s.src_id, s.text) for s in project.offers(lang)}
         best: dict[str, tuple[float, MemoryUnit]] = {}
         receivers_by_text: dict[str, dict[str, str]] = {}
         for unit in units:
@@ -120,7 +120,7 @@ def offer_memory(project: Project, memory: Sequence[MemoryUnit], *, same_project
         for sid, (sim, unit) in best.items():
             if (sid, unit.target) in open_now:
                 continue
-            project.add_suggestion(lang, sid, unit.src_id, unit.tgt_id, unit.target, sim)
+            project.add_offer(lang, sid, unit.src_id, unit.tgt_id, unit.target, sim)
             offered += 1
     return offered
 
@@ -132,11 +132,11 @@ def accept_all(project: Project, lang: str | None = None) -> tuple[int, list[str
 
     accepted, problems = 0, []
     done: set[tuple[str, str]] = set()
-    for sug in project.suggestions(lang):           # best match first
+    for sug in project.offers(lang):           # best match first
         if (sug.lang, sug.src_id) in done:
             continue
         try:
-            project.accept_suggestion(sug.id)
+            project.accept_offer(sug.id)
         except BitextError as exc:
             problems.append(str(exc))
             continue

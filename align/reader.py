@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from align.errors import ConflictError
-from align.store import BlockRow, LinkRow, Project, SegmentRow, SuggestionRow, text_sig
+from align.store import BlockRow, LinkRow, Project, SegmentRow, OfferRow, text_sig
 
 LANG_NAMES = {"de": "Deutsch", "en": "English", "zh": "中文"}
 STATUS_LABELS = {"mt": "machine", "edited": "edited", "reviewed": "reviewed"}
-STATUS_FILTERS = ("any", "untranslated", "mt", "edited", "reviewed")
+STATUS_FILTERS = ("any", "untranslated", "mt", "edited", "reviewed", "suggested")
 ORDERS = ("document", "lowest score first", "least confident first")
 
 
@@ -42,8 +42,9 @@ class Snapshot:
     languages: list[str] = field(default_factory=list)   # languages that have targets
     # lang -> target id -> the model's confidence (mean log-probability per token)
     confidence: dict[str, dict[str, float]] = field(default_factory=dict)
-    # lang -> source id -> open suggestions (a person's correction of a similar sentence)
-    suggestions: dict[str, dict[str, list[SuggestionRow]]] = field(default_factory=dict)
+    # lang -> source id -> open offers: a correction of a similar sentence ("suggested
+    # correction" in the reader)
+    offers: dict[str, dict[str, list[OfferRow]]] = field(default_factory=dict)
 
 
 def load_snapshot(project: Project, langs: Iterable[str]) -> Snapshot:
@@ -58,7 +59,7 @@ def load_snapshot(project: Project, langs: Iterable[str]) -> Snapshot:
     if "zh" in langs and "en" not in langs:
         langs.append("en")   # Chinese made from English is checked against the English
     confidence: dict[str, dict[str, float]] = {}
-    suggestions: dict[str, dict[str, list[SuggestionRow]]] = {}
+    offers: dict[str, dict[str, list[OfferRow]]] = {}
     for lang in langs:
         targets[lang] = {t.id: t for t in project.target_segments(lang)}
         per_block: dict[str, list[LinkRow]] = {}
@@ -66,12 +67,12 @@ def load_snapshot(project: Project, langs: Iterable[str]) -> Snapshot:
             per_block.setdefault(link.block_id, []).append(link)
         links[lang] = per_block
         confidence[lang] = project.mt_confidences(lang)
-        offered: dict[str, list[SuggestionRow]] = {}
-        for sug in project.suggestions(lang):
+        offered: dict[str, list[OfferRow]] = {}
+        for sug in project.offers(lang):
             offered.setdefault(sug.src_id, []).append(sug)
-        suggestions[lang] = offered
+        offers[lang] = offered
     return Snapshot(info["title"], info["lang"], blocks, sources, targets, links,
-                    project.languages(), confidence, suggestions)
+                    project.languages(), confidence, offers)
 
 
 # ----- rows ---------------------------------------------------------------------------------
@@ -85,7 +86,7 @@ class Cell:
     stale: frozenset[str] = frozenset()  # Chinese ids made from English that has changed since
     # target id -> the model's confidence, for machine translations not yet corrected
     confidence: dict[str, float] = field(default_factory=dict)
-    suggestions: tuple[SuggestionRow, ...] = ()   # open suggestions for this row's sources
+    offers: tuple[OfferRow, ...] = ()   # open offers for this row's sources
 
     @property
     def scores(self) -> list[float]:
@@ -181,7 +182,7 @@ def block_rows(snapshot: Snapshot, block: BlockRow, langs: Sequence[str]) -> lis
             known = snapshot.confidence.get(lang, {})
             confidence = {t.id: known[t.id] for t in sentences
                           if t.status == "mt" and t.id in known}
-            offered = snapshot.suggestions.get(lang, {})
+            offered = snapshot.offers.get(lang, {})
             sugg = tuple(x for m in members for x in offered.get(m.id, ()))
             cells[lang] = Cell(lang, links, sentences, missing, stale, confidence, sugg)
         if not members and not any(c.sentences for c in cells.values()):
@@ -254,6 +255,9 @@ def _matches_text(row: Row, needle: str) -> bool:
 def row_matches(row: Row, f: RowFilter) -> bool:
     if f.status == "untranslated":
         if not any(c.missing for c in row.cells.values()):
+            return False
+    elif f.status == "suggested":   # links waiting for a person's accept or reject
+        if not any(link.suggested for c in row.cells.values() for link in c.links):
             return False
     elif f.status != "any":
         if not any(t.status == f.status for c in row.cells.values() for t in c.sentences):
@@ -485,28 +489,30 @@ def _sentence_html(seg: SegmentRow, query: str, confidence: float | None = None)
             f'{confidence_badge(confidence)}</span>')
 
 
-def suggestion_badge(suggestions: Sequence[SuggestionRow]) -> str:
-    if not suggestions:
+def offer_badge(offers: Sequence[OfferRow]) -> str:
+    if not offers:
         return ""
-    best = max(s.similarity for s in suggestions)
-    n = len(suggestions)
-    return (f'<span class="bx-sugg" title="A correction of a sentence like this one is offered: '
-            f'open the row to accept it">{n} suggestion{"" if n == 1 else "s"} · '
+    best = max(s.similarity for s in offers)
+    n = len(offers)
+    return (f'<span class="bx-offer" title="A correction of a sentence like this one is offered: '
+            f'open the row to accept it">{n} suggested correction{"" if n == 1 else "s"} · '
             f'{int(best * 100 + 1e-9)}% match</span>')
 
 
 STALE_HINT = "English changed since this Chinese was made — 中文 from English"
+SUGGESTION_HINT = ("The aligner is unsure of this link: open the row to accept or reject it "
+                   "(suggestions are left out of exports until accepted)")
 
 
-def suggestion_html(sug: SuggestionRow, lang_label: str) -> str:
+def offer_html(sug: OfferRow, lang_label: str) -> str:
     """One offered correction in the editor: language, match and the text (escaped)."""
-    return (f'<div class="bx-sugg-line"><span class="bx-sugg">{html.escape(lang_label)} · '
+    return (f'<div class="bx-offer-line"><span class="bx-offer">{html.escape(lang_label)} · '
             f'{int(sug.similarity * 100 + 1e-9)}% match</span> {highlight(sug.text)}</div>')
 
 
-def open_suggestions(snapshot: Snapshot, langs: Sequence[str]) -> int:
+def open_offers(snapshot: Snapshot, langs: Sequence[str]) -> int:
     """How many sentences in these languages have a correction waiting to be accepted."""
-    return sum(len(snapshot.suggestions.get(lang, {})) for lang in langs)
+    return sum(len(snapshot.offers.get(lang, {})) for lang in langs)
 
 
 def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
@@ -518,11 +524,14 @@ def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
             sents += (f' <span class="bx-stale" title="Open the row and press “中文 from '
                       f'English” to translate the corrected English again">{STALE_HINT}</span>')
         fixed = ' bx-fixed' if link.fixed else ''
+        if getattr(link, "suggested", False):
+            fixed += ' bx-suggested'
+            sents += f' <span class="bx-sugg" title="{SUGGESTION_HINT}">suggested</span>'
         parts.append(f'<span class="bx-link{fixed}">{sents}{score_badge(link.score, low)}</span>')
     if cell.missing:
         parts.append('<span class="bx-missing">not translated</span>')
-    if cell.suggestions:
-        parts.append(suggestion_badge(cell.suggestions))
+    if cell.offers:
+        parts.append(offer_badge(cell.offers))
     return " ".join(parts)
 
 
@@ -643,6 +652,16 @@ def toggle_reviewed(project: Project, seg_id: str, version: int) -> SegmentRow:
     return project.set_status(seg_id, new, version)
 
 
+def decide_suggestion(project: Project, link_id: int, accept: bool) -> str:
+    """Accept a suggested link (a normal link from now on) or reject it (its sentences are
+    left unlinked); returns what happened, to show."""
+    if accept:
+        project.accept_suggestion(link_id)
+        return "Suggestion accepted: a normal link now"
+    project.reject_suggestion(link_id)
+    return "Suggestion rejected: the sentences are unlinked"
+
+
 def history_lines(project: Project, seg_id: str, limit: int = 20) -> list[str]:
     lines = []
     for h in project.history(seg_id, limit=limit):
@@ -698,8 +717,13 @@ READER_CSS = """
 .bx-conf { font: 500 .66rem/1 ui-monospace, monospace; color: #6b7a8c; margin-left: .15rem;
   vertical-align: middle; }
 .bx-conf.bx-conf-low { color: #a33; font-weight: 650; }
-.bx-sugg { display: inline-block; margin-left: .3rem; padding: 0 .4rem; border-radius: 4px;
+.bx-offer { display: inline-block; margin-left: .3rem; padding: 0 .4rem; border-radius: 4px;
   background: #e3f0fb; color: #1d4f7a; font: .78rem/1.6 "Source Sans 3", sans-serif; }
+.bx-link.bx-suggested { border: 1px dashed #b9a06a; border-radius: 4px; padding: 0 .25rem;
+  background: repeating-linear-gradient(135deg, #fffaf0, #fffaf0 6px, #fbf3df 6px, #fbf3df 12px);
+  color: #5c5446; }
+.bx-sugg { display: inline-block; margin-left: .3rem; padding: 0 .35rem; border-radius: 4px;
+  background: #efe6cf; color: #6b5a2e; font: italic .74rem/1.6 "Source Sans 3", sans-serif; }
 .bx-row mark { background: #ffe57a; padding: 0 .08rem; border-radius: 2px; }
 [class*="st-key-editor-"] textarea { font-family: "Source Serif 4", "Noto Serif", Georgia, serif;
   font-size: 1rem; line-height: 1.5; }

@@ -27,7 +27,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from align.alignment import signals as sig  # noqa: E402
-from align.alignment import AlignConfig, SideFeatures, align_features, span_vectors_from_sentences, unit_rows  # noqa: E402
+from align.alignment import AlignConfig, SideFeatures, align_features  # noqa: E402
+from align.alignment.features import span_vectors_from_sentences, unit_rows  # noqa: E402
 from align.alignment.evaluation import read_links, score_alignments  # noqa: E402
 
 MOVES = [(1, 1)] * 14 + [(1, 2), (2, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1)]
@@ -95,10 +96,10 @@ def bench_dev(encoder_spec: str) -> None:
     from models.alignment import align_texts
     from models.encoders import get_encoder
 
-    folder = Path(os.environ.get("BITEXT_ALIGN_DEV", Path(__file__).resolve().parents[2] / "shared/eval/align-dev"))
-    src = (folder / "dev.de").read_text(encoding="utf-8").splitlines()
-    tgt = (folder / "dev.fr").read_text(encoding="utf-8").splitlines()
-    gold = read_links((folder / "dev.defr").read_text(encoding="utf-8").splitlines())
+    from dev_set import read_dev_set
+
+    src, tgt, gold_lines = read_dev_set()
+    gold = read_links(gold_lines)
     start = time.perf_counter()
     encoder = get_encoder(encoder_spec)  # in-memory cache only: everything is encoded
     loaded = time.perf_counter()

@@ -12,7 +12,6 @@ other is noise, and the differences, not the absolute figure, are the evidence.
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 from dataclasses import replace
@@ -43,10 +42,10 @@ def main() -> None:
     from models.alignment import align_texts
     from models.encoders import CachedEncoder, E5Encoder
 
-    folder = Path(os.environ.get("BITEXT_ALIGN_DEV", ROOT.parent / "shared/eval/align-dev"))
-    src = (folder / "dev.de").read_text(encoding="utf-8").splitlines()
-    tgt = (folder / "dev.fr").read_text(encoding="utf-8").splitlines()
-    gold = read_links((folder / "dev.defr").read_text(encoding="utf-8").splitlines())
+    from dev_set import read_dev_set
+
+    src, tgt, gold_lines = read_dev_set()
+    gold = read_links(gold_lines)
     encoder = CachedEncoder(E5Encoder("query"))
     encoder.import_vectors(ROOT / "tests/data/align_dev_e5_query.npz")
     halves = split_in_halves(src, tgt, gold)

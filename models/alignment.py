@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+import numpy as np
+
 from align.alignment import AlignConfig, Link, align_blocks
+from align.alignment.signals import detokenize
+from align.alignment.turn_assignment import shared_token_bonus, similarity_z
 from align.errors import InputError
-from models.encoders import CachedEncoder, SentenceEncoder, get_encoder
+from models.encoders import CachedEncoder, SentenceEncoder, default_cache_path, get_encoder
 
 # Scripts without upper/lower case: capitalisation says nothing about names there.
 UNCASED_LANGS = frozenset({"zh", "ja", "ko", "th", "lo", "km", "my", "ar", "fa", "ur", "he", "yi",
@@ -24,10 +28,12 @@ _default_encoder: CachedEncoder | None = None
 
 
 def default_encoder() -> CachedEncoder:
-    """One e5 encoder per process, with its in-memory cache: re-aligning never re-encodes."""
+    """One e5 encoder per process, with its in-memory cache and the on-disk one
+    (`default_cache_path`, as `bitext align` uses): re-aligning never re-encodes, and a
+    second import of a translation of the same text takes seconds, not minutes."""
     global _default_encoder
     if _default_encoder is None:
-        _default_encoder = get_encoder("e5")
+        _default_encoder = get_encoder("e5", default_cache_path())
     return _default_encoder
 
 
@@ -69,22 +75,44 @@ def align_document(blocks: Sequence[tuple[Sequence[str], Sequence[str]]], src_la
                    encoder: SentenceEncoder | None = None, bridges: Sequence[Bridge] | None = None,
                    anchors: Sequence[Sequence[Link]] | None = None,
                    config: AlignConfig = AlignConfig(),
-                   context_blocks: Sequence[tuple[Sequence[str], Sequence[str]]] = ()) -> list[list[Link]]:
+                   context_blocks: Sequence[tuple[Sequence[str], Sequence[str]]] = (),
+                   length_ratio: float | None = None) -> list[list[Link]]:
     """Align a document block by block (turns/headings are hard boundaries); block-local ids.
 
     context_blocks: more of the document, read (not aligned) for the chance baseline when only
     a few blocks are aligned, e.g. one turn again in the reader.
+    length_ratio: source characters per target character, when known better than from the
+    blocks' totals (see `align_blocks`).
     """
     cached = _as_cached(encoder)
     bridges = bridges or [None] * len(blocks)
     mt = [_bridge_text(b, src) for b, (src, _) in zip(bridges, blocks)]
     return align_blocks(blocks, cached.encode, anchors=anchors, bridge=mt,
                         src_cased=_is_cased(src_lang), tgt_cased=_is_cased(tgt_lang), config=config,
-                        context_blocks=context_blocks)
+                        context_blocks=context_blocks, length_ratio=length_ratio)
 
 
-def block_aligner(src_lang: str, tgt_lang: str) -> Callable[[Sequence[tuple[Sequence[str], Sequence[str]]]],
-                                                            list[list[Link]]]:
+class BlockAligner:
     """`align_document` for one language pair, as the function of blocks that a translation
-    import takes (`align.imports.translation.Aligner`)."""
-    return lambda blocks: align_document(blocks, src_lang, tgt_lang)
+    import takes (`align.imports.translation.Aligner`), with `similarity` for placing a
+    transcript's sentences in the project's turns before they are aligned."""
+
+    def __init__(self, src_lang: str, tgt_lang: str, encoder: SentenceEncoder | None = None):
+        self.src_lang, self.tgt_lang, self.encoder = src_lang, tgt_lang, encoder
+
+    def __call__(self, blocks: Sequence[tuple[Sequence[str], Sequence[str]]],
+                 length_ratio: float | None = None) -> list[list[Link]]:
+        return align_document(blocks, self.src_lang, self.tgt_lang, encoder=self.encoder,
+                              length_ratio=length_ratio)
+
+    def similarity(self, src: Sequence[str], tgt: Sequence[str]) -> np.ndarray:
+        """(tgt, src) sentence similarities in z units, plus shared numbers and names. The
+        sentences are embedded once; the aligner then finds them in the cache."""
+        encode = _as_cached(self.encoder).encode
+        vecs = encode([detokenize(t) for t in [*src, *tgt]])
+        sim = similarity_z(vecs[:len(src)], vecs[len(src):])
+        return sim + shared_token_bonus(src, tgt, _is_cased(self.src_lang), _is_cased(self.tgt_lang))
+
+
+def block_aligner(src_lang: str, tgt_lang: str) -> BlockAligner:
+    return BlockAligner(src_lang, tgt_lang)

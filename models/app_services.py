@@ -8,6 +8,7 @@ only inside the calls that need a model.
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +68,9 @@ def model_status(lang: str) -> ModelState:
         description = check_route(lang, models=configured_models())
         state = ModelState(lang, True, description)
     except ModelNotFoundError as exc:
-        state = ModelState(lang, False, str(exc), _command_in(str(exc)))
+        # The app offers a Download button instead of the terminal command the message ends with.
+        message = re.split(r"; (?:fetch it|fetch them|finish the download) with", str(exc))[0]
+        state = ModelState(lang, False, message, _command_in(str(exc)))
     except BitextError as exc:
         state = ModelState(lang, False, str(exc))
     _status_cache[lang] = (time.monotonic(), state)
@@ -80,6 +83,18 @@ def _command_in(message: str) -> str:
     if i < 0:
         return marker
     return message[i:].split(";")[0].split("`")[0].strip().rstrip(".")
+
+
+def download_models(lang: str, progress: Callable[[str, int, int], None] | None = None) -> list[str]:
+    """The Download button: fetch the Hub models the route to `lang` lacks, reporting
+    (model id, bytes done, bytes in all) from the calling thread. Offline it raises
+    HubUnreachableError, whose `.short` is the one line to show."""
+    from models.prepare import download_route
+
+    try:
+        return download_route(lang, models=configured_models(), progress=progress)
+    finally:
+        _status_cache.clear()
 
 
 def count_untranslated(project: Project, lang: str) -> int:
@@ -317,7 +332,7 @@ def export_label(fmt: str) -> str:
 
 
 def export_bytes(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str], status: str,
-                 include_boilerplate: bool) -> bytes:
+                 include_boilerplate: bool, include_suggested: bool = False) -> bytes:
     """What the CLI's `bitext export` writes, as one download (same code path). Moses is
     one file per language: they come zipped, named <title>.<lang> as the CLI names them."""
     import io
@@ -328,7 +343,8 @@ def export_bytes(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str],
     with Project.open(project_dir) as project:
         all_langs = [project.source_lang, *langs]
         stem = (project.document_info() or {}).get("title") or project.dir.name
-        data = export_project(project, fmt, all_langs, status, include_boilerplate)
+        data = export_project(project, fmt, all_langs, status, include_boilerplate,
+                              include_suggested)
     if isinstance(data, dict):
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -14,6 +14,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from models.device import ct2_compute_type
 from models.hub import ModelRef
 from models.marian import LENGTH_PENALTY, Generated
 
@@ -54,13 +55,21 @@ def ensure_converted(ref: ModelRef, cache: Path) -> Path:
 class CT2Engine:
     name = "ctranslate2-int8"
 
-    def __init__(self, model_dir: Path, tokenizer, threads: int | None = None):
+    @staticmethod
+    def name_on(device: str) -> str:
+        """int8 on the CPU (the converted weights as they are); int8 weights with float16
+        arithmetic on a GPU, named apart since its output may differ."""
+        return f"ctranslate2-{ct2_compute_type(device)}"
+
+    def __init__(self, model_dir: Path, tokenizer, threads: int | None = None,
+                 device: str = "cpu"):
         import ctranslate2
 
         self.tokenizer = tokenizer
         self.eos = tokenizer.eos_token
+        self.name = self.name_on(device)
         self.translator = ctranslate2.Translator(
-            str(model_dir), device="cpu", compute_type=QUANTIZATION,
+            str(model_dir), device=device, compute_type=ct2_compute_type(device),
             intra_threads=threads or len(os.sched_getaffinity(0)), inter_threads=1)
 
     def generate(self, batch: list[list[int]], beam: int, max_new_tokens: int) -> list[Generated]:

@@ -110,7 +110,9 @@ class TransformersEncoder:
         if "e5" in Path(name_or_path).name.lower() and not prefix:
             prefix = E5_PREFIXES["query"]
         self._torch = torch
-        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        from models.device import choose_device, requested_device
+
+        self.device = device or choose_device(torch.cuda.is_available(), requested_device())
         self._model.to(self.device).eval()
         if self._dense is not None:
             self._dense.to(self.device).eval()

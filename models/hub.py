@@ -11,8 +11,10 @@ import hashlib
 import os
 import re
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from align.errors import InputError, ModelNotFoundError
 
@@ -63,10 +65,25 @@ def pull_hint(model_id: str) -> str:
     return f"bitext models pull {short}"
 
 
+_folder_revisions: dict[tuple, str] = {}
+
+
 def _folder_revision(path: Path) -> str:
-    """A content hash of a local model folder, so edited weights never reuse stale cache."""
+    """A content hash of a local model folder, so edited weights never reuse stale cache.
+
+    Remembered per process by the files' names, sizes and modification times: a corpus run
+    resolves the model once per document, and hashing 300 MB of weights each time would
+    cost more than translating."""
+    files = sorted(p for p in path.rglob("*") if p.is_file())
+    stamp = (str(path.resolve()),) + tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    if stamp not in _folder_revisions:
+        _folder_revisions[stamp] = _hash_folder(path, files)
+    return _folder_revisions[stamp]
+
+
+def _hash_folder(path: Path, files: list[Path]) -> str:
     digest = hashlib.sha256()
-    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+    for file in files:
         digest.update(str(file.relative_to(path)).encode())
         with file.open("rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
@@ -107,9 +124,28 @@ def resolve(model: str | Path, cache: str | Path | None = None) -> ModelRef:
     return ModelRef(model_id=model_id, path=snapshot, revision=snapshot.name)
 
 
+class HubUnreachableError(ModelNotFoundError):
+    """A model could not be downloaded because the Hub cannot be reached (offline, or
+    HF_HUB_OFFLINE). `short` is the one line the app and `bitext prepare` show."""
+
+    def __init__(self, message: str, short: str):
+        super().__init__(message)
+        self.short = short
+
+
+BytesFn = Callable[[int, int], None]
+
+
 def pull(name: str, cache: str | Path | None = None, *, endpoint: str | None = None,
-         progress: bool = True) -> ModelRef:
-    """Download one model into the cache (resumes a broken download; progress bars on stderr)."""
+         progress: bool = True, on_bytes: BytesFn | None = None) -> ModelRef:
+    """Download one model into the cache (resumes a broken download).
+
+    Progress: with `on_bytes(done, total)` it is called from the calling thread a few times
+    a second while the files download (the app's progress bar runs in Streamlit's script
+    thread; `bitext prepare` draws its own bar); otherwise huggingface_hub's bars show on
+    stderr when `progress`. `endpoint` (default $HF_ENDPOINT, read at each call) is the Hub
+    or a mirror of it.
+    """
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import (LocalEntryNotFoundError, OfflineModeIsEnabled,
                                         RepositoryNotFoundError)
@@ -118,9 +154,10 @@ def pull(name: str, cache: str | Path | None = None, *, endpoint: str | None = N
     model_id = hub_id(name)
     if not _HUB_ID.match(model_id):
         raise InputError(f"{name!r} is neither a language pair ({', '.join(PAIRS)}) nor a Hub id")
+    endpoint = endpoint or os.environ.get("HF_ENDPOINT") or None
     folder = cache_dir(cache)
     folder.mkdir(parents=True, exist_ok=True)
-    (disable_progress_bars if not progress else enable_progress_bars)()
+    (disable_progress_bars if not progress or on_bytes else enable_progress_bars)()
     try:
         listing = snapshot_download(model_id, cache_dir=folder, endpoint=endpoint,
                                     allow_patterns=_TOKENIZER_FILES + _WEIGHT_FILES, dry_run=True)
@@ -129,8 +166,16 @@ def pull(name: str, cache: str | Path | None = None, *, endpoint: str | None = N
         weights = next((w for w in _WEIGHT_FILES if w in names), None)
         if weights is None:
             raise ModelNotFoundError(f"{model_id} has no PyTorch weights to download")
-        snapshot_download(model_id, cache_dir=folder, endpoint=endpoint,
-                          allow_patterns=_TOKENIZER_FILES + [weights])
+        wanted = _TOKENIZER_FILES + [weights]
+
+        def fetch() -> None:
+            snapshot_download(model_id, cache_dir=folder, endpoint=endpoint, allow_patterns=wanted)
+        if on_bytes is None:
+            fetch()
+        else:
+            total = sum(info.file_size or 0 for info in listing
+                        if info.filename in wanted and info.will_download)
+            _fetch_reporting_bytes(fetch, _storage_folder(folder, model_id) / "blobs", total, on_bytes)
     except RepositoryNotFoundError:
         raise ModelNotFoundError(f"there is no model {model_id} on the Hugging Face Hub") from None
     except (LocalEntryNotFoundError, OfflineModeIsEnabled, OSError) as exc:
@@ -148,11 +193,54 @@ def pull(name: str, cache: str | Path | None = None, *, endpoint: str | None = N
         reason = " ".join(str(exc).split())[:200]
         why = ("offline mode is on (HF_HUB_OFFLINE is set)" if constants.HF_HUB_OFFLINE
                else "the Hugging Face Hub is not reachable (offline?)")
-        raise ModelNotFoundError(
+        raise HubUnreachableError(
             f"cannot download {model_id}: {why} "
             f"[{reason}]. Run `{pull_hint(model_id)}` again when online (it resumes), "
-            f"or copy a model folder here and pass it with --model DIR") from None
+            f"or copy a model folder here and pass it with --model DIR",
+            short=f"cannot download {model_id}: {why}") from None
     return resolve(model_id, folder)
+
+
+def _storage_folder(cache: Path, model_id: str) -> Path:
+    """huggingface_hub's folder for one model in a cache (`models--Org--name`)."""
+    return cache / ("models--" + model_id.replace("/", "--"))
+
+
+def _fetch_reporting_bytes(fetch: Callable[[], None], blobs: Path, total: int,
+                           on_bytes: BytesFn, every: float = 0.2) -> None:
+    """Run `fetch` in a worker thread and report the bytes that have arrived in `blobs`
+    (finished files and `.incomplete` ones) from this thread until it ends. Measuring the
+    folder rather than hooking huggingface_hub's bars works the same for plain and Xet
+    downloads, and a resumed download starts from what is already there."""
+    def size(only_complete: bool = False) -> int:
+        found = 0
+        for file in blobs.glob("*") if blobs.is_dir() else ():
+            if only_complete and file.name.endswith(".incomplete"):
+                continue
+            try:
+                found += file.stat().st_size
+            except FileNotFoundError:  # renamed from .incomplete while we looked
+                pass
+        return found
+
+    before = size(only_complete=True)
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            fetch()
+        except BaseException as exc:  # handed to the calling thread below
+            failure.append(exc)
+
+    worker = threading.Thread(target=work, name="bitext-pull", daemon=True)
+    on_bytes(0, total)
+    worker.start()
+    while worker.is_alive():
+        worker.join(every)
+        on_bytes(min(max(size() - before, 0), total), total)
+    if failure:
+        raise failure[0]
+    on_bytes(total, total)
 
 
 @dataclass(frozen=True)

@@ -90,15 +90,18 @@ class Engine(Protocol):
 
 
 class TorchEngine:
-    """transformers' `generate` on a MarianMTModel (CPU, fp32): the reference path."""
+    """transformers' `generate` on a MarianMTModel (fp32, on the CPU or a CUDA device): the
+    reference path."""
     name = "torch"
 
-    def __init__(self, model, threads: int | None = None):
+    def __init__(self, model, threads: int | None = None, device: str = "cpu"):
         import torch
 
         if threads:
             torch.set_num_threads(threads)
-        self.model = model.eval()
+        self.device = device
+        self.name = engine_name("torch", device)
+        self.model = model.to(device).eval()
         cfg = model.config
         self.pad_id, self.eos_id = cfg.pad_token_id, cfg.eos_token_id
 
@@ -124,6 +127,7 @@ class TorchEngine:
         # Encoder-decoder: max_length counts the decoder start token.
         config.max_length = max_new_tokens + 1
         config.max_new_tokens = None
+        input_ids, mask = input_ids.to(self.device), mask.to(self.device)
         with torch.inference_mode():
             # The encoder runs once, for the search and for scoring its result.
             encoded = self.model.get_encoder()(input_ids=input_ids, attention_mask=mask)
@@ -154,6 +158,12 @@ class TorchEngine:
                             decoder_input_ids=sequences[:, :-1]).logits
         logprobs = torch.log_softmax(logits.float(), dim=-1)
         return logprobs.gather(-1, sequences[:, 1:].unsqueeze(-1)).squeeze(-1)
+
+
+def engine_name(base: str, device: str) -> str:
+    """The backend as recorded with each translation and in the cache key: a GPU run is
+    named apart (its float arithmetic may pick another beam), the CPU keeps the plain name."""
+    return base if device == "cpu" else f"{base}-{device}"
 
 
 ProgressFn = Callable[[int, int], None]
@@ -430,17 +440,25 @@ def load_translator(model: str | Path, *, backend: str = "torch",
     folder = cache_dir(cache)
     if backend == "ctranslate2":
         from models.ct2_backend import CT2Engine, ensure_converted
+        from models.device import ct2_device
+
+        ct2_dev = ct2_device()
 
         def factory() -> Engine:
-            return CT2Engine(ensure_converted(ref, folder), tokenizer, threads=threads)
-        engine = LazyEngine(CT2Engine.name, factory)
+            return CT2Engine(ensure_converted(ref, folder), tokenizer, threads=threads,
+                             device=ct2_dev)
+        engine = LazyEngine(CT2Engine.name_on(ct2_dev), factory)
     else:
+        from models.device import torch_device
+
+        torch_dev = torch_device()
+
         def factory() -> Engine:
             from transformers import MarianMTModel
 
             return TorchEngine(MarianMTModel.from_pretrained(ref.path, local_files_only=True),
-                               threads=threads)
-        engine = LazyEngine(TorchEngine.name, factory)
+                               threads=threads, device=torch_dev)
+        engine = LazyEngine(engine_name(TorchEngine.name, torch_dev), factory)
     store = TranslationCache(folder / "translations.sqlite") if use_cache else None
     return MarianTranslator(ref, tokenizer, engine, max_positions=positions,
                             settings=settings, cache=store)

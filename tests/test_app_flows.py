@@ -171,11 +171,13 @@ def test_pages_and_columns(project_dir):
     assert "再次欢迎" not in html_text(at) and "中文" not in html_text(at)
 
 
-def test_missing_model_names_the_command_and_the_rest_works(project_dir):
+def test_missing_model_offers_a_download_and_the_rest_works(project_dir):
     at = start()
     warnings = [w.value for w in at.warning]
     assert any("not on disk" in w for w in warnings)
-    assert any("Run `bitext models pull de-en`" in c.value for c in at.caption)
+    # A button, not a terminal command (tests/test_first_run.py clicks it).
+    assert at.button(key="dl-en").label == "Download"
+    assert not any("bitext models pull" in e.value for e in [*at.warning, *at.caption])
     # Reading, editing and export still work without a model.
     assert "Welcome again" in html_text(at)
 

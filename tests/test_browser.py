@@ -34,7 +34,9 @@ def app(tmp_path_factory):
                                           "pivot_sig": text_sig(seg.text)})
         p.edit_segment(seg.id, XSS, seg.version)
     empty_cache = tmp_path_factory.mktemp("no-models")
-    with AppServer(directory, env={"BITEXT_CACHE": str(empty_cache), "BITEXT_MODELS": ""}) as srv:
+    # The Hub at an address that refuses connections: the Download button meets "offline".
+    with AppServer(directory, env={"BITEXT_CACHE": str(empty_cache), "BITEXT_MODELS": "",
+                                   "HF_ENDPOINT": "http://127.0.0.1:9"}) as srv:
         with browser() as page:
             open_app(page, srv.url)
             yield srv, page, directory
@@ -168,8 +170,14 @@ def test_missing_model_is_explained(app):
     srv, page, directory = app
     page.get_by_text("Machine translation", exact=True).first.click()
     wait_idle(page)
-    sidebar = page.locator("[data-testid='stSidebar']").inner_text()
-    assert "bitext models pull de-en" in sidebar
+    sidebar = page.locator("[data-testid='stSidebar']")
+    assert "is not on disk" in sidebar.inner_text()
+    assert "bitext models pull" not in sidebar.inner_text()   # a button, not a terminal command
+    sidebar.locator(".st-key-dl-en button").click()
+    page.wait_for_selector("[data-testid='stSidebar'] [data-testid='stAlertContentError']")
+    error = sidebar.locator("[data-testid='stAlertContentError']").inner_text()
+    assert error.strip() == ("cannot download Helsinki-NLP/opus-mt-de-en: the Hugging Face Hub "
+                             "is not reachable (offline?)")
     screenshot(page, "05-no-model")
 
 

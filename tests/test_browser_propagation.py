@@ -69,7 +69,7 @@ def test_confidence_is_shown_and_orders_the_page(app):
 def test_a_correction_is_offered_elsewhere_and_accepted(app):
     srv, page, directory = app
     src, tgt = ids(directory)
-    assert row(page, src[TWIN]).locator(".bx-sugg").count() == 0
+    assert row(page, src[TWIN]).locator(".bx-offer").count() == 0
 
     # Correct the first sentence.
     row(page, src[FIRST]).click()
@@ -80,10 +80,10 @@ def test_a_correction_is_offered_elsewhere_and_accepted(app):
     wait_idle(page)
 
     # The near-identical sentences in other turns are offered it; nothing changed yet.
-    assert "100%" not in row(page, src[TWIN]).locator(".bx-sugg").inner_text()
-    assert "1 suggestion" in row(page, src[TWIN]).locator(".bx-sugg").inner_text()
-    assert row(page, src[COUSIN]).locator(".bx-sugg").count() == 1
-    assert row(page, src[FAR]).locator(".bx-sugg").count() == 0
+    assert "100%" not in row(page, src[TWIN]).locator(".bx-offer").inner_text()
+    assert "1 suggested correction" in row(page, src[TWIN]).locator(".bx-offer").inner_text()
+    assert row(page, src[COUSIN]).locator(".bx-offer").count() == 1
+    assert row(page, src[FAR]).locator(".bx-offer").count() == 0
     _, tgt = ids(directory)
     assert tgt[src[TWIN]].text == MT[TWIN] and tgt[src[TWIN]].status == "mt"
     screenshot(page, "12-suggestion-offered")
@@ -92,20 +92,20 @@ def test_a_correction_is_offered_elsewhere_and_accepted(app):
     row(page, src[TWIN]).click()
     wait_idle(page)
     editor = page.locator(f".st-key-editor-{src[TWIN]}")
-    assert CORRECTED in editor.locator(".bx-sugg-line").inner_text()
+    assert CORRECTED in editor.locator(".bx-offer-line").inner_text()
     screenshot(page, "12-suggestion-in-editor")
-    editor.locator("button", has_text="Accept").first.click()
+    editor.locator("[class*='st-key-offer-ok-'] button:visible").first.click()
     wait_idle(page)
     _, tgt = ids(directory)
     assert tgt[src[TWIN]].text == CORRECTED and tgt[src[TWIN]].status == "edited"
     assert CORRECTED in row(page, src[TWIN]).inner_text()
-    assert row(page, src[TWIN]).locator(".bx-sugg").count() == 0
+    assert row(page, src[TWIN]).locator(".bx-offer").count() == 0
 
     # The rest at once.
-    button(page, "sugg-all").click()
+    button(page, "offer-all").click()
     wait_idle(page)
     _, tgt = ids(directory)
     assert tgt[src[COUSIN]].text == CORRECTED
     assert tgt[src[FAR]].text == MT.get(FAR, f"EN {FAR}")
-    assert page.locator(".bx-sugg").count() == 0
+    assert page.locator(".bx-offer").count() == 0
     assert page.locator("[data-testid='stException']").count() == 0

@@ -57,7 +57,7 @@ def test_a_correction_is_offered_to_identical_and_near_identical_sources_only(pr
     src, seg = target_of(p, "Erzählen Sie uns von Sesame Credit.")
     p.edit_segment(seg.id, "Tell us about Sesame Credit.", seg.version)
     assert propagate_correction(p, seg.id) == 2
-    offered = {p.segments_by_id([s.src_id])[s.src_id].text: s for s in p.suggestions("en")}
+    offered = {p.segments_by_id([s.src_id])[s.src_id].text: s for s in p.offers("en")}
     assert set(offered) == {"Erzählen Sie uns von Sesame Credit!",
                             "Erzählen Sie uns bitte mehr von Sesame Credit."}
     assert all(s.text == "Tell us about Sesame Credit." for s in offered.values())
@@ -66,14 +66,14 @@ def test_a_correction_is_offered_to_identical_and_near_identical_sources_only(pr
     assert other.text == "Tell us about sesame loans!" and other.status == "mt"
 
     # Accepting one is an edit (history, undo); the rest stay offered.
-    saved = p.accept_suggestion(offered["Erzählen Sie uns von Sesame Credit!"].id)
+    saved = p.accept_offer(offered["Erzählen Sie uns von Sesame Credit!"].id)
     assert saved.text == "Tell us about Sesame Credit." and saved.status == "edited"
     assert p.undo(saved.id).text == "Tell us about sesame loans!"
-    assert len(p.suggestions("en")) == 1
+    assert len(p.offers("en")) == 1
     with pytest.raises(InputError):
-        p.accept_suggestion(offered["Erzählen Sie uns von Sesame Credit!"].id)   # decided already
-    p.dismiss_suggestion(offered["Erzählen Sie uns bitte mehr von Sesame Credit."].id)
-    assert p.suggestions("en") == []
+        p.accept_offer(offered["Erzählen Sie uns von Sesame Credit!"].id)   # decided already
+    p.dismiss_offer(offered["Erzählen Sie uns bitte mehr von Sesame Credit."].id)
+    assert p.offers("en") == []
 
 
 def test_a_newer_correction_replaces_its_open_suggestions(project):
@@ -83,7 +83,7 @@ def test_a_newer_correction_replaces_its_open_suggestions(project):
     propagate_correction(p, seg.id)
     seg = p.edit_segment(seg.id, "What is Alibaba today?", seg.version)
     assert propagate_correction(p, seg.id) == 1
-    assert [s.text for s in p.suggestions("en")] == ["What is Alibaba today?"]
+    assert [s.text for s in p.offers("en")] == ["What is Alibaba today?"]
 
 
 def test_reviewed_sentences_are_never_offered_anything(project):
@@ -93,7 +93,7 @@ def test_reviewed_sentences_are_never_offered_anything(project):
     _, seg = target_of(p, "Erzählen Sie uns von Sesame Credit.")
     seg = p.edit_segment(seg.id, "Tell us about Sesame Credit.", seg.version)
     assert propagate_correction(p, seg.id) == 1
-    (sug,) = p.suggestions("en")
+    (sug,) = p.offers("en")
     assert p.segments_by_id([sug.src_id])[sug.src_id].text == \
         "Erzählen Sie uns bitte mehr von Sesame Credit."
 
@@ -109,15 +109,15 @@ def test_imported_text_gets_the_projects_corrections_as_matches(project, tmp_pat
                 "Sorkin: Danke.\nJack Ma: Bitte.\n", tmp_path / "new", "n.txt")
     with Project.open(tmp_path / "new") as new:
         assert offer_memory(new, memory, same_project=False) == 1        # 'eigentlich' puts the other below 85%
-        (sug,) = new.suggestions("en")
+        (sug,) = new.offers("en")
         assert new.segments_by_id([sug.src_id])[sug.src_id].text == "Was ist Alibaba heute?"
-        saved = new.accept_suggestion(sug.id)      # no translation yet: one is created
+        saved = new.accept_offer(sug.id)      # no translation yet: one is created
         assert saved.text == "What is Alibaba today?" and saved.status == "edited"
         assert offer_memory(new, memory, same_project=False) == 0      # already says it
     # Within the project (a re-import): the question's second occurrence gets it, the
     # corrected sentence itself does not.
     assert offer_memory(p, memory, same_project=True) == 1
-    (sug,) = p.suggestions("en")
+    (sug,) = p.offers("en")
     assert sug.src_id != memory[0].src_id
     assert p.segments_by_id([sug.src_id])[sug.src_id].text == "Was ist Alibaba heute?"
 
@@ -139,5 +139,5 @@ def test_reimport_offers_the_projects_corrections(tmp_path, capsys):
     assert main(["import", str(src_file), "--project", str(tmp_path / "p")]) == 0
     assert "2 sentences are offered a correction" in capsys.readouterr().out
     with Project.open(tmp_path / "p") as p:
-        assert {s.text for s in p.suggestions("en")} == {"What is Alibaba today?"}
-        assert len(p.suggestions("en")) == 2      # the old repeat and the new one
+        assert {s.text for s in p.offers("en")} == {"What is Alibaba today?"}
+        assert len(p.offers("en")) == 2      # the old repeat and the new one

@@ -43,10 +43,10 @@ def test_suggestions_are_marked_and_escaped(tmp_path):
         p.edit_segment(seg.id, "<b>Alibaba</b> today?", seg.version)
         assert propagate_correction(p, seg.id) == 1
         snap = rd.load_snapshot(p, ["en"])
-        assert rd.open_suggestions(snap, ["en"]) == 1
+        assert rd.open_offers(snap, ["en"]) == 1
         rows = [r for v in rd.build_view(snap, ["en"]) for r in v.rows]
-        marked = [r for r in rows if r.cells["en"].suggestions]
+        marked = [r for r in rows if r.cells["en"].offers]
         assert len(marked) == 1 and marked[0].key != src.id
-        assert "1 suggestion · 100% match" in rd.row_html(marked[0], ["en"])
-        line = rd.suggestion_html(marked[0].cells["en"].suggestions[0], "English")
+        assert "1 suggested correction · 100% match" in rd.row_html(marked[0], ["en"])
+        line = rd.offer_html(marked[0].cells["en"].offers[0], "English")
         assert "<b>" not in line and "&lt;b&gt;Alibaba&lt;/b&gt;" in line

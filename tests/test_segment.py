@@ -49,7 +49,10 @@ def test_cli_outline(capsys):
     assert out.startswith("#1 narration: 5 sentences\n    Am frühen Morgen des 19. Januar")
     assert "#2 turn Sorkin: 4 sentences" in out
     assert "#4 turn Sorkin (written Solkin): 1 sentence\n    Was sind Ihre Erwartungen?" in out
-    assert "#12 heading: 1 sentence\n    Globalisierung erfordert Optimierung" in out
+    assert "#10 heading: 1 sentence\n    Es sind nicht andere Länder, die amerikanische" in out
+    assert "#13 heading: 1 sentence\n    Globalisierung erfordert Optimierung" in out
+    # The interview's four section headings: each an unpunctuated sentence before a label.
+    assert out.count(" heading: ") == 4
     assert "merged speaker labels: Sorkin <- Solkin" in out
 
 
@@ -160,6 +163,32 @@ def test_heading_before_a_speaker_and_missing_period():
         ("heading", None, ["Unterschied zu Amazon"]),
         ("turn", "Sorkin", ["Und Amazon?"]),
         ("turn", "Jack Ma", ["Anders."]),
+    ]
+
+
+def test_a_long_unpunctuated_sentence_before_a_label_is_a_heading():
+    """Length and commas do not matter: a speaker's sentence ends with punctuation before the
+    next speaker; a heading does not. A tail broken off at a comma or dash stays speech."""
+    doc = segment_document(
+        "Sorkin: Wie viele? Jack Ma: Keine. Sorkin: Warum? "
+        "Jack Ma: Wir stellen nicht ein. Alibaba hat 45.000 Mitarbeiter. "
+        "Es sind nicht andere Länder, die amerikanische Arbeitsplätze gestohlen haben, sondern "
+        "die Vereinigten Staaten, die einen strategischen Fehler gemacht haben "
+        "Sorkin: Und China? Jack Ma: Gut. Ich denke, dass — Sorkin: Ja? "
+        "Jack Ma: Ja. Wir reden, Sorkin: Weiter.", "de")
+    assert _shape(doc) == [
+        ("turn", "Sorkin", ["Wie viele?"]),
+        ("turn", "Jack Ma", ["Keine."]),
+        ("turn", "Sorkin", ["Warum?"]),
+        ("turn", "Jack Ma", ["Wir stellen nicht ein.", "Alibaba hat 45.000 Mitarbeiter."]),
+        ("heading", None, ["Es sind nicht andere Länder, die amerikanische Arbeitsplätze gestohlen "
+                           "haben, sondern die Vereinigten Staaten, die einen strategischen Fehler "
+                           "gemacht haben"]),
+        ("turn", "Sorkin", ["Und China?"]),
+        ("turn", "Jack Ma", ["Gut.", "Ich denke, dass —"]),
+        ("turn", "Sorkin", ["Ja?"]),
+        ("turn", "Jack Ma", ["Ja.", "Wir reden,"]),
+        ("turn", "Sorkin", ["Weiter."]),
     ]
 
 

@@ -2,6 +2,7 @@
 anchors: only the gaps between them are re-aligned. Embeds every span once for all blocks."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable, Sequence
 
 import numpy as np
@@ -72,7 +73,8 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
                  bridge: Sequence[Sequence[str] | None] | None = None,
                  src_cased: bool = True, tgt_cased: bool = True,
                  config: AlignConfig = AlignConfig(),
-                 context_blocks: Sequence[Block] = ()) -> list[list[Link]]:
+                 context_blocks: Sequence[Block] = (),
+                 length_ratio: float | None = None) -> list[list[Link]]:
     """Align each (source sentences, target sentences) block on its own: blocks are hard boundaries.
 
     embed: texts -> unit vectors (e.g. models.encoders.CachedEncoder.encode); called once for
@@ -81,6 +83,9 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
     bridge[b]: MT of block b's source sentences into the target language (or None).
     context_blocks: more of the document (e.g. the turns around the one being re-aligned),
       not aligned, only read for the chance baseline, the length ratio and the shared tokens.
+    length_ratio: source characters per target character, when the caller knows it better
+      than the blocks' totals do (an abridged translation: its blocks hold far less text than
+      the source's, though each sentence is as long as its translation).
     Returns block-local links per block.
     """
     anchors = anchors or [()] * len(blocks)
@@ -120,5 +125,7 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
     # The chance baseline and length ratio come from the whole document, not from each turn.
     filled = [(fs, ft) for fs, ft in features if fs.size and ft.size]
     context = DocumentContext.of([fs for fs, _ in filled], [ft for _, ft in filled], config) if filled else None
+    if context is not None and length_ratio:
+        context = replace(context, log_ratio=float(np.log(length_ratio)))
     return [align_with_anchors(fs, ft, fixed, config, context)
             for (fs, ft), fixed in zip(features[:n_aligned], anchors)]

@@ -4,7 +4,7 @@ Cosines are normalised per document (`DocumentContext`), then length, shared tok
 bridge and the cost of unexplained members of an m:n link are added."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -36,12 +36,7 @@ class ChanceNormaliser:
         # src_mu[a, i, b]: span (a+1 sentences ending at i) vs random target spans of b+1 sentences
         self.src_mu = self._baselines(src, tgt_samples)
         self.tgt_mu = self._baselines(tgt, src_samples)
-        self.sigma = np.ones((ks, kt), np.float32)
-        for a in range(ks):
-            for b in range(kt):
-                sims = (src_samples[a] @ tgt_samples[b].T).ravel()
-                if sims.size > 1:
-                    self.sigma[a, b] = max(float(np.std(sims)), 1e-3)
+        self.sigma = chance.sigma(ks, kt)
 
     @staticmethod
     def _baselines(mine: np.ndarray, other_samples: list[np.ndarray]) -> np.ndarray:
@@ -61,6 +56,20 @@ class ChanceSamples:
 
     src: list[np.ndarray]
     tgt: list[np.ndarray]
+    # Spreads computed once per document, not once per block (a transcript has dozens).
+    _sigmas: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def sigma(self, ks: int, kt: int) -> np.ndarray:
+        """sigma[a, b]: the spread of cosines of random (a+1)-spans against (b+1)-spans."""
+        if (ks, kt) not in self._sigmas:
+            sigma = np.ones((ks, kt), np.float32)
+            for a in range(ks):
+                for b in range(kt):
+                    sims = (self.src[a] @ self.tgt[b].T).ravel()
+                    if sims.size > 1:
+                        sigma[a, b] = max(float(np.std(sims)), 1e-3)
+            self._sigmas[(ks, kt)] = sigma
+        return self._sigmas[(ks, kt)]
 
     @classmethod
     def draw(cls, src: np.ndarray, tgt: np.ndarray, rng: np.random.Generator, samples: int) -> "ChanceSamples":

@@ -31,6 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "default), edited (touched by a person), reviewed")
     p.add_argument("--include-boilerplate", action="store_true",
                    help="also export blocks marked as boilerplate")
+    p.add_argument("--include-suggested", action="store_true",
+                   help="also export links the aligner was unsure of and nobody accepted yet "
+                        "(suggestions; left out by default)")
     p.add_argument("--output", required=True,
                    help="file to write, or - for standard output (for moses: the file name "
                         "before .<lang>)")
@@ -107,7 +110,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                          f"output; give --output a file name prefix (e.g. --output corpus)")
     with Project.open(args.project) as project:
         table, data = export_table(project, args.fmt, _langs(args.langs), args.status,
-                                   args.include_boilerplate)
+                                   args.include_boilerplate, args.include_suggested)
     # With the data on stdout, the report goes to stderr so a pipe gets only the file.
     report = sys.stderr if to_stdout else sys.stdout
     if to_stdout:
@@ -126,6 +129,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"left out {table.skipped} units where a language had no text", file=report)
     if table.filtered:
         print(f"left out {table.filtered} units below status {args.status}", file=report)
+    if table.suggestions:
+        print(f"left out {table.suggestions} suggested links nobody accepted yet (accept them in "
+              f"the reader, or add --include-suggested)", file=report)
     return 0
 
 

@@ -209,10 +209,12 @@ def cmd_models_pull(args: argparse.Namespace) -> int:
 
 
 def cmd_models_list(args: argparse.Namespace) -> int:
+    from models.device import describe_here
     from models.hub import cache_dir, list_models
 
     folder = cache_dir(args.cache_dir)
     found = list_models(folder)
+    print(describe_here())
     if not found:
         print(f"no models in {folder}; fetch the defaults with: bitext models pull")
         return 0

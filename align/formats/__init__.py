@@ -65,13 +65,14 @@ def get_format(name: str) -> Format:
 
 
 def export_table(project, fmt: str, langs: Sequence[str] | None = None, status: str = "mt",
-                 include_boilerplate: bool = False):
+                 include_boilerplate: bool = False, include_suggested: bool = False):
     """(table, data): the rows that were exported and the file contents."""
     from align.formats.rows import build_table
 
     spec = get_format(fmt)
     table = build_table(project, langs=langs, status=status,
-                        include_boilerplate=include_boilerplate)
+                        include_boilerplate=include_boilerplate,
+                        include_suggested=include_suggested)
     source = project.source_lang
     if source in table.langs and table.langs[0] != source:
         raise InputError(f"the source language must come first in --langs (e.g. --langs "
@@ -83,13 +84,15 @@ def export_table(project, fmt: str, langs: Sequence[str] | None = None, status: 
 
 
 def export_project(project, fmt: str, langs: Sequence[str] | None = None, status: str = "mt",
-                   include_boilerplate: bool = False) -> bytes | dict[str, bytes]:
+                   include_boilerplate: bool = False,
+                   include_suggested: bool = False) -> bytes | dict[str, bytes]:
     """The project's aligned text in format `fmt`.
 
     langs: languages to include, source first (default: the source and every translated
     language); status: minimum status of every target sentence of a row ("mt" = all,
     "edited" = touched by a person, "reviewed"); include_boilerplate: also export blocks
-    marked as boilerplate. Returns the file's bytes, or {lang: bytes} for Moses.
+    marked as boilerplate; include_suggested: also export links the aligner was unsure of
+    and no person has accepted (left out by default). Returns the file's bytes, or {lang: bytes} for Moses.
     Raises InputError (one line) for an unknown format, language or status.
     """
-    return export_table(project, fmt, langs, status, include_boilerplate)[1]
+    return export_table(project, fmt, langs, status, include_boilerplate, include_suggested)[1]

@@ -19,21 +19,23 @@ from align.errors import InputError
 from align.formats.rows import Cell, Row, SOURCE_STATUS, STATUS_RANK, Table, primary_lang
 
 
+def row_object(table: Table, row: Row) -> dict:
+    """One row as the JSON object a line holds (also the row shape of `bitext corpus run`)."""
+    targets = table.target_langs
+    return {
+        "translation": {lang: row.cells[lang].text for lang in table.langs},
+        "speaker": row.speaker,
+        "turn": row.turn,
+        "kind": row.kind,
+        "status": {lang: row.cells[lang].status for lang in targets},
+        "origin": {lang: row.cells[lang].origin for lang in targets},
+        "score": {lang: row.cells[lang].score for lang in targets},
+        "confidence": {lang: row.cells[lang].confidence for lang in targets},
+    }
+
+
 def write(table: Table) -> bytes:
-    out = []
-    for row in table.rows:
-        targets = table.target_langs
-        obj = {
-            "translation": {lang: row.cells[lang].text for lang in table.langs},
-            "speaker": row.speaker,
-            "turn": row.turn,
-            "kind": row.kind,
-            "status": {lang: row.cells[lang].status for lang in targets},
-            "origin": {lang: row.cells[lang].origin for lang in targets},
-            "score": {lang: row.cells[lang].score for lang in targets},
-            "confidence": {lang: row.cells[lang].confidence for lang in targets},
-        }
-        out.append(json.dumps(obj, ensure_ascii=False))
+    out = [json.dumps(row_object(table, row), ensure_ascii=False) for row in table.rows]
     return ("\n".join(out) + "\n").encode("utf-8") if out else b""
 
 

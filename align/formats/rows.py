@@ -25,7 +25,9 @@ Which rows are exported:
 - a row is exported only when every chosen language has text (a line-aligned corpus cannot
   have holes); the count left out is reported;
 - `status` is a minimum over the row's target sentences: "mt" (everything), "edited" (a
-  person edited or reviewed every target sentence of the row), "reviewed".
+  person edited or reviewed every target sentence of the row), "reviewed";
+- suggested links (the aligner was unsure, no person accepted them yet) are left out unless
+  asked for: their source sentences then have no text in that language.
 """
 from __future__ import annotations
 
@@ -113,6 +115,7 @@ class Table:
     created: str = ""                # the project's creation time (ISO), for fixed timestamps
     skipped: int = 0                 # rows left out because a language had no text
     filtered: int = 0                # rows left out by the status filter
+    suggestions: int = 0             # suggested links left out (include_suggested=False)
 
     @property
     def target_langs(self) -> tuple[str, ...]:
@@ -178,7 +181,7 @@ def resolve_langs(project, langs: Sequence[str] | None) -> tuple[str, ...]:
 
 
 def build_table(project, langs: Sequence[str] | None = None, status: str = "mt",
-                include_boilerplate: bool = False) -> Table:
+                include_boilerplate: bool = False, include_suggested: bool = False) -> Table:
     """The project's aligned text as rows, filtered as described in the module notes."""
     if status not in STATUS_RANK:
         raise InputError(f"unknown status filter {status!r}; use one of {', '.join(STATUS_FILTERS)}")
@@ -189,10 +192,12 @@ def build_table(project, langs: Sequence[str] | None = None, status: str = "mt",
     confidences = {lang: project.mt_confidences(lang) for lang in targets}
     rows: list[Row] = []
     skipped = filtered = 0
+    left_out: list[int] = []
     for block in project.blocks(include_excluded=True):
         if block.excluded and not include_boilerplate:
             continue
-        for row in _block_rows(project, block, source, chosen, targets, confidences):
+        for row in _block_rows(project, block, source, chosen, targets,
+                               None if include_suggested else left_out, confidences):
             if any(not row.cells.get(lang) or not row.cells[lang].text for lang in chosen):
                 skipped += 1
             elif any(STATUS_RANK[row.cells[lang].status] < STATUS_RANK[status] for lang in targets):
@@ -200,17 +205,25 @@ def build_table(project, langs: Sequence[str] | None = None, status: str = "mt",
             else:
                 rows.append(replace(row, cells={lang: row.cells[lang] for lang in chosen}))
     return Table(source_lang=source, langs=chosen, rows=tuple(rows), title=info.get("title", ""),
-                 created=info.get("created_at", ""), skipped=skipped, filtered=filtered)
+                 created=info.get("created_at", ""), skipped=skipped, filtered=filtered,
+                 suggestions=len(left_out))
 
 
 def _block_rows(project, block, source: str, chosen: Sequence[str],
-                targets: Sequence[str], confidences: dict | None = None) -> list[Row]:
+                targets: Sequence[str], left_out: list[int] | None = None,
+                confidences: dict | None = None) -> list[Row]:
+    """left_out: when given, suggested links are left out and their ids added to it.
+    confidences: lang -> target id -> the model's confidence."""
     sources = project.source_segments(block.id)
     if not sources:
         return []
     order = {s.id: k for k, s in enumerate(sources)}
     groups = _Groups(list(order))
     links = {lang: project.links(lang, block.id) for lang in targets}
+    if left_out is not None:
+        left_out.extend(link.id for lang_links in links.values() for link in lang_links if link.suggested)
+        links = {lang: [link for link in lang_links if not link.suggested]
+                 for lang, lang_links in links.items()}
     for lang_links in links.values():
         for link in lang_links:
             groups.union(link.src_ids)

@@ -19,6 +19,7 @@ states (e.g. mt:<model>) is not kept per sentence. Statuses are kept.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -28,13 +29,17 @@ from align.text.textio import read_user_bytes
 from align.formats import READ_BY_EXTENSION, get_format
 from align.formats.rows import STATUS_RANK, Table, clean, joiner
 from align.text.speakers import label_prefix, line_labels
-from align.alignment.transcript_turns import matching_turn_groups
+from align.alignment.transcript_turns import matching_turn_groups, split_turns
+from align.alignment.suggestions import is_suggestion
+from align.alignment.turn_assignment import pair_length_ratio, place_sentences
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 PREFIX = 8  # characters of a sentence used to find where a unit may start
 
 # [(source sentences, target sentences) per block] -> per block, links as (source indexes,
 # target indexes, score) or objects with .src/.tgt/.score; blocks are hard boundaries.
+# An aligner that also has `similarity(source, target)` (a (target, source) array of z-scores)
+# can place a transcript's sentences in turns first, and then takes `length_ratio=`.
 Aligner = Callable[[Sequence[tuple[Sequence[str], Sequence[str]]]], Sequence[Sequence]]
 
 
@@ -48,11 +53,15 @@ class ImportResult:
     unmatched: list[str] = field(default_factory=list)   # first texts that matched nothing
     unmatched_count: int = 0
     backup: Path | None = None
+    suggested: int = 0              # links the aligner was unsure of, left for a person
 
     def summary(self) -> str:
         if self.kind == "text":
             line = (f"imported {self.units} {self.lang} sentences from {self.name}, aligned to "
                     f"the source text: {self.linked} links")
+            if self.suggested:
+                line += (f", {self.suggested} of them suggestions to accept or reject in the "
+                         f"reader (left out of exports until accepted)")
         else:
             line = (f"imported {self.linked} of {self.units} {self.lang} units from {self.name} "
                     f"({self.kind})")
@@ -197,14 +206,69 @@ def split_lines(text: str, lang: str) -> list[str]:
     return [s for line in text.splitlines() if line.strip() for s in split_sentences(line, lang)]
 
 
+def _placed_parts(lines: Sequence[str], own_labels: set[str], blocks, source_of, lang: str,
+                  project_labels: Sequence[str], aligner):
+    """([(source segments, translation sentences)] in the translation's order, length ratio)
+    from placing each sentence of a transcript in a project block first (`turn_assignment`);
+    None when the text is no transcript (no label opens two lines) or the aligner cannot
+    compare sentences. A run of sentences placed nowhere is a part without source sentences.
+    The length ratio (source per target characters) comes from the clearest sentence pairs,
+    not from the blocks' totals, which an abridged translation skews."""
+    head, turns = split_turns([line for line in lines if line.strip()], own_labels)
+    counts = Counter(label for label, _ in turns)
+    if not turns or max(counts.values()) < 2 or not hasattr(aligner, "similarity"):
+        return None
+    sentences: list[str] = []
+    turn_of: list[int] = []
+    label_of: list[str | None] = []
+    for k, (label, turn_lines) in enumerate([(None, head)] + turns):
+        for s in strip_speaker_labels(split_lines("\n".join(turn_lines), lang), project_labels):
+            sentences.append(s)
+            turn_of.append(k)
+            label_of.append(label)
+    units = [b for b in blocks if source_of[b.id]]
+    if not sentences or not units:
+        return None
+    unit_of_source = [u for u, b in enumerate(units) for _ in source_of[b.id]]
+    source_texts = [s.text for b in units for s in source_of[b.id]]
+    speakers = [b.speaker if b.kind == "turn" else None for b in units]
+    names = {x: b.speaker for b in units if b.kind == "turn" for x in (b.speaker, b.speaker_label) if x}
+    known = {label: names[label] for label in counts if label in names}
+    sim = aligner.similarity(source_texts, sentences)
+    placement = place_sentences(sim, unit_of_source, speakers, turn_of, label_of, known=known)
+    ratio = pair_length_ratio(sim, placement.units, unit_of_source,
+                              [len(t) for t in source_texts], [len(t) for t in sentences])
+    parts: list[tuple[list, list[str]]] = []
+    part_of_unit: dict[int, int] = {}
+    pending: list[str] = []          # placed nowhere since the last placed sentence
+    for sentence, unit in zip(sentences, placement.units):
+        if unit is None:
+            pending.append(sentence)
+            continue
+        if unit in part_of_unit:     # an interruption inside one unit stays in it
+            parts[part_of_unit[unit]][1].extend(pending + [sentence])
+        else:
+            if pending:
+                parts.append(([], pending))
+            part_of_unit[unit] = len(parts)
+            parts.append((list(source_of[units[unit].id]), [sentence]))
+        pending = []
+    if pending:
+        parts.append(([], pending))
+    return parts, ratio
+
+
 def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     """(target sentences, links) for a plain-text translation aligned to the source text.
 
     The translation is aligned against the source sentences of the blocks that are not
     boilerplate, in document order: turn by turn when it is a transcript whose turns match the
-    project's (`align.alignment.transcript_turns`), else as one text. A link may not cross a turn: when
-    the aligner joins the last sentence of one block with the first of the next, the targets
-    stay with the first block and the other source sentences are left unlinked.
+    project's (`align.alignment.transcript_turns`); block by block when it is a transcript
+    whose turns do not match, after placing its sentences in the project's blocks
+    (`align.alignment.turn_assignment`; needs an aligner with a `similarity` method); else as
+    one text. A link may not cross a turn: when the aligner joins the last sentence of one
+    block with the first of the next, the targets stay with the first block and the other
+    source sentences are left unlinked.
     """
     source_lang = project.source_lang
     if lang == source_lang:
@@ -217,22 +281,31 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     # A transcript whose turns match the project's is aligned turn by turn; its own labels
     # ("马云：") come off the lines that open its turns, and nowhere else.
     lines = text.splitlines()
-    groups = matching_turn_groups(lines, line_labels(text), blocks,
+    own = line_labels(text)
+    groups = matching_turn_groups(lines, own, blocks,
                                   [sum(len(s.text) for s in source_of[b.id]) for b in blocks])
-    parts = []  # per group: (source segments, target sentences)
-    for group_blocks, group_lines in groups or [(blocks, lines)]:
-        sentences = strip_speaker_labels(split_lines("\n".join(group_lines), lang), labels)
-        parts.append(([s for b in group_blocks for s in source_of[b.id]], sentences))
+    parts = None  # per group: (source segments, target sentences)
+    ratio = None  # source characters per target character, when the placement tells
+    if groups is None and own:
+        parts, ratio = _placed_parts(lines, own, blocks, source_of, lang, labels, aligner) or (None, None)
+    if parts is None:
+        parts = []
+        for group_blocks, group_lines in groups or [(blocks, lines)]:
+            sentences = strip_speaker_labels(split_lines("\n".join(group_lines), lang), labels)
+            parts.append(([s for b in group_blocks for s in source_of[b.id]], sentences))
     sentences = [t for _, group_sentences in parts for t in group_sentences]
     if not sentences:
         raise InputError(f"{name}: no {lang} sentences in this file")
     if not any(source for source, _ in parts):
         raise InputError("the project has no source sentences to align to")
-    per_group = aligner([([s.text for s in source], group_sentences) for source, group_sentences in parts])
+    aligned = [k for k, (source, group_sentences) in enumerate(parts) if source and group_sentences]
+    blocks_to_align = [([s.text for s in parts[k][0]], parts[k][1]) for k in aligned]
+    raw = aligner(blocks_to_align, length_ratio=ratio) if ratio else aligner(blocks_to_align)
+    raw_of = dict(zip(aligned, raw))
     links: list[tuple[list[str], list[int], float | None]] = []
     offset = 0
-    for (source, group_sentences), raw in zip(parts, per_group):
-        for link in raw:
+    for k, (source, group_sentences) in enumerate(parts):
+        for link in raw_of.get(k, ()):
             src, tgt, score = _link_parts(link)
             if not src and not tgt:
                 continue
@@ -248,11 +321,13 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
 
 def import_text(project, text: str, lang: str, name: str, aligner: Aligner) -> ImportResult:
     sentences, links = align_text(project, text, lang, name, aligner)
+    unsure = [bool(src and tgt) and is_suggestion(score) for src, tgt, score in links]
     backup = project.import_target_track(
-        lang, sentences, links, origin_detail={"imported_from": Path(name).name, "format": "text"})
+        lang, sentences, links, origin_detail={"imported_from": Path(name).name, "format": "text"},
+        suggested=unsure)
     linked = sum(1 for src, tgt, _ in links if src and tgt)
     return ImportResult(lang=lang, name=name, kind="text", units=len(sentences), linked=linked,
-                        backup=backup)
+                        backup=backup, suggested=sum(unsure))
 
 
 def detect_format(path: str | Path, fmt: str | None = None) -> str:

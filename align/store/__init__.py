@@ -10,9 +10,10 @@ This module opens and creates projects; `Project` is assembled from one mixin pe
 - tracks:        machine translation writes, human translation import, orphans
 - edits:         a person's edits of sentences, blocks and speaker merges
 - links:         re-alignment and a person's merge/split/move of links
+- suggestions:   accepting or rejecting a link the aligner was unsure of
 - summary:       the project at a glance
 - confidence:    the model's confidence per machine translation
-- suggestions:   a correction offered to sentences with the same or a similar source
+- offers:        a correction offered to sentences with the same or a similar source
 - backup:        backups and restores
 - carry:         which old sentence a re-cut sentence continues (pure)
 - additions:     tables and columns added since schema 1 (one `additions_<feature>.py` each)
@@ -40,20 +41,22 @@ from align.store.schema import (DB_NAME, HUMAN_STATUSES, SCHEMA, SCHEMA_VERSION,
                                 TARGET_STATUSES, check_database, create_schema, new_id, now,
                                 text_sig)
 from align.store.source_import import SourceImportMixin
-from align.store.suggestions import SuggestionRow, SuggestionsMixin
+from align.store.offers import OfferRow, OffersMixin
+from align.store.suggestions import SuggestionsMixin
 from align.store.summary import SummaryMixin
 from align.store.tracks import TracksMixin
 
 __all__ = [
     "BACKUP_DIR", "DB_NAME", "HUMAN_STATUSES", "SCHEMA", "SCHEMA_VERSION", "TARGET_STATUSES",
     "BlockRow", "HistoryRow", "ImportReport", "LinkRow", "Project", "SegmentRow", "Summary",
-    "SuggestionRow",
+    "OfferRow",
     "check_database", "connect", "new_id", "now", "restore_damaged", "text_sig",
 ]
 
 
 class Project(ReadingMixin, SourceImportMixin, TracksMixin, EditsMixin, LinksMixin,
-              SummaryMixin, BackupMixin, ConfidenceMixin, SuggestionsMixin, ProjectConnection):
+              SuggestionsMixin, SummaryMixin, BackupMixin, ConfidenceMixin, OffersMixin,
+              ProjectConnection):
     """A bitext project folder holding `project.sqlite` and `backups/`.
 
     One Project may be shared by several threads: a lock serialises its connection, so a

@@ -159,9 +159,10 @@ class LinksMixin(ProjectConnection):
             else:
                 moved, tgt = tgt[0], tgt[1:]
                 otgt = otgt + [moved]
-            c.execute("UPDATE links SET tgt_ids=?, fixed=1, score=NULL WHERE id=?",
+            # A person placed these sentences: the links are theirs now, suggestions no more.
+            c.execute("UPDATE links SET tgt_ids=?, fixed=1, score=NULL, suggested=0 WHERE id=?",
                       (json.dumps(tgt), link_id))
-            c.execute("UPDATE links SET tgt_ids=?, fixed=1, score=NULL WHERE id=?",
+            c.execute("UPDATE links SET tgt_ids=?, fixed=1, score=NULL, suggested=0 WHERE id=?",
                       (json.dumps(otgt), other["id"]))
             # A link left with neither side is meaningless; drop it (the history keeps it).
             if not tgt and not json.loads(row["src_ids"]):

@@ -41,6 +41,7 @@ class LinkRow:
     tgt_ids: tuple[str, ...]
     score: float | None
     fixed: bool
+    suggested: bool = False   # the aligner was unsure: a person accepts or rejects it
 
 
 @dataclass
@@ -95,7 +96,8 @@ def to_segment(row: sqlite3.Row) -> SegmentRow:
 
 def to_link(row: sqlite3.Row) -> LinkRow:
     return LinkRow(row["id"], row["block_id"], row["lang"], tuple(json.loads(row["src_ids"])),
-                   tuple(json.loads(row["tgt_ids"])), row["score"], bool(row["fixed"]))
+                   tuple(json.loads(row["tgt_ids"])), row["score"], bool(row["fixed"]),
+                   bool(row["suggested"]) if "suggested" in row.keys() else False)
 
 
 def to_history(row: sqlite3.Row) -> HistoryRow:

@@ -1,125 +1,55 @@
-"""Suggestions: a person's correction offered to other sentences with the same or nearly
-the same source (issue 12). Stored, listed, accepted or dismissed; nothing changes a
-translation until a person accepts the suggestion, and accepting is an ordinary edit (in
-the history, undoable)."""
+"""Suggested links: a person accepts one (it becomes a normal link) or rejects it (its
+sentences are unlinked: the source sentences show as untranslated, the translation's
+sentences stay, unlinked and fixed that way so a re-alignment does not pair them again).
+Both are recorded in the history."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Sequence
 
-from align.errors import InputError
+from align.errors import ConflictError, InputError
 from align.store.connection import ProjectConnection
-from align.store.schema import now
-from align.store.sql import link_containing, segment_by_id
-
-
-@dataclass(frozen=True)
-class SuggestionRow:
-    id: int
-    lang: str
-    src_id: str           # the source sentence whose translation it would set
-    from_src_id: str      # the sentence a person corrected
-    from_tgt_id: str | None
-    text: str
-    similarity: float     # of the two source sentences, 0..1
-    state: str
-
-
-def _row(r) -> SuggestionRow:
-    return SuggestionRow(r["id"], r["lang"], r["src_id"], r["from_src_id"], r["from_tgt_id"],
-                         r["text"], r["similarity"], r["state"])
+from align.store.sql import active_link
 
 
 class SuggestionsMixin(ProjectConnection):
-    def offer_suggestions(self, lang: str, from_src_id: str, from_tgt_id: str | None, text: str,
-                          matches: Sequence[tuple[str, float]]) -> int:
-        """Offer `text` (the correction of `from_src_id`) to each (source id, similarity) in
-        `matches`. A newer correction of the same sentence replaces its open suggestions; an
-        offer a person dismissed is not made again. Returns how many are open for it now.
-        One transaction."""
-        ts = now()
-        with self.transaction() as c:
-            c.execute("UPDATE suggestions SET state='replaced', decided_at=? WHERE lang=? AND"
-                      " from_src_id=? AND state='open' AND text!=?", (ts, lang, from_src_id, text))
-            n = 0
-            for src_id, sim in matches:
-                if src_id == from_src_id:
-                    continue
-                seen = c.execute("SELECT state FROM suggestions WHERE lang=? AND src_id=? AND"
-                                 " text=? AND state IN ('open','dismissed')",
-                                 (lang, src_id, text)).fetchone()
-                if seen is not None:
-                    n += seen["state"] == "open"
-                    continue
-                c.execute("INSERT INTO suggestions(lang, src_id, from_src_id, from_tgt_id, text,"
-                          " similarity, created_at) VALUES(?,?,?,?,?,?,?)",
-                          (lang, src_id, from_src_id, from_tgt_id, text, float(sim), ts))
-                n += 1
-        return n
+    def suggested_link_ids(self, lang: str | None = None) -> set[int]:
+        q = "SELECT id FROM links WHERE active=1 AND suggested=1"
+        rows = self._query(q + " AND lang=?", (lang,)) if lang else self._query(q)
+        return {r[0] for r in rows}
 
-    def add_suggestion(self, lang: str, src_id: str, from_src_id: str, from_tgt_id: str | None,
-                       text: str, similarity: float) -> None:
-        """One suggestion from a translation memory (no earlier one is replaced)."""
-        with self.transaction() as c:
-            c.execute("INSERT INTO suggestions(lang, src_id, from_src_id, from_tgt_id, text,"
-                      " similarity, created_at) VALUES(?,?,?,?,?,?,?)",
-                      (lang, src_id, from_src_id, from_tgt_id, text, float(similarity), now()))
-
-    def suggestions(self, lang: str | None = None, src_ids: Sequence[str] | None = None,
-                    state: str = "open") -> list[SuggestionRow]:
-        """Suggestions in `state`, best match first, then the newest."""
-        sql, args = "SELECT * FROM suggestions WHERE state=?", [state]
-        if lang is not None:
-            sql += " AND lang=?"
-            args.append(lang)
-        rows = [_row(r) for r in self._query(sql + " ORDER BY similarity DESC, id DESC", args)]
-        if src_ids is not None:
-            wanted = set(src_ids)
-            rows = [r for r in rows if r.src_id in wanted]
-        return rows
-
-    def suggestion(self, suggestion_id: int) -> SuggestionRow:
-        rows = self._query("SELECT * FROM suggestions WHERE id=?", (suggestion_id,))
-        if not rows:
-            raise InputError(f"no suggestion with id {suggestion_id}")
-        return _row(rows[0])
-
-    def dismiss_suggestion(self, suggestion_id: int, actor: str = "user") -> None:
-        with self.transaction():
-            self._decide(suggestion_id, "dismissed", actor)
-
-    def accept_suggestion(self, suggestion_id: int, actor: str = "user"):
-        """Set the suggested text as the sentence's translation (status edited), as a
-        person's edit would; the suggestion is closed, and so are the other open ones for the
-        same sentence and language. Returns the saved SegmentRow."""
-        sug = self.suggestion(suggestion_id)
-        if sug.state != "open":
-            raise InputError(f"this suggestion was already {sug.state}")
-        with self.transaction() as c:
-            link = link_containing(c, sug.lang, sug.src_id)
-            if link is None:
-                saved = self.add_target_sentence(sug.lang, sug.src_id, sug.text, actor=actor)
-            else:
-                tgt_ids = json.loads(link["tgt_ids"])
-                if len(json.loads(link["src_ids"])) != 1 or len(tgt_ids) != 1:
-                    raise InputError("this sentence shares a link with others; copy the "
-                                     "suggestion into its editor by hand")
-                target = segment_by_id(c, tgt_ids[0])
-                saved = self.edit_segment(target["id"], sug.text, target["version"], actor=actor)
-            self._decide(suggestion_id, "accepted", actor)
-            c.execute("UPDATE suggestions SET state='replaced', decided_at=? WHERE lang=? AND"
-                      " src_id=? AND state='open'", (now(), sug.lang, sug.src_id))
-        return saved
-
-    def _decide(self, suggestion_id: int, state: str, actor: str) -> None:
-        c = self.conn
-        row = c.execute("SELECT * FROM suggestions WHERE id=?", (suggestion_id,)).fetchone()
+    def _suggested_link(self, c, link_id: int):
+        row = active_link(c, link_id)
         if row is None:
-            raise InputError(f"no suggestion with id {suggestion_id}")
-        if row["state"] != "open":
-            raise InputError(f"this suggestion was already {row['state']}")
-        c.execute("UPDATE suggestions SET state=?, decided_at=? WHERE id=?",
-                  (state, now(), suggestion_id))
-        self._log("suggestion", str(suggestion_id), state, {"state": "open"},
-                  {"state": state, "src_id": row["src_id"], "text": row["text"]}, actor)
+            raise ConflictError("this link was changed in another window; reload")
+        if not row["suggested"]:
+            raise InputError("this link is not a suggestion (it was accepted or changed already)")
+        return row
+
+    def accept_suggestion(self, link_id: int, actor: str = "user") -> None:
+        """The suggested link becomes a normal link, fixed by a person; its score stays."""
+        with self.transaction() as c:
+            row = self._suggested_link(c, link_id)
+            c.execute("UPDATE links SET suggested=0, fixed=1 WHERE id=?", (link_id,))
+            self._log("link", str(link_id), "accept-suggestion",
+                      {"suggested": True, "fixed": bool(row["fixed"])},
+                      {"suggested": False, "fixed": True}, actor)
+
+    def reject_suggestion(self, link_id: int, actor: str = "user") -> None:
+        """The suggested link goes (kept inactive, in the history); its translation sentences
+        stay in place as a fixed link with no source, so re-aligning the turn keeps them
+        apart; its source sentences are left without a link."""
+        with self.transaction() as c:
+            row = self._suggested_link(c, link_id)
+            c.execute("UPDATE links SET active=0 WHERE id=?", (link_id,))
+            tgt = json.loads(row["tgt_ids"])
+            new = None
+            if tgt:
+                new = c.execute("INSERT INTO links(block_id, lang, position, src_ids, tgt_ids,"
+                                " score, fixed) VALUES(?,?,?,'[]',?,NULL,1)",
+                                (row["block_id"], row["lang"], row["position"],
+                                 json.dumps(tgt))).lastrowid
+            self._renumber_links(c, row["block_id"], row["lang"])
+            self._log("link", str(link_id), "reject-suggestion",
+                      {"src_ids": json.loads(row["src_ids"]), "tgt_ids": tgt,
+                       "score": row["score"], "suggested": True},
+                      {"unlinked_tgt_link": new}, actor)

@@ -92,14 +92,16 @@ class TracksMixin(ProjectConnection):
                             links: Sequence[tuple[Sequence[str], Sequence[int], float | None]],
                             origin_detail: dict | None = None, actor: str = "import",
                             statuses: Sequence[str] | None = None,
-                            origins: Sequence[str] | None = None) -> Path:
+                            origins: Sequence[str] | None = None,
+                            suggested: Sequence[bool] | None = None) -> Path:
         """Store a human translation: `links` pair source segment ids with indexes into
         `sentences`. The previous targets of `lang` are archived (kept, marked inactive), never
         deleted; a backup is taken first. Returns the backup path.
 
         `statuses` (one per sentence, default 'edited') and `origins` (one per sentence:
         'human', or 'mt:<model>' as exports write it) restore what a file such as a TMX
-        recorded, in the same transaction."""
+        recorded, in the same transaction. `suggested` (one per link) marks the links the
+        aligner was unsure of, for a person to accept or reject."""
         status_of = _import_statuses(len(sentences), statuses)
         origin_of = _import_origins(len(sentences), origins, origin_detail)
         backup = self.backup(f"before-import-{lang}")
@@ -129,15 +131,17 @@ class TracksMixin(ProjectConnection):
                            ts, ts))
 
             def add_link(block: str, src_ids: Sequence[str], tgt_idx: Sequence[int],
-                         score: float | None) -> None:
+                         score: float | None, unsure: bool = False) -> None:
                 pos = per_block_pos.get(block, 0.0)
                 per_block_pos[block] = pos + 1
-                c.execute("INSERT INTO links(block_id, lang, position, src_ids, tgt_ids, score)"
-                          " VALUES(?,?,?,?,?,?)",
+                c.execute("INSERT INTO links(block_id, lang, position, src_ids, tgt_ids, score,"
+                          " suggested) VALUES(?,?,?,?,?,?,?)",
                           (block, lang, pos, json.dumps(list(src_ids)),
-                           json.dumps([ids[ti] for ti in tgt_idx]), score))
+                           json.dumps([ids[ti] for ti in tgt_idx]), score, int(unsure)))
 
-            for src_ids, tgt_idx, score in links:
+            if suggested is not None and len(suggested) != len(links):
+                raise InputError("one suggested flag per link is needed")
+            for k, (src_ids, tgt_idx, score) in enumerate(links):
                 missing = [s for s in src_ids if s not in blocks_of]
                 if missing:
                     raise InputError(f"unknown source sentence ids: {missing[:3]}")
@@ -149,7 +153,8 @@ class TracksMixin(ProjectConnection):
                 for ti in tgt_idx:
                     used[ti] = block
                     add_sentence(ti, block)
-                add_link(block, src_ids, tgt_idx, score)
+                add_link(block, src_ids, tgt_idx, score,
+                         bool(suggested[k]) and bool(src_ids) and bool(tgt_idx) if suggested else False)
             # A sentence no link names is still stored, as a 0:1 link after its predecessor.
             block = default_block
             for ti in range(len(sentences)):

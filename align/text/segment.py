@@ -9,9 +9,11 @@ The heuristics, all general (nothing here knows the Davos interview):
   long third-person sentences at the end of the last turn (an author bio glued to
   "Vielen Dank!") are boilerplate too.
 * Speakers come from `align.text.speakers` (recurring labels, near-duplicates merged).
-* A heading is a short run of words without final punctuation or comma right before a
-  speaker label ("Unterschied zu Amazon Sorkin: ..."), cut off the end of the text
-  before it; in narration, a short unpunctuated line of its own.
+* A heading is an unpunctuated sentence right before a speaker label ("Unterschied zu
+  Amazon Sorkin: ..."), cut off the end of the text before it, whatever its length (a
+  long heading is still a heading; a turn keeps its first sentence, and a tail ending in a
+  comma or dash was broken off, not a heading); in narration, a short unpunctuated line of
+  its own.
 * Blank lines separate paragraphs; single newlines too, unless the text is hard-wrapped
   (most lines of similar width, ending mid-sentence), where they are mere spaces.
 """
@@ -158,17 +160,30 @@ def _cut_heading(piece: str, keep_first: bool) -> tuple[str, str | None]:
     before = stripped[:tail_start].strip()
     if keep_first and not before:
         return piece, None
-    if not _looks_like_heading(tail):
+    if not _is_heading_before_label(tail):
         return piece, None
     return stripped[:tail_start], tail
 
 
+def _starts_capitalised(line: str) -> bool:
+    return line[:1].isupper() or (line[:1] in "„\"“»‚‘'" and line[1:2].isupper())
+
+
+def _is_heading_before_label(tail: str) -> bool:
+    """The unpunctuated last sentence before a speaker label: a section heading, however
+    long, since a speaker's sentence ends with punctuation before the next one speaks. A
+    comma or dash at its end means speech broken off, not a heading."""
+    return (bool(tail) and _starts_capitalised(tail) and not _SENTENCE_FINAL.search(tail)
+            and tail[-1] not in ",-–—")
+
+
 def _looks_like_heading(line: str) -> bool:
+    """A short unpunctuated line of its own in narration."""
     words = line.split()
     return (0 < len(words) <= MAX_HEADING_WORDS
             and "," not in line
             and not _SENTENCE_FINAL.search(line)
-            and (line[:1].isupper() or (line[:1] in "„\"“»‚‘'" and line[1:2].isupper())))
+            and _starts_capitalised(line))
 
 
 def _narration_blocks(piece: str, lang: str, wrapped: bool) -> list[Block]:

@@ -1,0 +1,170 @@
+"""One document through the steps of a project: read, segment, translate, align, rows.
+
+Every step is the function the CLI and the app call: `align.imports.source.import_text`
+(segment and store, after `read_text_file`'s encoding rules), the translation import of
+`bitext import-translation` (a human translation, aligned by the sentence aligner, or a
+parallel file matched by its text), `models.project_translate.translate_project` (MarianMT;
+machine translations are linked 1:1 to their sources), and `align.formats.rows.build_table`
+with the JSONL export's row shape. The project lives in a temporary folder for the length of
+the document; the rows are what is kept.
+
+`DocumentTools` holds what is loaded once per worker (a Ray actor, or the local loop): the
+translators (through models.project_translate's per-process cache) and the sentence encoder.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from corpus.manifest import DocTask
+from corpus.settings import CorpusSettings
+
+MAX_REASON = 300
+MAX_NOTES = 20
+
+
+class DocumentTools:
+    """Models loaded once per worker and reused for every document it processes."""
+
+    def __init__(self, settings: CorpusSettings, warm: bool = True):
+        from models.project_translate import get_translator, model_for, needed_pairs
+
+        self.settings = settings
+        self._encoder = None
+        pairs = needed_pairs(settings.source_lang, settings.mt_langs, settings.zh_route)
+        self.translators = {
+            pair: get_translator(model_for(pair, settings.models), backend=settings.backend,
+                                 settings=settings.generation(), cache=settings.cache,
+                                 threads=settings.threads)
+            for pair in pairs}
+        if warm:   # the weights now, not in the middle of the first document
+            for translator in self.translators.values():
+                getattr(translator.engine, "get", lambda: None)()
+
+    def prepare(self) -> None:
+        """Make what workers would otherwise race to make: the CTranslate2 conversion of each
+        model (actors on one machine share the cache folder)."""
+        from models.ct2_backend import ensure_converted
+        from models.hub import cache_dir
+
+        for translator in self.translators.values():
+            if translator.engine.name.startswith("ctranslate2"):   # int8, or int8_float16 on a GPU
+                ensure_converted(translator.ref, cache_dir(self.settings.cache))
+
+    def details(self) -> dict[str, dict]:
+        """Each pair's model, revision, backend and settings (for the run's fingerprint)."""
+        return {pair: tr.origin_detail for pair, tr in self.translators.items()}
+
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            from models.encoders import get_encoder
+
+            threads = self.settings.threads
+            before = os.environ.get("BITEXT_THREADS")
+            if threads:     # e5 reads its thread count from here
+                os.environ["BITEXT_THREADS"] = str(threads)
+            try:
+                self._encoder = get_encoder(self.settings.encoder)
+            finally:
+                if threads:
+                    _restore_env("BITEXT_THREADS", before)
+        return self._encoder
+
+    def aligner(self, lang: str):
+        from models.alignment import align_document
+
+        source_lang = self.settings.source_lang
+        return lambda blocks: align_document(blocks, source_lang, lang, encoder=self.encoder)
+
+
+def _restore_env(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
+def one_line(exc: BaseException) -> str:
+    from align.errors import BitextError
+
+    text = str(exc) if isinstance(exc, BitextError) else f"{type(exc).__name__}: {exc}"
+    text = " ".join(text.split()) or type(exc).__name__
+    return text if len(text) <= MAX_REASON else text[:MAX_REASON - 1] + "…"
+
+
+def failed(task: DocTask, key: str, reason: str, seconds: float = 0.0) -> dict:
+    return {"id": task.id, "key": key, "status": "failed", "reason": reason,
+            "seconds": round(seconds, 3)}
+
+
+def process_document(task: DocTask, key: str, tools: DocumentTools) -> dict:
+    """The document's result as plain data: status "done" with its rows, or "failed" with a
+    one-line reason. Never raises for a bad document (KeyboardInterrupt still stops the run)."""
+    started = time.perf_counter()
+    if task.problem:
+        return failed(task, key, task.problem)
+    try:
+        result = _process(task, tools)
+    except Exception as exc:  # a bad document is recorded, never stops the run
+        return failed(task, key, one_line(exc), time.perf_counter() - started)
+    return {"id": task.id, "key": key, "status": "done", **result,
+            "seconds": round(time.perf_counter() - started, 3)}
+
+
+def _process(task: DocTask, tools: DocumentTools) -> dict:
+    from align.errors import InputError
+    from align.formats.jsonl import row_object
+    from align.formats.rows import build_table
+    from align.imports.source import import_text
+    from align.store import Project
+    from align.text.textio import read_user_bytes, decode_text
+    from models.project_translate import translate_project
+
+    settings = tools.settings
+    source = Path(task.source)
+    data = read_user_bytes(source)
+    text = decode_text(data, str(source))
+    with tempfile.TemporaryDirectory(prefix="bitext-corpus-") as tmp:
+        folder = Path(tmp) / "project"
+        import_text(text, folder, source.name, lang=settings.source_lang)
+        with Project.open(folder) as project:
+            human = {lang: path for lang, path in task.translations.items() if lang in settings.langs}
+            for lang, path in human.items():
+                _import_translation(project, lang, path, tools)
+            machine = [lang for lang in settings.mt_langs if lang not in human]
+            notes: list[str] = []
+            if machine:
+                report = translate_project(
+                    project, machine, cache=settings.cache, zh_route=settings.zh_route,
+                    models=settings.models, backend=settings.backend,
+                    settings=settings.generation(), threads=settings.threads)
+                notes = [f"{r.lang}: {note}" for r in report.languages for _, note in r.notes]
+            langs = [lang for lang in settings.langs if lang in project.languages()]
+            if not langs:
+                raise InputError(f"{source}: no translation to export (no human translation "
+                                 f"given and no machine translation asked for)")
+            table = build_table(project, [settings.source_lang, *langs])
+            sentences = sum(len(project.source_segments(b.id))
+                            for b in project.blocks(include_excluded=False))
+    rows = [{"document": task.id, **row_object(table, row)} for row in table.rows]
+    return {"reason": "", "source": str(source), "source_sha256": hashlib.sha256(data).hexdigest(),
+            "translations": {lang: human[lang] for lang in human}, "langs": list(table.langs),
+            "human": sorted(human), "sentences": sentences, "rows": rows,
+            "skipped_rows": table.skipped, "notes": notes[:MAX_NOTES], "note_count": len(notes)}
+
+
+def _import_translation(project, lang: str, path: str, tools: DocumentTools) -> None:
+    """What `bitext import-translation` does: a parallel file matched by its text, plain text
+    aligned by the sentence aligner."""
+    from align.imports import translation as ti
+    from align.text.textio import read_text_file
+
+    fmt = ti.detect_format(path)
+    if fmt == "text":
+        ti.import_text(project, read_text_file(path), lang, path, tools.aligner(lang))
+    else:
+        ti.import_table(project, ti.read_parallel(path, fmt), lang, path, fmt)
