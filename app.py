@@ -51,7 +51,9 @@ def flash(message: str, kind: str = "success") -> None:
 
 def show_flashes() -> None:
     for kind, message in ss.pop("flashes", []):
-        icon = {"success": "✅", "error": "⚠️", "info": "ℹ️"}.get(kind, None)
+        # Material icons, not emoji: emoji need a colour font many systems lack.
+        icon = {"success": ":material/check_circle:", "error": ":material/error:",
+                "info": ":material/info:"}.get(kind, None)
         st.toast(message, icon=icon)
 
 
@@ -93,17 +95,22 @@ def save_row(row_key: str, fields: list[tuple], mark_reviewed: bool) -> None:
     n = len(result.saved) + len(result.created)
     stamp = time.strftime("%H:%M:%S")
     if result.conflicts:
-        flash(f"{len(result.conflicts)} sentence(s) were changed elsewhere; both versions are "
-              f"shown below", "error")
+        k = len(result.conflicts)
+        flash(f"{rd.plural(k, 'sentence')} {'was' if k == 1 else 'were'} changed elsewhere; "
+              f"both versions are shown below", "error")
+    elif result.cleared and len(result.cleared) == n:
+        flash(f"Translation removed ({rd.plural(n, 'sentence')}); Undo brings it back")
     elif n:
-        flash(f"Saved {n} sentence(s) at {stamp}" + (" · reviewed" if mark_reviewed else ""))
+        flash(f"Saved {rd.plural(n, 'sentence')} at {stamp}"
+              + (" · reviewed" if mark_reviewed else ""))
     else:
         flash("Nothing changed", "info")
     # A correction made once is offered wherever the same source comes back (issue 12).
     offered = guarded(prop.propagate_corrections, project(), [*result.saved, *result.created])
     if offered:
         flash(f"Offered to {offered} sentence(s) with the same or a similar source", "info")
-    ss.saved_at = (row_key, stamp, n)
+    # The "saved / nothing to save" line under the editor; a conflict says it all itself.
+    ss.saved_at = None if result.conflicts and not n else (row_key, stamp, n)
     if mark_reviewed and result.ok:
         order = ss.get("_order", [])
         nxt = order[order.index(row_key) + 1] if row_key in order[:-1] else None
@@ -112,10 +119,11 @@ def save_row(row_key: str, fields: list[tuple], mark_reviewed: bool) -> None:
             ss.page = ss.get("_page_of", {}).get(nxt, ss.get("page", 1))
 
 
-def resolve_conflict(seg_id: str, keep_mine: bool) -> None:
+def resolve_conflict(row_key: str, seg_id: str, keep_mine: bool) -> None:
     current, mine, version = ss.conflicts.pop(seg_id)
     if keep_mine and ":" not in seg_id:
-        guarded(project().edit_segment, seg_id, mine, version, ok="Saved your version")
+        if guarded(project().edit_segment, seg_id, mine, version, ok="Saved your version"):
+            ss.saved_at = (row_key, time.strftime("%H:%M:%S"), 1)
 
 
 def decide_offer(offer_id: int, accept: bool) -> None:
@@ -139,6 +147,13 @@ def undo(seg_id: str) -> None:
         flash("Nothing left to undo for this sentence", "info")
     else:
         flash("Undone")
+
+
+def redo(seg_id: str) -> None:
+    if guarded(project().redo, seg_id) is None:
+        flash("Nothing to redo for this sentence", "info")
+    else:
+        flash("Redone")
 
 
 def toggle_reviewed(seg_id: str, version: int) -> None:
@@ -194,7 +209,11 @@ def rederive_zh(src_ids: tuple[str, ...], widgets: dict) -> None:
 
 
 def realign(block_id: str, lang: str) -> None:
-    guarded(svc.realign_block, project(), block_id, lang, ok=f"Re-aligned ({lang_label(lang)})")
+    # Runs in the script, not in a callback, so the spinner shows while the aligner works.
+    with st.spinner(f"Re-aligning this turn ({lang_label(lang)})… a few seconds"):
+        guarded(svc.realign_block, project(), block_id, lang,
+                ok=f"Re-aligned ({lang_label(lang)})")
+    st.rerun()
 
 
 def lang_label(lang: str) -> str:
@@ -232,9 +251,12 @@ def sidebar(snapshot: rd.Snapshot) -> tuple[list[str], rd.RowFilter, int]:
     return list(langs or []), f, per_page
 
 
-def translate_panel(p: Project, langs: list[str]) -> None:
+def translate_panel(p: Project, langs: list[str], snapshot: rd.Snapshot | None = None) -> None:
     with st.sidebar.expander("Machine translation", icon=":material/translate:"):
         for lang in langs:
+            if snapshot is not None:
+                # The same counts as `bitext show` (align/store/coverage.py).
+                st.caption(rd.progress(snapshot, lang).caption(snapshot.source_lang))
             state = svc.model_status(lang)
             if not state.available:
                 # Plain text, not st.code: a highlighted code block costs ~1 s of page load.
@@ -242,9 +264,9 @@ def translate_panel(p: Project, langs: list[str]) -> None:
                 if state.fetch_command:
                     download_button(lang)
                 continue
-            # Counted only when a model can do the work (a full pass over the project).
-            todo = svc.count_untranslated(p, lang)
-            st.caption(f"{lang_label(lang)}: {state.message} · {todo} sentence(s) to translate")
+            todo = svc.count_untranslated(p, lang)   # only worth counting with a model
+            st.caption(f"{lang_label(lang)}: {state.message} · {rd.plural(todo, 'sentence')} to "
+                       "translate")
             if st.button(f"Translate into {lang_label(lang)}", key=f"tr-{lang}",
                          disabled=todo == 0):
                 bar = st.progress(0.0, text="loading the model…")
@@ -258,7 +280,7 @@ def translate_panel(p: Project, langs: list[str]) -> None:
                 except BitextError as exc:
                     st.error(str(exc))
                 else:
-                    flash(f"Translated {n} sentence(s) into {lang_label(lang)}")
+                    flash(f"Translated {rd.plural(n, 'sentence')} into {lang_label(lang)}")
                     st.rerun()
 
 
@@ -284,32 +306,87 @@ def download_button(lang: str) -> None:
         st.rerun()
 
 
+EXPORT_KEYS = ("exp_fmt", "exp_pair_lang", "exp_langs", "exp_status", "exp_boiler",
+               "exp_suggested")
+
+
+def remember_export_choices() -> None:
+    """Streamlit forgets a widget's value once it is not drawn (a closed dialog): keep the
+    export choices apart, so the dialog opens as it was left."""
+    ss._export_choices = {k: ss[k] for k in EXPORT_KEYS if k in ss}
+
+
+def restore_export_choices(choices: list[str]) -> None:
+    for k, v in ss.get("_export_choices", {}).items():
+        if k in ss:
+            continue
+        if k == "exp_langs":
+            v = [lang for lang in v if lang in choices]
+        elif k == "exp_pair_lang" and v not in choices:
+            continue
+        ss[k] = v
+
+
 def export_body(p: Project, langs: list[str]) -> None:
+    # Only languages with text are offered: an export of a language the project lacks would
+    # only fail. The ones left out are named, so none goes missing silently.
+    choices = svc.export_languages(p)
+    lacking = [lang for lang in dict.fromkeys([*(langs or []), *TARGET_CHOICES])
+               if lang not in choices]
+    if not choices:
+        st.info("Nothing to export yet: no sentence has a translation. Translate it "
+                "(Machine translation, in the sidebar) or import one (Import).")
+        return
+    if lacking:
+        st.caption(f"No text yet in {', '.join(lang_label(x) for x in lacking)}: "
+                   "not offered.")
+    restore_export_choices(choices)
     fmt = st.selectbox("Format", svc.EXPORT_FORMATS, key="exp_fmt",
-                       format_func=svc.export_label)
-    choices = list(dict.fromkeys([*(langs or []), *TARGET_CHOICES]))
+                       format_func=svc.export_label, on_change=remember_export_choices)
     if fmt in svc.PAIR_FORMATS:
         # XLIFF holds one language pair: German and one translation.
         target = st.selectbox("Target language", choices, key="exp_pair_lang",
-                              format_func=lang_label)
+                              format_func=lang_label, on_change=remember_export_choices)
         exp_langs = [target]
     else:
-        exp_langs = st.multiselect("Languages", choices, default=langs, key="exp_langs",
-                                   format_func=lang_label)
+        exp_langs = st.multiselect("Languages", choices,
+                                   default=None if "exp_langs" in ss else
+                                   [x for x in langs if x in choices] or choices,
+                                   key="exp_langs", format_func=lang_label,
+                                   on_change=remember_export_choices)
     status = st.selectbox("Sentences", ("mt", "edited", "reviewed"), key="exp_status",
                           format_func={"mt": "all translations",
                                        "edited": "edited or reviewed",
-                                       "reviewed": "reviewed only"}.get)
-    boiler = st.checkbox("Include boilerplate", key="exp_boiler")
+                                       "reviewed": "reviewed only"}.get,
+                          on_change=remember_export_choices)
+    boiler = st.checkbox("Include boilerplate", key="exp_boiler",
+                         on_change=remember_export_choices)
     suggested = st.checkbox("Include suggested links", key="exp_suggested",
-                            help="Links the aligner was unsure of and nobody accepted yet")
-    name = svc.export_filename(p, fmt, exp_langs)
-    directory = str(p.dir)
-    st.download_button(
-        f"Download {svc.export_label(fmt)}", key="exp_dl", file_name=name, mime=svc.export_mime(fmt),
-        # Built when clicked, from a connection of its own (it runs outside the script).
-        data=lambda: svc.export_bytes(directory, fmt, exp_langs, status, boiler, suggested),
-        on_click="ignore", icon=":material/download:", disabled=not exp_langs)
+                            help="Links the aligner was unsure of and nobody accepted yet",
+                            on_change=remember_export_choices)
+    remember_export_choices()
+    label = f"Download {svc.export_label(fmt)}"
+    if not exp_langs:
+        st.button(label, key="exp_dl", disabled=True, icon=":material/download:",
+                  help="Choose at least one language")
+        return
+    try:
+        prepared = svc.prepare_export(str(p.dir), fmt, exp_langs, status, boiler,
+                                    suggested)
+    except BitextError as exc:
+        st.error(f"Cannot export: {exc}")
+        return
+    if not prepared.rows:
+        st.warning("No row to export: none has text in every chosen language"
+                   + ("" if status == "mt" else " at this status") + ".")
+        return
+    left = prepared.skipped + prepared.filtered
+    st.caption(f"{rd.plural(prepared.rows, 'row')}" + (
+        f" ({left} left out: a chosen language has no text there, or the status is lower)"
+        if left else ""))
+    st.download_button(label, key="exp_dl", file_name=svc.export_filename(p, fmt, exp_langs),
+                       mime=svc.export_mime(fmt), data=prepared.data, on_click="ignore",
+                       icon=":material/download:")
 
 
 def import_body() -> None:
@@ -450,17 +527,20 @@ def shortcuts_help() -> None:
 
 # ----- reading view -------------------------------------------------------------------------
 def header(snapshot: rd.Snapshot, langs: list[str]) -> None:
-    st.markdown(f"## {snapshot.title or 'Untitled'}", help=f"project folder: {project_dir()}")
-    if langs:
-        cols = st.columns(len(langs))
-        for col, lang in zip(cols, langs):
-            prog = rd.progress(snapshot, lang)
-            col.progress(prog.fraction_reviewed,
-                         text=f"**{lang_label(lang)}** · {prog.reviewed}/{prog.targets} reviewed")
-            col.caption(prog.caption())
+    title = rd.display_title(snapshot.title, snapshot.source_lang)
+    st.set_page_config(page_title=f"{title} · bitext")
+    # One line: the title, then one progress bar per language (no caption under it), so
+    # the text starts high up on a laptop screen.
+    cols = st.columns([1.2, *([2] * len(langs))], vertical_alignment="bottom")
+    cols[0].html(rd.title_html(title, str(project_dir())))
+    for col, lang in zip(cols[1:], langs):
+        prog = rd.progress(snapshot, lang)
+        col.progress(prog.fraction_reviewed,
+                     text=f"**{lang_label(lang)}** · {prog.reviewed}/{prog.targets} reviewed"
+                          f" · {prog.short_caption(snapshot.source_lang)}")
 
 
-def editor(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
+def editor(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
     p = project()
     conflicts = ss.setdefault("conflicts", {})
     with st.container(border=True, key=f"editor-{row.key}"):
@@ -469,20 +549,31 @@ def editor(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
         with st.form(f"form-{row.key}", border=False, enter_to_submit=False):
             cols = st.columns(len(langs) + 1)
             cols[0].caption(rd.lang_name("de"))
+            many = len(row.sources) > 1
+            # Numbered when there are several, and each box says which German it translates:
+            # three Chinese boxes beside one English box are not three translations of it.
             cols[0].html('<div class="bx-edit-src">' + " ".join(
-                rd.highlight(s.text) for s in row.sources) + "</div>")
+                (f'<span class="bx-n">{i}</span>' if many else "") + rd.highlight(s.text)
+                for i, s in enumerate(row.sources, start=1)) + "</div>")
             for col, lang in zip(cols[1:], langs):
                 cell = row.cells[lang]
-                for seg in cell.sentences:
-                    key = f"ta-{seg.id}-v{seg.version}"
-                    widgets[seg.id] = key
-                    fields.append(("edit", seg.id, seg.version, key))
-                    col.text_area(f"{lang_label(lang)} · {rd.STATUS_LABELS.get(seg.status)}",
-                                  value=seg.text, key=key, height="content")
+                for link in cell.links:
+                    span = rd.source_span(row, link.src_ids)
+                    for seg in (t for t in cell.sentences if t.id in link.tgt_ids):
+                        key = f"ta-{seg.id}-v{seg.version}"
+                        widgets[seg.id] = key
+                        fields.append(("edit", seg.id, seg.version, key))
+                        state = (rd.STATUS_LABELS.get(seg.status) if seg.text.strip()
+                                 else "not translated yet")
+                        col.text_area(f"{lang_label(lang)} · {state}"
+                                      + (f" · German {span}" if span else ""),
+                                      value=seg.text, key=key, height="content")
                 for src_id in cell.missing:
                     key = f"new-{lang}-{src_id}"
                     fields.append(("new", lang, src_id, key))
-                    col.text_area(f"{lang_label(lang)} · not translated yet", key=key,
+                    span = rd.source_span(row, [src_id])
+                    col.text_area(f"{lang_label(lang)} · not translated yet"
+                                  + (f" · German {span}" if span else ""), key=key,
                                   placeholder="Type the translation…", height="content")
             b1, b2, b3 = st.columns([1, 1.6, 1])
             b1.form_submit_button("Save", type="primary", shortcut="Mod+Enter", key=f"save-{row.key}",
@@ -511,13 +602,13 @@ def editor(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
                 b.html(f'<div class="bx-conflict">{rd.highlight(mine)}</div>')
                 k1, k2 = st.columns(2)
                 k1.button("Keep the saved version", key=f"cf-keep-{seg_id}",
-                          on_click=resolve_conflict, args=(seg_id, False))
+                          on_click=resolve_conflict, args=(row.key, seg_id, False))
                 k2.button("Save my version over it", key=f"cf-mine-{seg_id}",
-                          on_click=resolve_conflict, args=(seg_id, True),
+                          on_click=resolve_conflict, args=(row.key, seg_id, True),
                           disabled=":" in seg_id)
         offer_tools(row, langs)
         sentence_tools(row, langs, widgets)
-        link_tools(row, langs, item_rows)
+        link_tools(row, langs, snapshot)
         with st.expander("History of these sentences"):
             for lang in langs:
                 for seg in row.cells[lang].sentences:
@@ -553,23 +644,33 @@ def sentence_tools(row: rd.Row, langs: list[str], widgets: dict) -> None:
             tag = f" {i + 1}" if len(cell.sentences) > 1 else ""
             box.button(f"↶ Undo{tag}", key=f"undo-{seg.id}", on_click=undo, args=(seg.id,),
                        help="Walk this sentence's history back one change")
+            box.button(f"↷ Redo{tag}", key=f"redo-{seg.id}", on_click=redo, args=(seg.id,),
+                       help="Take back the last undo")
             box.button("Unreview" if seg.status == "reviewed" else f"✓ Reviewed{tag}",
                        key=f"rev-{seg.id}", on_click=toggle_reviewed, args=(seg.id, seg.version))
         if src_ids and (cell.sentences or cell.missing):
             box = col.container(horizontal=True, gap="small")
+            # Without the model the buttons say so up front, instead of failing after a click.
+            state = svc.model_status(lang)
             box.button("Re-translate", icon=":material/translate:", key=f"retr-{lang}-{row.key}", on_click=retranslate,
-                       args=(row.key, src_ids, lang, widgets),
-                       help="Ask the model again for this row")
+                       args=(row.key, src_ids, lang, widgets), disabled=not state.available,
+                       help="Ask the model again for this row" if state.available
+                       else f"No model: {state.message}")
             if lang == "zh" and "en" in row.cells and row.cells["en"].sentences:
+                pivot = svc.model_status("zh", source_lang="en")
                 box.button("中文 from English", icon=":material/sync_alt:", key=f"rederive-{row.key}",
                            on_click=rederive_zh, args=(src_ids, widgets),
-                           help="Translate the corrected English into Chinese (pivot)")
+                           disabled=not pivot.available,
+                           help="Translate the corrected English into Chinese (pivot)"
+                           if pivot.available else f"No model: {pivot.message}")
 
 
-def link_tools(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
+def link_tools(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
     cols = st.columns(len(langs) + 1)
     cols[0].caption("Alignment")
-    block_links = {lang: [l for r in item_rows for l in r.cells[lang].links] for lang in langs}
+    # The turn's links from the snapshot, not from the rows shown: a search or filter that
+    # hides the next row must not hide "Merge with next".
+    block_links = {lang: snapshot.links.get(lang, {}).get(row.block_id, []) for lang in langs}
     for col, lang in zip(cols[1:], langs):
         cell = row.cells[lang]
         all_links = block_links[lang]
@@ -596,9 +697,10 @@ def link_tools(row: rd.Row, langs: list[str], item_rows: list[rd.Row]) -> None:
             if link.tgt_ids and i > 0:
                 box.button("↑ First sentence to previous", key=f"up-{link.id}",
                            on_click=link_action, args=("move", link.id, "up"))
-        col.button("Re-align this turn", key=f"realign-{lang}-{row.key}",
-                   on_click=realign, args=(row.block_id, lang), icon=":material/join_inner:",
-                   help="Align the turn's sentences again (links fixed by hand stay)")
+        if col.button("Re-align this turn", key=f"realign-{lang}-{row.key}",
+                      icon=":material/join_inner:",
+                      help="Align the turn's sentences again (links fixed by hand stay)"):
+            realign(row.block_id, lang)
     cols[0].button("Leave this turn out", key=f"excl-{row.block_id}", on_click=set_excluded,
                    args=(row.block_id, True), icon=":material/visibility_off:",
                    help="Boilerplate: kept, but left out of translation and export")
@@ -608,7 +710,7 @@ def render_boilerplate(views: list[rd.BlockView], langs: list[str], f: rd.RowFil
                        low: float) -> None:
     """Consecutive excluded blocks, collapsed into one expander."""
     n = sum(len(r.sources) for v in views for r in v.rows)
-    with st.expander(f"Boilerplate · {n} sentence(s) · left out of translation and export",
+    with st.expander(f"Boilerplate · {rd.plural(n, 'sentence')} · left out of translation and export",
                      icon=":material/inventory_2:"):
         for view in views:
             for row in view.rows:
@@ -618,18 +720,25 @@ def render_boilerplate(views: list[rd.BlockView], langs: list[str], f: rd.RowFil
 
 
 def render_block(view: rd.BlockView, langs: list[str], f: rd.RowFilter, low: float,
-                 parts: list[str]) -> None:
-    """Turns are added to `parts`, drawn as one HTML element with the turns around them
-    (few elements keep a page fast); the row being corrected splits it, with its editor in
-    place under the row."""
+                 snapshot: rd.Snapshot) -> None:
+    """A turn is one HTML element (few elements keep a page fast); the row being corrected
+    splits it, with its editor in place under the row. Ranked by score, rows of many turns
+    follow each other: each names its turn inside the row instead of under a header."""
     rows = list(view.rows)
     chosen = ss.get("edit_row")
-    parts.append(rd.block_header_html(view, f.text))
+    ranked = f.order != "document"
+    where = rd.where_html(view, f.text) if ranked else ""
+    parts = [] if ranked else [rd.block_header_html(view, f.text)]
     for row in rows:
-        parts.append(rd.row_html(row, langs, f.text, low, selected=row.key == chosen))
+        parts.append(rd.row_html(row, langs, f.text, low, selected=row.key == chosen,
+                                 where=where))
         if row.key == chosen:
-            flush_html(parts)
-            editor(row, langs, rows)
+            st.html("".join(parts))
+            parts = []
+            editor(row, langs, snapshot)
+    if parts:
+        st.html("".join(parts))
+        parts.clear()
 
 
 def flush_html(parts: list[str]) -> None:
@@ -640,13 +749,16 @@ def flush_html(parts: list[str]) -> None:
 
 def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_page: int) -> None:
     items = rd.build_view(snapshot, langs, f)
-    count = max(1, -(-len(items) // per_page))
+    numbers = rd.page_numbers(items, per_page)
+    count = max(numbers, default=1)
     if ss.get("page", 1) > count:
         ss.page = count
     ss._order = [r.key for it in items if not it.collapsed for r in it.rows]
-    ss._page_of = {r.key: i // per_page + 1 for i, it in enumerate(items) for r in it.rows}
+    ss._page_of = {r.key: n for it, n in zip(items, numbers) for r in it.rows}
     top = st.container(horizontal=True, vertical_alignment="center")
-    page = top.pagination(count, key="page", bind="query-params")
+    # A fixed width: sized to its content, the pager kept the width of a one-page result
+    # (after a search) and showed no page numbers when the pages came back.
+    page = top.pagination(count, key="page", bind="query-params", width=340)
     top.caption(f"{rd.count_label(len(items), f)} · page {page} of {count}")
     waiting = rd.open_offers(snapshot, langs)
     if waiting:
@@ -668,8 +780,8 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
             flush_html(parts)
             render_boilerplate(pending, langs, f, low)
             pending = []
-        render_block(view, langs, f, low, parts)
-    flush_html(parts)
+        flush_html(parts)
+        render_block(view, langs, f, low, snapshot)
     if pending:
         render_boilerplate(pending, langs, f, low)
     # Clicking a row (or Enter on it) writes its key here; see READER_JS.
@@ -717,7 +829,7 @@ def main() -> None:
     header(snapshot, langs)
     reading_view(snapshot, langs, f, per_page)
     # Sidebar tools after the text: the reading view shows first.
-    translate_panel(p, langs)
+    translate_panel(p, langs, snapshot)
     tools(has_project=True)
     shortcuts_help()
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from align.errors import ConflictError
-from align.store import BlockRow, LinkRow, Project, SegmentRow, OfferRow, text_sig
+from align.store import BlockRow, LinkRow, OfferRow, Project, SegmentRow, text_sig
+from align.store.coverage import coverage, has_text
 
 LANG_NAMES = {"de": "Deutsch", "en": "English", "zh": "中文"}
 STATUS_LABELS = {"mt": "machine", "edited": "edited", "reviewed": "reviewed"}
@@ -27,6 +28,11 @@ ORDERS = ("document", "lowest score first", "least confident first")
 
 def lang_name(lang: str) -> str:
     return LANG_NAMES.get(lang, lang)
+
+
+def plural(n: int, noun: str) -> str:
+    """ "1 sentence", "3 sentences" (never "sentence(s)")."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 # ----- loading ------------------------------------------------------------------------------
@@ -82,8 +88,11 @@ class Cell:
     lang: str
     links: tuple[LinkRow, ...]
     sentences: tuple[SegmentRow, ...]
-    missing: tuple[str, ...]          # source ids of this row with no link in this language
+    missing: tuple[str, ...]          # source ids with no target sentence to edit (no link,
+                                      # or a link the aligner left without one): a new box each
     stale: frozenset[str] = frozenset()  # Chinese ids made from English that has changed since
+    untranslated: tuple[str, ...] = ()   # source ids with no translation text (`missing`, and
+                                         # those whose only targets are empty): "not translated"
     # target id -> the model's confidence, for machine translations not yet corrected
     confidence: dict[str, float] = field(default_factory=dict)
     offers: tuple[OfferRow, ...] = ()   # open offers for this row's sources
@@ -175,8 +184,13 @@ def block_rows(snapshot: Snapshot, block: BlockRow, langs: Sequence[str]) -> lis
             links = tuple(per_group[lang][g])
             table = snapshot.targets.get(lang, {})
             sentences = tuple(table[t] for link in links for t in link.tgt_ids if t in table)
-            covered = {s for link in links for s in link.src_ids}
-            missing = tuple(s.id for s in members if s.id not in covered)
+            # One rule for "not translated" everywhere (align/store/coverage.py): a link with
+            # no target, or with empty targets only, is no translation.
+            placed = {s for link in links if link.tgt_ids for s in link.src_ids}
+            covered = {s for link in links if any(has_text(table.get(t)) for t in link.tgt_ids)
+                       for s in link.src_ids}
+            missing = tuple(s.id for s in members if s.id not in placed)
+            untranslated = tuple(s.id for s in members if s.id not in covered)
             stale = (_stale_pivots(snapshot, block.id, links, {s.id for s in members})
                      if lang == "zh" else frozenset())
             known = snapshot.confidence.get(lang, {})
@@ -184,7 +198,8 @@ def block_rows(snapshot: Snapshot, block: BlockRow, langs: Sequence[str]) -> lis
                           if t.status == "mt" and t.id in known}
             offered = snapshot.offers.get(lang, {})
             sugg = tuple(x for m in members for x in offered.get(m.id, ()))
-            cells[lang] = Cell(lang, links, sentences, missing, stale, confidence, sugg)
+            cells[lang] = Cell(lang, links, sentences, missing, stale, untranslated, confidence,
+                               sugg)
         if not members and not any(c.sentences for c in cells.values()):
             continue
         key = members[0].id if members else "t-" + next(
@@ -254,7 +269,7 @@ def _matches_text(row: Row, needle: str) -> bool:
 
 def row_matches(row: Row, f: RowFilter) -> bool:
     if f.status == "untranslated":
-        if not any(c.missing for c in row.cells.values()):
+        if not any(c.untranslated for c in row.cells.values()):
             return False
     elif f.status == "suggested":   # links waiting for a person's accept or reject
         if not any(link.suggested for c in row.cells.values() for link in c.links):
@@ -329,18 +344,31 @@ class Page:
     total: int       # items over all pages
 
 
-def paginate(items: Sequence[BlockView], page: int, per_page: int) -> Page:
+def page_numbers(items: Sequence[BlockView], per_page: int) -> list[int]:
+    """The page (1-based) of each item. Collapsed boilerplate takes no place of its own: it
+    goes on the page of the turn before it, so no page holds only boilerplate."""
     per_page = max(1, per_page)
-    count = max(1, -(-len(items) // per_page))
+    out, shown = [], 0
+    for item in items:
+        if item.collapsed:
+            out.append(max(1, -(-shown // per_page)))
+        else:
+            out.append(shown // per_page + 1)
+            shown += 1
+    return out
+
+
+def paginate(items: Sequence[BlockView], page: int, per_page: int) -> Page:
+    numbers = page_numbers(items, per_page)
+    count = max(numbers, default=1)
     number = min(max(1, page), count)
-    start = (number - 1) * per_page
-    return Page(list(items[start:start + per_page]), number, count, len(items))
+    return Page([it for it, n in zip(items, numbers) if n == number], number, count, len(items))
 
 
 def page_of_row(items: Sequence[BlockView], row_key: str, per_page: int) -> int | None:
-    for i, item in enumerate(items):
+    for item, number in zip(items, page_numbers(items, per_page)):
         if any(r.key == row_key for r in item.rows):
-            return i // max(1, per_page) + 1
+            return number
     return None
 
 
@@ -375,32 +403,26 @@ class Progress:
     def fraction_translated(self) -> float:
         return self.translated / self.sources if self.sources else 0.0
 
-    def caption(self) -> str:
-        return (f"{self.translated}/{self.sources} sentences translated · {self.mt} machine · "
-                f"{self.edited} edited · {self.reviewed} reviewed")
+    def short_caption(self, source_lang: str = "de") -> str:
+        return f"{self.translated}/{self.sources} {lang_name(source_lang)} sentences translated"
+
+    def caption(self, source_lang: str = "de") -> str:
+        # Units named: German sentences are counted for "translated", target sentences for
+        # the statuses (a 2:1 link is two German sentences and one English one).
+        n = self.targets
+        return (f"{self.translated}/{self.sources} {lang_name(source_lang)} sentences translated"
+                f" · {n} {lang_name(self.lang)} sentence{'' if n == 1 else 's'}: {self.mt} "
+                f"machine, {self.edited} edited, {self.reviewed} reviewed")
 
 
 def progress(snapshot: Snapshot, lang: str) -> Progress:
-    included = {b.id for b in snapshot.blocks if not b.excluded}
-    sources = [s for b in included for s in snapshot.sources.get(b, [])]
-    table = snapshot.targets.get(lang, {})
-    covered: set[str] = set()
-    counted: set[str] = set()
-    counts = {"mt": 0, "edited": 0, "reviewed": 0}
-    for block_id, links in snapshot.links.get(lang, {}).items():
-        if block_id not in included:
-            continue
-        for link in links:
-            present = [t for t in link.tgt_ids if t in table]
-            if present:
-                covered.update(link.src_ids)
-            for t in present:
-                if t not in counted:
-                    counted.add(t)
-                    counts[table[t].status] = counts.get(table[t].status, 0) + 1
-    translated = sum(1 for s in sources if s.id in covered)
-    return Progress(lang, len(sources), translated, counts["mt"], counts["edited"],
-                    counts["reviewed"])
+    """The counts `bitext show` prints (the same function computes both)."""
+    included = [s.id for b in snapshot.blocks if not b.excluded
+                for s in snapshot.sources.get(b.id, [])]
+    links = [l for ls in snapshot.links.get(lang, {}).values() for l in ls]
+    cov = coverage(included, links, snapshot.targets.get(lang, {}))
+    return Progress(lang, cov.sources, cov.translated, cov.statuses.get("mt", 0),
+                    cov.statuses.get("edited", 0), cov.statuses.get("reviewed", 0))
 
 
 def speakers(snapshot: Snapshot) -> list[str]:
@@ -437,6 +459,20 @@ def toggle_speaker_merge(project: Project, alias: str) -> str:
     canonical = merge.canonical if merge else "?"
     return (f"“{alias}” is shown as {canonical} again" if active
             else f"“{alias}” is shown as written, apart from {canonical}")
+
+
+def display_title(title: str, source_lang: str = "de") -> str:
+    """A document title for people: an import names the document after its file
+    ("davos_interview_de"), so a slug reads as words ("Davos interview"); a real title is
+    kept as it is."""
+    title = (title or "").strip()
+    if not title or " " in title or not re.search(r"[_-]", title):
+        return title or "Untitled"
+    words = [w for w in re.split(r"[_-]+", title) if w]
+    if len(words) > 1 and words[-1].lower() == source_lang.lower():
+        words.pop()   # "…_de": the language, which the column header already says
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 # ----- HTML ---------------------------------------------------------------------------------
@@ -515,11 +551,19 @@ def open_offers(snapshot: Snapshot, langs: Sequence[str]) -> int:
     return sum(len(snapshot.offers.get(lang, {})) for lang in langs)
 
 
+NOT_TRANSLATED = '<span class="bx-missing">not translated</span>'
+
+
 def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
+    """A cell's linked sentences; whatever has no translation text (no link, a link without
+    target, an emptied sentence) shows once, as NOT_TRANSLATED, never as a bare score."""
     parts = []
     for link in cell.links:
+        shown = [s for s in cell.sentences if s.id in link.tgt_ids and has_text(s)]
+        if not shown:
+            continue
         sents = " ".join(_sentence_html(cell_seg, query, cell.confidence.get(cell_seg.id))
-                         for cell_seg in (s for s in cell.sentences if s.id in link.tgt_ids))
+                         for cell_seg in shown)
         if cell.stale & set(link.tgt_ids):
             sents += (f' <span class="bx-stale" title="Open the row and press “中文 from '
                       f'English” to translate the corrected English again">{STALE_HINT}</span>')
@@ -528,16 +572,19 @@ def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
             fixed += ' bx-suggested'
             sents += f' <span class="bx-sugg" title="{SUGGESTION_HINT}">suggested</span>'
         parts.append(f'<span class="bx-link{fixed}">{sents}{score_badge(link.score, low)}</span>')
-    if cell.missing:
-        parts.append('<span class="bx-missing">not translated</span>')
+    if cell.untranslated or (cell.sentences and not parts):
+        parts.append(NOT_TRANSLATED)
     if cell.offers:
         parts.append(offer_badge(cell.offers))
     return " ".join(parts)
 
 
 def row_html(row: Row, langs: Sequence[str], query: str = "", low: float = 0.5,
-             selected: bool = False, clickable: bool = True) -> str:
+             selected: bool = False, clickable: bool = True, where: str = "") -> str:
+    """`where`: the row's turn, named inside the row (the ranked view has no turn headers)."""
     src = " ".join(f'<span class="bx-s">{highlight(s.text, query)}</span>' for s in row.sources)
+    if where:
+        src = f'<span class="bx-where">{where}</span>' + src
     cols = [f'<div class="bx-cell bx-src" lang="de">{src}</div>']
     for lang in langs:
         cell = row.cells.get(lang)
@@ -557,6 +604,29 @@ def block_title(view: BlockView) -> str:
         return b.speaker or "?"
     return {"heading": "Heading", "narration": "Narration",
             "boilerplate": "Boilerplate"}.get(b.kind, b.kind)
+
+
+def title_html(title: str, folder: str) -> str:
+    return (f'<div class="bx-title" title="project folder: {html.escape(folder)}">'
+            f'{html.escape(title)}</div>')
+
+
+def source_span(row: Row, src_ids: Iterable[str]) -> str:
+    """Which of a row's German sentences (numbered 1, 2, … in the editor) a target sentence
+    translates: "1", "1–3"; "" in a one-sentence row, where it goes without saying."""
+    if len(row.sources) < 2:
+        return ""
+    index = {s.id: i + 1 for i, s in enumerate(row.sources)}
+    nums = sorted(index[s] for s in src_ids if s in index)
+    if not nums:
+        return ""
+    return str(nums[0]) if nums[0] == nums[-1] else f"{nums[0]}–{nums[-1]}"
+
+
+def where_html(view: BlockView, query: str = "") -> str:
+    """Turn number and speaker, small, for a row shown away from its turn."""
+    return (f'<span class="bx-num">{view.number}</span>'
+            f'<span class="bx-who">{highlight(block_title(view), query)}</span>')
 
 
 def block_header_html(view: BlockView, query: str = "") -> str:
@@ -590,6 +660,7 @@ def parse_pick(value: str | None) -> str | None:
 @dataclass
 class SaveResult:
     saved: list[str] = field(default_factory=list)       # segment ids committed
+    cleared: list[str] = field(default_factory=list)     # of those, emptied (no translation)
     created: list[str] = field(default_factory=list)     # new target sentence ids
     unchanged: list[str] = field(default_factory=list)
     conflicts: dict[str, ConflictError] = field(default_factory=dict)
@@ -617,13 +688,14 @@ def save_edits(project: Project, edits: Sequence[tuple[str, int, str]],
                 # Nothing to write (also when another window saved this very text).
                 seg = current
                 result.unchanged.append(seg_id)
-            elif not text:
-                result.unchanged.append(seg_id)   # an emptied box is not a translation
-                continue
             else:
+                # An emptied box removes the translation (kept in the history; undo brings
+                # it back); the sentence then reads "not translated" like any other.
                 seg = project.edit_segment(seg_id, text, version)
                 result.saved.append(seg_id)
-            if mark_reviewed and seg.status != "reviewed":
+                if not text:
+                    result.cleared.append(seg_id)
+            if mark_reviewed and seg.status != "reviewed" and seg.text:
                 project.set_status(seg_id, "reviewed", seg.version)
                 if seg_id not in result.saved:
                     result.saved.append(seg_id)
@@ -665,10 +737,18 @@ def decide_suggestion(project: Project, link_id: int, accept: bool) -> str:
 def history_lines(project: Project, seg_id: str, limit: int = 20) -> list[str]:
     lines = []
     for h in project.history(seg_id, limit=limit):
-        new = (h.new_value or {}).get("text")
+        new = h.new_value or {}
         what = h.action + (" (undone)" if h.undone else "")
         when = h.at[:19].replace("T", " ")
-        lines.append(f"{when} · {what} · {h.actor}" + (f": {new}" if new is not None else ""))
+        if h.action == "status":
+            # A status change keeps the text: say what the status became.
+            label = STATUS_LABELS.get(new.get("status"), new.get("status"))
+            lines.append(f"{when} · {what} · {h.actor}: now {label}")
+            continue
+        text = new.get("text")
+        if text == "":
+            text = "(translation removed)"
+        lines.append(f"{when} · {what} · {h.actor}" + (f": {text}" if text is not None else ""))
     return lines
 
 
@@ -695,12 +775,16 @@ READER_CSS = """
 .bx-colhead .bx-cell { font-family: inherit; font-size: .78rem; letter-spacing: .08em;
   text-transform: uppercase; color: #7a7262; font-weight: 600; }
 .bx-colhead:hover { background: rgba(255,255,255,.96); }
-.bx-head { display: flex; align-items: baseline; gap: .55rem; margin: 1.1rem 0 .15rem .6rem; }
+.bx-head { display: flex; align-items: baseline; gap: .55rem; margin: .7rem 0 .1rem .6rem; }
 .bx-num { font-size: .75rem; color: #a39a86; min-width: 1.6rem; font-variant-numeric: tabular-nums; }
 .bx-who { font-weight: 650; font-size: .98rem; color: #5a3e0a; letter-spacing: .01em; }
 .bx-heading .bx-who, .bx-narration .bx-who { color: #7a7262; font-weight: 500;
   font-style: italic; }
 .bx-alias { font-size: .78rem; color: #a39a86; }
+.bx-title { font: 650 1.45rem/1.2 "Source Sans 3", sans-serif; margin: 0; color: #2b2418; }
+.bx-n { font: .72rem/1 "Source Sans 3", sans-serif; color: #8c846f; margin-right: .25rem; }
+.bx-where { display: block; font: .74rem/1.4 "Source Sans 3", sans-serif; }
+.bx-where .bx-who { font-size: .74rem; margin-left: .2rem; }
 .bx-link + .bx-link { border-left: 2px solid #e4dcc8; padding-left: .45rem; margin-left: .1rem; }
 .bx-s { }
 .bx-dot { display: inline-block; width: .42rem; height: .42rem; border-radius: 50%;
@@ -710,7 +794,8 @@ READER_CSS = """
 .bx-missing { color: #b1a891; font: italic .88rem/1.6 "Source Sans 3", sans-serif; }
 .bx-stale { display: inline-block; margin-left: .3rem; padding: 0 .4rem; border-radius: 4px;
   background: #fbecd0; color: #8a5a00; font: .78rem/1.6 "Source Sans 3", sans-serif; }
-[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; }
+[data-testid="stMainBlockContainer"] { padding: 1rem 2rem 4rem; max-width: none; }
+[data-testid="stMain"] [data-testid="stProgress"] p { font-size: .8rem; }
 .bx-score { font: 500 .68rem/1 ui-monospace, monospace; color: #8c846f; background: #f1ede3;
   border-radius: 4px; padding: .1rem .3rem; margin-left: .3rem; vertical-align: middle; }
 .bx-score.bx-low { color: #8a3b00; background: #ffe3c2; }
@@ -731,6 +816,15 @@ READER_CSS = """
   font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif; }
 .bx-edit-src, .bx-conflict { font-family: "Source Serif 4", "Noto Serif", Georgia, serif;
   font-size: 1rem; line-height: 1.55; }
+.bx-guard { position: fixed; inset: 0; z-index: 1000100; background: rgba(30,25,15,.25);
+  display: flex; align-items: center; justify-content: center; }
+.bx-guard-box { background: #fff; border-radius: 8px; padding: 1rem 1.2rem;
+  box-shadow: 0 8px 30px rgba(0,0,0,.25); font: 1rem/1.5 "Source Sans 3", sans-serif; }
+.bx-guard-buttons { display: flex; gap: .5rem; justify-content: flex-end; }
+.bx-guard-buttons button { border: 1px solid #d0c8b4; background: #fff; border-radius: 6px;
+  padding: .3rem .8rem; cursor: pointer; font: inherit; }
+.bx-guard-buttons button[data-act="save"] { background: #ff4b4b; border-color: #ff4b4b;
+  color: #fff; }
 .bx-conflict { background: #fbfaf6; padding: .5rem .7rem; border-radius: 6px;
   border: 1px solid #e8e2d2; white-space: pre-wrap; }
 """
@@ -738,10 +832,18 @@ READER_CSS = """
 # Click (or Enter on a focused row) opens that row's editor: the row key goes into the
 # hidden text input `pick`, which reruns the script. Constant code, no user text in it;
 # the rows themselves are rendered with JavaScript off.
+#
+# It also guards typing: a row editor whose boxes differ from what they held before the
+# person typed is "unsaved"; anything that would close it (another row, a page turn, Close/Esc,
+# a button that reruns the row) first asks Save / Discard / Keep editing. Inside a text
+# field the page-turn shortcut (Alt+←/→: a word to the left/right on a Mac) and the
+# editor's save shortcuts (outside the editor) do not fire. When an editor opens, its first
+# box gets the focus; when it closes, the focus goes back to its row.
 READER_JS = """<script>
 (() => {
   if (window.__bxPick) return;
   window.__bxPick = true;
+  const EDITOR = '[class*="st-key-editor-"]';
   const send = (key) => {
     const input = document.querySelector('.st-key-pick input');
     if (!input) return;
@@ -752,16 +854,174 @@ READER_JS = """<script>
                                                       which: 13, bubbles: true}));
   };
   const rowOf = (el) => el && el.closest ? el.closest('.bx-row[data-row][tabindex]') : null;
+  const editorOf = (el) => el && el.closest ? el.closest(EDITOR) : null;
+  const editable = (el) => !!el && (el.isContentEditable || el.tagName === 'TEXTAREA' ||
+    (el.tagName === 'INPUT' && !['checkbox', 'radio', 'button', 'submit', 'range', 'file']
+      .includes(el.type)) || el.tagName === 'SELECT');
+  const inDialog = (el) => !!(el && el.closest && el.closest('[role="dialog"]'));
+
+  // ----- unsaved text --------------------------------------------------------------------
+  // textarea -> its value just before the person first changed it (not when it was drawn:
+  // the box may get its text a moment after it appears)
+  const seen = new WeakMap();
+  const remember = (e) => {
+    const ta = e.target;
+    if (ta.tagName === 'TEXTAREA' && editorOf(ta) && !seen.has(ta)) seen.set(ta, ta.value);
+  };
+  ['beforeinput', 'keydown', 'paste', 'cut', 'drop'].forEach(
+    (type) => document.addEventListener(type, remember, true));
+  const boxes = () => Array.from(document.querySelectorAll(EDITOR + ' textarea'));
+  const dirty = () => boxes().some((ta) => seen.has(ta) && seen.get(ta) !== ta.value);
+  const markClean = () => boxes().forEach((ta) => seen.set(ta, ta.value));
+  window.__bxDirty = dirty;
+  const isSave = (el) => !!(el && el.closest &&
+    el.closest('[class*="st-key-save-"], [class*="st-key-savenext-"]'));
+
+  let guard = null;
+  const closeGuard = () => { if (guard) { guard.remove(); guard = null; } };
+  const scriptState = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app ? app.dataset.testScriptState : 'notRunning';
+  };
+  const afterRerun = (then) => {
+    const start = Date.now();
+    let ran = false;
+    const tick = () => {
+      const state = scriptState();
+      ran = ran || state === 'running';
+      if ((ran || Date.now() - start > 1500) && state !== 'running') return then();
+      setTimeout(tick, 50);
+    };
+    setTimeout(tick, 50);
+  };
+  const ask = (proceed) => {
+    closeGuard();
+    const focusBack = document.activeElement;
+    guard = document.createElement('div');
+    guard.className = 'bx-guard';
+    guard.setAttribute('role', 'alertdialog');
+    guard.setAttribute('aria-label', 'Unsaved changes');
+    // Built node by node: markup in a string would make the sanitiser drop this script.
+    const make = (tag, cls, text) => {
+      const el = document.createElement(tag);
+      if (cls) el.className = cls;
+      if (text) el.textContent = text;
+      return el;
+    };
+    const box = make('div', 'bx-guard-box');
+    box.appendChild(make('p', '', 'This row has changes that are not saved yet.'));
+    const row = make('div', 'bx-guard-buttons');
+    [['save', 'Save'], ['discard', 'Discard'], ['keep', 'Keep editing']].forEach(([act, label]) => {
+      const b = make('button', '', label);
+      b.type = 'button';
+      b.dataset.act = act;
+      row.appendChild(b);
+    });
+    box.appendChild(row);
+    guard.appendChild(box);
+    const keep = () => {
+      closeGuard();
+      const box = focusBack && document.contains(focusBack) ? focusBack : boxes()[0];
+      if (box) box.focus();
+    };
+    guard.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') { e.preventDefault(); e.stopImmediatePropagation(); keep(); }
+    });
+    guard.addEventListener('click', (e) => {
+      const act = e.target.dataset && e.target.dataset.act;
+      if (!act) return;
+      e.stopPropagation();
+      if (act === 'keep') return keep();
+      closeGuard();
+      if (act === 'discard') { markClean(); return proceed(); }
+      const save = document.querySelector(EDITOR + ' [class*="st-key-save-"] button');
+      markClean();
+      if (!save) return;
+      save.click();
+      // Go on only when the save went through (a conflict shows both versions instead).
+      afterRerun(() => {
+        if (!document.querySelector('[class*="st-key-cf-keep-"]')) proceed();
+      });
+    });
+    document.body.appendChild(guard);
+    guard.querySelector('[data-act="keep"]').focus();
+  };
+  const clickAgain = (selector) => () => {
+    const el = document.querySelector(selector);
+    if (el) el.click();
+  };
+
   document.addEventListener('click', (e) => {
+    if (guard && guard.contains(e.target)) return;
     const row = rowOf(e.target);
-    // Selecting text to copy is reading, not a request to edit.
-    if (row && !String(window.getSelection() || '')) send(row.dataset.row);
+    if (row) {
+      // Selecting text to copy is reading, not a request to edit.
+      if (String(window.getSelection() || '')) return;
+      const key = row.dataset.row;
+      if (dirty() && !editorOf(row)) return ask(() => send(key));
+      return send(key);
+    }
+    if (!dirty() || !e.isTrusted) return;
+    // A button that reruns the page while the editor has unsaved text: ask first.
+    const btn = e.target.closest && e.target.closest('button');
+    if (!btn || isSave(btn) || inDialog(btn)) return;
+    if (!btn.closest('[data-testid="stMain"]')) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    const holder = btn.closest('[class*="st-key-"]');
+    const keyClass = holder && Array.from(holder.classList).find((c) => c.startsWith('st-key-'));
+    const label = btn.getAttribute('aria-label') || btn.textContent;
+    ask(() => {
+      if (document.contains(btn)) return btn.click();
+      const again = keyClass && Array.from(document.querySelectorAll('.' + keyClass + ' button'))
+        .find((b) => (b.getAttribute('aria-label') || b.textContent) === label);
+      if (again) again.click();
+    });
+  }, true);
+
+  // Window, capture phase: before Streamlit's own shortcut handler sees the key.
+  window.addEventListener('keydown', (e) => {
+    if (guard) return;
+    const t = e.target;
+    const mod = e.ctrlKey || e.metaKey;
+    const field = editable(t);
+    if (inDialog(t)) return;
+    const page = e.altKey && (e.key === 'ArrowLeft' || e.key === 'ArrowRight');
+    if (field && page) {           // moves the caret by a word; never turns the page
+      e.stopImmediatePropagation();
+      return;
+    }
+    if (field && !editorOf(t) && mod && e.key === 'Enter' && t.closest('[data-testid="stSidebar"]')) {
+      e.stopImmediatePropagation();   // the editor's save keys belong to the editor
+      return;
+    }
+    if (field && editorOf(t) && mod && e.key === 'Enter') {
+      markClean();                 // saving: what is typed goes to the store
+      return;
+    }
+    if (!dirty()) return;
+    if (page) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      return ask(clickAgain(e.key === 'ArrowLeft' ? '.st-key-prev button' : '.st-key-next button'));
+    }
+    if (e.key === 'Escape' && !document.querySelector('[role="dialog"]')) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      return ask(clickAgain(EDITOR + ' [class*="st-key-close-"] button'));
+    }
+  }, true);
+  window.addEventListener('beforeunload', (e) => {
+    if (dirty()) { e.preventDefault(); e.returnValue = ''; }
   });
+
   document.addEventListener('keydown', (e) => {
     const row = rowOf(e.target);
     if (row && row === e.target && (e.key === 'Enter' || e.key === ' ')) {
       e.preventDefault();
-      send(row.dataset.row);
+      const key = row.dataset.row;
+      if (dirty()) return ask(() => send(key));
+      send(key);
     }
     // Esc closes an open dialog (Export, Import, Project) even when the focus has left
     // it, e.g. after a download; inside the dialog, the dialog handles Esc itself.
@@ -771,5 +1031,37 @@ READER_JS = """<script>
       if (close) close.click();
     }
   });
+
+  // ----- focus -----------------------------------------------------------------------------
+  // An editor that opens takes the focus (its first box, caret at the end); when it closes,
+  // the focus returns to its row, so the keyboard carries on where it was.
+  let openKey = null;
+  const settle = () => {
+    const ed = document.querySelector(EDITOR);
+    const key = ed ? Array.from(ed.classList).find((c) => c.startsWith('st-key-editor-')) : null;
+    if (key === openKey) return;
+    const closed = openKey;
+    if (ed) {
+      const ta = ed.querySelector('textarea');
+      if (!ta) return;             // drawn in a moment: the next change comes back here
+      openKey = key;
+      if (!ed.contains(document.activeElement)) {
+        ta.focus();
+        ta.setSelectionRange(ta.value.length, ta.value.length);
+      }
+    } else if (closed) {
+      openKey = null;
+      const row = document.querySelector(
+        '.bx-row[data-row="' + CSS.escape(closed.slice('st-key-editor-'.length)) + '"]');
+      const active = document.activeElement;
+      if (row && (!active || active === document.body || !document.contains(active))) row.focus();
+    }
+  };
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; settle(); });
+  }).observe(document.body, {childList: true, subtree: true});
 })();
 </script>"""

@@ -2,7 +2,8 @@
 
     python bench/bench_align.py                 # synthetic 10,000 x ~10,000 sentences from vectors
     python bench/bench_align.py --sizes 1000 5000 10000 20000   # growth with document length
-    python bench/bench_align.py --dev           # end-to-end on the dev set (encoding included)
+    python bench/bench_align.py --dev           # de-fr dev set end to end, cold: old path vs sentence-first
+    python bench/bench_align.py --dev --sets defr zhen --limit 60   # both dev sets, first 60 gold links each
 
 Synthetic documents: a chain of "meanings" (random 384-d vectors, like e5's); each link type
 (1:1, 1:2, 2:1, 2:2, 1:3, 3:1, 1:0, 0:1) splits a meaning's pieces over its sentences, with
@@ -92,37 +93,95 @@ def bench_synthetic(sizes: list[int]) -> None:
                   + (f"  ({len(index)} shared tokens)" if with_tokens else ""))
 
 
-def bench_dev(encoder_spec: str) -> None:
+def dev_sets(names: list[str], limit: int | None):
+    """(name, documents) per dev set found: documents are (src, tgt, gold, src_lang, tgt_lang).
+
+    de-fr: Text+Berg (tests/data/align-dev or $BITEXT_ALIGN_DEV); zh-en: six MAC-Dev
+    chapters (../shared/eval/align-dev-zh-en or $BITEXT_ALIGN_DEV_ZH_EN), read in place, never
+    copied. `limit`: each document cut after its first `limit` gold links (a cold run of the
+    old path on a busy machine takes the better part of an hour).
+    """
+    shared = Path(__file__).resolve().parents[2] / "shared/eval"
+    found = []
+    for name in names:
+        if name == "defr":
+            from dev_set import dev_folder  # shipped in tests/data/align-dev
+
+            folder = dev_folder()
+            files = [(folder / "dev.de", folder / "dev.fr", folder / "dev.defr", "de", "fr")]
+        else:
+            folder = Path(os.environ.get("BITEXT_ALIGN_DEV_ZH_EN", shared / "align-dev-zh-en"))
+            files = [(folder / f"{d}.zh", folder / f"{d}.en", folder / f"{d}.gold", "zh", "en")
+                     for d in ("001", "002", "003", "004", "005", "006")]
+        if not all(f.is_file() for group in files for f in group[:3]):
+            print(f"{name}: dev set not found under {folder} (absent here): skipped")
+            continue
+        docs = []
+        for src_f, tgt_f, gold_f, sl, tl in files:
+            src = src_f.read_text(encoding="utf-8").splitlines()
+            tgt = tgt_f.read_text(encoding="utf-8").splitlines()
+            gold = read_links(gold_f.read_text(encoding="utf-8").splitlines())
+            if limit:
+                gold = gold[:limit]
+                src = src[:1 + max((i for s, _ in gold for i in s), default=-1)]
+                tgt = tgt[:1 + max((j for _, t in gold for j in t), default=-1)]
+            docs.append((src, tgt, gold, sl, tl))
+        found.append((name, docs))
+    return found
+
+
+def bench_dev(encoder_spec: str, names: list[str], paths: list[str], limit: int | None) -> None:
+    """Cold end to end, old path (every run of 1-4 sentences embedded) and sentence-first side by
+    side in one process: each path gets an empty cache, so everything it needs is encoded."""
+    from dataclasses import replace
+
     from models.alignment import align_texts
-    from models.encoders import get_encoder
+    from models.encoders import CachedEncoder, get_encoder
 
-    from dev_set import read_dev_set
-
-    src, tgt, gold_lines = read_dev_set()
-    gold = read_links(gold_lines)
     start = time.perf_counter()
-    encoder = get_encoder(encoder_spec)  # in-memory cache only: everything is encoded
-    loaded = time.perf_counter()
-    links = align_texts(src, tgt, "de", "fr", encoder=encoder)
-    total = time.perf_counter() - start
-    again = time.perf_counter()
-    align_texts(src, tgt, "de", "fr", encoder=encoder)  # re-align: nothing re-encoded
-    realign = time.perf_counter() - again
-    res = score_alignments([gold], [[(l.src, l.tgt) for l in links]])
-    print(f"dev {len(src)} x {len(tgt)} ({encoder.id}): end-to-end {total:.1f} s "
-          f"(model load {loaded - start:.1f} s, {encoder.encoded_count} texts encoded), "
-          f"re-align {realign:.2f} s, peak RSS {peak_rss_mb():.0f} MB")
-    print(res.report())
+    model = get_encoder(encoder_spec).encoder  # loaded once, outside the timings
+    print(f"model load {time.perf_counter() - start:.1f} s ({model.id}); cpu = process CPU seconds "
+          f"(all threads; steadier than wall time on a shared machine)")
+    for name, docs in dev_sets(names, limit):
+        print(f"{name}: {len(docs)} document(s), {sum(len(d[0]) for d in docs)} x "
+              f"{sum(len(d[1]) for d in docs)} sentences, {sum(len(d[2]) for d in docs)} gold links")
+        for path in paths:
+            config = replace(AlignConfig(), span_encoding=path)
+            encoder = CachedEncoder(model)  # in memory only: cold
+            texts: list[str] = []
+            inner = encoder.encoder.encode
+            encoder.encoder.encode = lambda batch: texts.extend(batch) or inner(batch)  # count what is encoded
+            wall, cpu = time.perf_counter(), time.process_time()
+            preds = [[(l.src, l.tgt) for l in align_texts(s, t, sl, tl, encoder=encoder, config=config)]
+                     for s, t, _, sl, tl in docs]
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            encoder.encoder.encode = inner
+            again = time.perf_counter()
+            for s, t, _, sl, tl in docs:
+                align_texts(s, t, sl, tl, encoder=encoder, config=config)
+            realign = time.perf_counter() - again
+            res = score_alignments([d[2] for d in docs], preds)
+            per_doc = " ".join(f"{score_alignments([d[2]], [p]).f1_strict:.3f}" for d, p in zip(docs, preds))
+            print(f"  {path:<9} cold {wall:7.1f} s wall {cpu:7.1f} s cpu  {len(texts):>6} texts "
+                  f"{sum(map(len, texts)):>8} chars  re-align {realign:5.2f} s  "
+                  f"strict P/R/F1 {res.precision_strict:.3f}/{res.recall_strict:.3f}/{res.f1_strict:.3f} "
+                  f"lax F1 {res.f1_lax:.3f}" + (f"  per document {per_doc}" if len(docs) > 1 else ""),
+                  flush=True)
+    print(f"peak RSS {peak_rss_mb():.0f} MB")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
-    parser.add_argument("--dev", action="store_true", help="end-to-end on the dev set instead")
+    parser.add_argument("--dev", action="store_true", help="end-to-end on the dev sets instead")
+    parser.add_argument("--sets", nargs="+", default=["defr"], choices=["defr", "zhen"])
+    parser.add_argument("--paths", nargs="+", default=["all", "selective"], choices=["all", "selective"],
+                        help="span encodings to compare: all (the old path) and selective (sentence-first)")
+    parser.add_argument("--limit", type=int, default=None, help="first N gold links of each document")
     parser.add_argument("--encoder", default="e5")
     args = parser.parse_args()
     if args.dev:
-        bench_dev(args.encoder)
+        bench_dev(args.encoder, args.sets, args.paths, args.limit)
     else:
         bench_synthetic(args.sizes)
 

@@ -14,17 +14,11 @@ download), so every row has text in all three columns. Then:
   SQLite transaction with synchronous=FULL), and in the browser from the click on Save
   until another connection sees the new text in the database.
 
-Floors (the issue's): warm render under 2 s (issue 12: under 1 s with flags and
-confidences shown), edit to commit under 100 ms.
-
-`--before DIR` also serves another bitext checkout's app.py (e.g. /work/main) on the same
-project and alternates warm loads between the two, so both see the same machine load:
-a before/after figure from one run.
+Floors (the issue's): warm render under 2 s, edit to commit under 100 ms.
 """
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -81,19 +75,6 @@ def bench_render(page, url: str, runs: int) -> tuple[float, list[float]]:
     return cold, warm
 
 
-def bench_side_by_side(page, urls: dict[str, str], runs: int) -> dict[str, list[float]]:
-    """Warm loads alternating between apps (one cold load each first)."""
-    for url in urls.values():
-        open_app(page, url)
-    times: dict[str, list[float]] = {name: [] for name in urls}
-    for _ in range(runs):
-        for name, url in urls.items():
-            t = time.perf_counter()
-            open_app(page, url)
-            times[name].append(time.perf_counter() - t)
-    return times
-
-
 def bench_store_edits(project_dir: Path, runs: int) -> list[float]:
     times = []
     with Project.open(project_dir) as p:
@@ -131,8 +112,9 @@ def bench_browser_edits(page, url: str, project_dir: Path, runs: int) -> list[fl
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--before", type=Path, help="another bitext checkout to compare with")
-    ap.add_argument("--render-only", action="store_true", help="skip the edit benchmarks")
+    ap.add_argument("--baseline", type=Path, default=None,
+                    help="another checkout (e.g. `git worktree add /tmp/before main`): its "
+                         "app.py renders the same project in the same run, for a before/after")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         project_dir = translated_interview(Path(tmp))
@@ -140,23 +122,17 @@ def main() -> int:
             s = p.summary()
         print(f"interview: {s.sentences} sentences, {sum(s.blocks.values())} blocks; "
               f"en {s.languages['en']['total']}, zh {s.languages['zh']['total']} translated")
-        print(f"load average {os.getloadavg()[0]:.1f}")
-        if args.before:
-            env = {"BITEXT_CACHE": str(Path(tmp) / "cache")}
-            before_env = {**env, "PYTHONPATH": str(args.before.resolve())}
-            with AppServer(project_dir, env=env) as new, \
-                    AppServer(project_dir, env=before_env, app=args.before / "app.py") as old, \
-                    browser() as page:
-                times = bench_side_by_side(page, {"before": old.url, "after": new.url}, args.runs)
-            for name, values in times.items():
-                print(f"render, 10 turns per page, {name} ({args.before if name == 'before' else 'this checkout'}): "
-                      f"warm {ms(values)}")
-            print(f"load average {os.getloadavg()[0]:.1f}")
         bare = Path(tmp) / "bare_app.py"
         bare.write_text(BARE_APP, encoding="utf-8")
         with AppServer(project_dir, app=bare) as srv, browser() as page:
             _, bare_warm = bench_render(page, srv.url, args.runs)
         print(f"render, bare Streamlit page (baseline): warm {ms(bare_warm)}")
+        if args.baseline:
+            base = args.baseline.resolve()
+            env = {"BITEXT_CACHE": str(Path(tmp) / "cache"), "PYTHONPATH": str(base)}
+            with AppServer(project_dir, env=env, app=base / "app.py") as srv, browser() as page:
+                _, base_warm = bench_render(page, srv.url, args.runs)
+            print(f"render, baseline {base} (10 turns per page): warm {ms(base_warm)}")
         with AppServer(project_dir, env={"BITEXT_CACHE": str(Path(tmp) / "cache")}) as srv:
             with browser() as page:
                 for label, url in (("10 turns per page", srv.url),
@@ -166,8 +142,6 @@ def main() -> int:
                     ratio = statistics.median(warm) / statistics.median(bare_warm)
                     print(f"render, {label} ({rows} rows): cold {cold * 1000:.0f} ms; "
                           f"warm {ms(warm)}; {ratio:.2f}x the bare page")
-                if args.render_only:
-                    return 0
                 open_app(page, srv.url)
                 browser_edits = bench_browser_edits(page, srv.url, project_dir, args.runs)
         store = bench_store_edits(project_dir, 50)

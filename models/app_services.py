@@ -56,16 +56,20 @@ _status_cache: dict[str, tuple[float, ModelState]] = {}
 _STATUS_TTL = 30.0
 
 
-def model_status(lang: str) -> ModelState:
-    """Is the model route to `lang` on disk? Reads the disk only (cached a few seconds,
-    since the app asks on every rerun)."""
-    hit = _status_cache.get(lang)
+def model_status(lang: str, source_lang: str = "de") -> ModelState:
+    """Is the model route from `source_lang` to `lang` on disk? Reads the disk only (cached
+    a few seconds, since the app asks on every rerun)."""
+    cache_key = lang if source_lang == "de" else f"{source_lang}-{lang}"
+    hit = _status_cache.get(cache_key)
     if hit and time.monotonic() - hit[0] < _STATUS_TTL:
         return hit[1]
-    from models.project_translate import check_route
+    from models.project_translate import check_route, require_models
 
     try:
-        description = check_route(lang, models=configured_models())
+        # Every model of the route is checked, so a missing pivot (de-en and en-zh for
+        # Chinese) is named with the one command that fetches them all.
+        require_models(source_lang, [lang], models=configured_models())
+        description = check_route(lang, source_lang, models=configured_models())
         state = ModelState(lang, True, description)
     except ModelNotFoundError as exc:
         # The app offers a Download button instead of the terminal command the message ends with.
@@ -73,7 +77,7 @@ def model_status(lang: str) -> ModelState:
         state = ModelState(lang, False, message, _command_in(str(exc)))
     except BitextError as exc:
         state = ModelState(lang, False, str(exc))
-    _status_cache[lang] = (time.monotonic(), state)
+    _status_cache[cache_key] = (time.monotonic(), state)
     return state
 
 
@@ -331,24 +335,45 @@ def export_label(fmt: str) -> str:
     return _LABELS.get(fmt, fmt.upper())
 
 
-def export_bytes(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str], status: str,
-                 include_boilerplate: bool, include_suggested: bool = False) -> bytes:
-    """What the CLI's `bitext export` writes, as one download (same code path). Moses is
-    one file per language: they come zipped, named <title>.<lang> as the CLI names them."""
+def export_languages(project: Project) -> list[str]:
+    """The translation languages an export can hold: those with text in the project."""
+    return [lang for lang in project.languages() if lang != project.source_lang]
+
+
+@dataclass(frozen=True)
+class PreparedExport:
+    data: bytes
+    rows: int          # rows written
+    skipped: int       # rows left out: a chosen language has no text there
+    filtered: int      # rows left out: below the chosen status
+
+
+def prepare_export(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str], status: str,
+                   include_boilerplate: bool, include_suggested: bool = False) -> PreparedExport:
+    """What the CLI's `bitext export` writes (same code path), built before the download
+    button is shown, so an error, or an export with no rows, is said in the dialog rather
+    than lost in a click that does nothing. Moses is one file per language: they come
+    zipped, named <title>.<lang> as the CLI names them."""
     import io
     import zipfile
 
-    from align.formats import export_project
+    from align.formats import export_table
 
     with Project.open(project_dir) as project:
         all_langs = [project.source_lang, *langs]
         stem = (project.document_info() or {}).get("title") or project.dir.name
-        data = export_project(project, fmt, all_langs, status, include_boilerplate,
-                              include_suggested)
+        table, data = export_table(project, fmt, all_langs, status, include_boilerplate,
+                                   include_suggested)
     if isinstance(data, dict):
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for lang, content in data.items():
                 zf.writestr(f"{stem}.{lang}", content)
-        return buf.getvalue()
-    return data
+        data = buf.getvalue()
+    return PreparedExport(data, len(table.rows), table.skipped, table.filtered)
+
+
+def export_bytes(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str], status: str,
+                 include_boilerplate: bool, include_suggested: bool = False) -> bytes:
+    return prepare_export(project_dir, fmt, langs, status, include_boilerplate,
+                          include_suggested).data

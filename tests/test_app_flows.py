@@ -61,15 +61,17 @@ WELCOME = "Nochmals willkommen, Herr Jack Ma!"
 def test_opens_on_the_project_with_progress_and_columns(project_dir):
     at = start()
     body = html_text(at)
-    assert "davos_interview_de" in at.markdown[0].value
+    # The file's slug reads as a title, in the page and in the browser tab.
+    assert '<div class="bx-title"' in body and ">Davos interview</div>" in body
     assert "Am frühen Morgen des 19. Januar" in body
     assert "Welcome again, Mr Jack Ma!" in body and "再次欢迎马云先生！" in body
-    assert [p.proto.text for p in at.get("progress")][:2] == ["**English** · 0/13 reviewed",
-                                                              "**中文** · 0/13 reviewed"]
+    assert [p.proto.text for p in at.get("progress")][:2] == [
+        "**English** · 0/13 reviewed · 13/277 Deutsch sentences translated",
+        "**中文** · 0/13 reviewed · 13/277 Deutsch sentences translated"]
     # The trailing boilerplate is collapsed into one expander, not shown among the turns.
     at.selectbox(key="per_page").select(50).run()
     assert [e.label for e in at.expander if "Boilerplate" in e.label] == [
-        "Boilerplate · 18 sentence(s) · left out of translation and export"]
+        "Boilerplate · 18 sentences · left out of translation and export"]
 
 
 def test_edit_a_sentence_saves_to_disk_and_shows_the_saved_text(project_dir):
@@ -104,7 +106,7 @@ def test_save_as_reviewed_moves_to_the_next_row(project_dir):
         zh = next(l for l in p.links("zh") if src_id in l.src_ids).tgt_ids[0]
         assert p.segment(zh).status == "reviewed"
     assert at.session_state["edit_row"] == next_src
-    assert at.get("progress")[0].proto.text == "**English** · 1/13 reviewed"
+    assert at.get("progress")[0].proto.text.startswith("**English** · 1/13 reviewed · ")
 
 
 def test_a_stale_save_shows_both_versions_and_can_keep_mine(project_dir):
@@ -345,7 +347,9 @@ def test_model_status_without_models(tmp_path, monkeypatch):
     monkeypatch.delenv("BITEXT_MODELS", raising=False)
     svc._status_cache.clear()
     state = svc.model_status("zh")
-    assert not state.available and state.fetch_command == "bitext models pull de-en"
+    # Chinese goes through English: both models are named, with one command.
+    assert not state.available and state.fetch_command == "bitext models pull de-en en-zh"
+    assert "opus-mt-en-zh" in state.message
 
 
 def test_configured_models_parse_and_refuse(monkeypatch):

@@ -68,7 +68,9 @@ def test_show_prints_a_readable_summary(project_dir, capsys):
     assert blocks_line in out and "turn" in blocks_line
     assert f"sentences: {s.sentences} ({s.excluded_sentences} excluded as boilerplate)" in out
     assert "Sorkin:" in out and "merged: Solkin" in out and "Jack Ma:" in out
-    assert "en: 10 translated - 6 mt, 3 edited, 1 reviewed; 10 links\n" in out + "\n"
+    included = s.sentences - s.excluded_sentences
+    assert (f"en: 10/{included} de sentences translated; 10 en sentences - 6 mt, 3 edited, "
+            f"1 reviewed; 10 links\n") in out + "\n"
 
 
 def test_show_counts_unaligned_sentences_apart_from_links(project_dir, capsys):

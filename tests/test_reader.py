@@ -113,7 +113,11 @@ def test_low_scores_first_and_below_threshold(project):
 def test_pagination_clamps_and_finds_rows(project):
     items = view(project)
     page = rd.paginate(items, 99, 10)
-    assert page.count == -(-len(items) // 10) and page.number == page.count
+    shown = [it for it in items if not it.collapsed]
+    # Collapsed boilerplate takes no place of its own: no page holds only boilerplate.
+    assert page.count == -(-len(shown) // 10) and page.number == page.count
+    assert all(any(not it.collapsed for it in rd.paginate(items, n, 10).items)
+               for n in range(1, page.count + 1))
     assert rd.paginate(items, 0, 10).number == 1
     assert sum(len(rd.paginate(items, n, 10).items) for n in range(1, page.count + 1)) == len(items)
     last_row = items[-1].rows[-1]
@@ -192,8 +196,11 @@ def test_save_edits_unchanged_empty_and_new_sentences(project):
     result = rd.save_edits(project, [(seg.id, seg.version, seg.text), (seg.id, seg.version, " ")],
                            new_sentences=[("en", first.id, "Early on 19 January, Jack Ma was "
                                                           "interviewed."), ("zh", first.id, "")])
-    assert result.ok and result.saved == [] and result.unchanged == [seg.id, seg.id]
-    assert project.segment(seg.id).text == seg.text
+    assert result.ok and result.unchanged == [seg.id]
+    # An emptied box removes the translation (undo brings it back).
+    assert result.saved == result.cleared == [seg.id]
+    assert project.segment(seg.id).text == ""
+    assert project.undo(seg.id).text == seg.text
     created = project.segment(result.created[0])
     assert created.status == "edited" and created.text.startswith("Early on")
     assert [t.lang for t in project.target_segments("zh") if t.block_id == first.block_id

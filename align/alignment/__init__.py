@@ -5,7 +5,8 @@
     features.py          one side's span vectors and signals
     scoring.py           scoring a link (z units above chance), the document's chance baseline
     search.py            the banded DP, its coarse-to-fine guide, posteriors
-    blocks.py            many blocks as hard boundaries, person-fixed links as anchors
+    blocks.py            many blocks as hard boundaries, person-fixed links as anchors,
+                         sentence-first encoding (which runs of sentences get embedded)
     transcript_turns.py  matching a translation's turns to the project's
     evaluation.py        the text form of links and vecalign's strict/lax scores
 

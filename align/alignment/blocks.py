@@ -10,7 +10,8 @@ import numpy as np
 from align.alignment import signals as sig
 from align.errors import InputError
 from align.alignment.config import AlignConfig, Link
-from align.alignment.features import Block, SideFeatures, shared_anchor_sets, side_features
+from align.alignment.features import (Block, SideFeatures, shared_anchor_sets, span_vectors_from_sentences,
+                                       with_signals)
 from align.alignment.scoring import DocumentContext
 from align.alignment.search import align_features
 
@@ -37,11 +38,13 @@ def check_anchors(anchors: Sequence[Link], n: int, m: int) -> list[Link]:
 
 
 def align_with_anchors(src: SideFeatures, tgt: SideFeatures, anchors: Sequence[Link] = (),
-                       config: AlignConfig = AlignConfig(), context: DocumentContext | None = None) -> list[Link]:
+                       config: AlignConfig = AlignConfig(), context: DocumentContext | None = None,
+                       wanted: tuple[np.ndarray, np.ndarray] | None = None) -> list[Link]:
     """Keep `anchors` (links fixed by a person) as they are; align only what lies between them.
 
     Two-sided anchors cut the table into independent gaps. One-sided anchors (a sentence fixed
     as unaligned) stay inside their gap as sentences no link may cover.
+    wanted: as in `align_features`, for the whole block.
     """
     two_sided = check_anchors(anchors, src.size, tgt.size)
     one_sided = [l for l in anchors if not (l.src and l.tgt)]
@@ -58,7 +61,8 @@ def align_with_anchors(src: SideFeatures, tgt: SideFeatures, anchors: Sequence[L
         s1 = link.src[0] if link is not None else src.size
         t1 = link.tgt[0] if link is not None else tgt.size
         gap = align_features(src.slice(s0, s1), tgt.slice(t0, t1), config,
-                             forced_src[s0:s1], forced_tgt[t0:t1], context)
+                             forced_src[s0:s1], forced_tgt[t0:t1], context,
+                             None if wanted is None else (wanted[0][:, s0:s1], wanted[1][:, t0:t1]))
         out.extend(g.shifted(s0, t0) for g in gap)
         if link is not None:
             out.append(link)
@@ -77,8 +81,8 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
                  length_ratio: float | None = None) -> list[list[Link]]:
     """Align each (source sentences, target sentences) block on its own: blocks are hard boundaries.
 
-    embed: texts -> unit vectors (e.g. models.encoders.CachedEncoder.encode); called once for
-      all span texts of all blocks, so a caching encoder sees each text once.
+    embed: texts -> unit vectors (e.g. models.encoders.CachedEncoder.encode); called once per
+      pass for all the texts it needs of all blocks, so a caching encoder sees each text once.
     anchors[b]: links fixed by a person in block b (block-local ids); kept, only gaps re-aligned.
     bridge[b]: MT of block b's source sentences into the target language (or None).
     context_blocks: more of the document (e.g. the turns around the one being re-aligned),
@@ -87,45 +91,132 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
       than the blocks' totals do (an abridged translation: its blocks hold far less text than
       the source's, though each sentence is as long as its translation).
     Returns block-local links per block.
+
+    With `config.span_encoding == "selective"` (the default) only sentences are embedded at
+    first; a first pass with runs as sums of their sentences' vectors marks the runs that some
+    likely m:n link uses, and only those are embedded as joined texts for the final pass.
     """
-    anchors = anchors or [()] * len(blocks)
+    anchors = list(anchors or [()] * len(blocks))
     bridge = bridge or [None] * len(blocks)
     if len(anchors) != len(blocks) or len(bridge) != len(blocks):
         raise InputError("anchors and bridge need one entry per block")
+    if config.span_encoding not in ("selective", "all"):
+        raise InputError(f"span_encoding must be 'selective' or 'all', not {config.span_encoding!r}")
     n_aligned = len(blocks)
     blocks = list(blocks) + list(context_blocks)
     bridge = list(bridge) + [None] * len(context_blocks)
+    anchors += [()] * len(context_blocks)
+    for (src, _), mt in zip(blocks, bridge):
+        if mt is not None and len(mt) != len(src):
+            raise InputError("the MT bridge needs one translation per source sentence")
     k_src, k_tgt = config.max_src, config.max_tgt
-    # One embedding call for everything; the vectors are then handed out per block.
-    all_texts: list[str] = []
-    for src, tgt in blocks:
-        for texts in (sig.span_texts(src, k_src), sig.span_texts(tgt, k_tgt)):
-            all_texts.extend(t for row in texts for t in row if t)
-    unique = list(dict.fromkeys(all_texts))
-    table = dict(zip(unique, embed(unique))) if unique else {}
-    width = next(iter(table.values())).shape[-1] if table else 1
-
-    def lookup(texts: list[str]) -> np.ndarray:
-        return np.stack([table[t] for t in texts]) if texts else np.zeros((0, width), np.float32)
-    lookup.dim = width  # type: ignore[attr-defined]  # read by side_features for empty sides
     # Anchor tokens are filtered against the whole document, not one block.
     src_anchor_sets, tgt_anchor_sets = shared_anchor_sets(
         [s for src, _ in blocks for s in src], [t for _, tgt in blocks for t in tgt], src_cased, tgt_cased)
     index = sig.token_index(src_anchor_sets + tgt_anchor_sets)
-    features = []
-    s_pos = t_pos = 0
-    for (src, tgt), mt in zip(blocks, bridge):
-        if mt is not None and len(mt) != len(src):
-            raise InputError("the MT bridge needs one translation per source sentence")
-        fs = side_features(src, lookup, k_src, src_anchor_sets[s_pos:s_pos + len(src)], mt, index)
-        ft = side_features(tgt, lookup, k_tgt, tgt_anchor_sets[t_pos:t_pos + len(tgt)],
-                           list(tgt) if mt is not None else None, index)
-        s_pos, t_pos = s_pos + len(src), t_pos + len(tgt)
-        features.append((fs, ft))
-    # The chance baseline and length ratio come from the whole document, not from each turn.
-    filled = [(fs, ft) for fs, ft in features if fs.size and ft.size]
-    context = DocumentContext.of([fs for fs, _ in filled], [ft for _, ft in filled], config) if filled else None
-    if context is not None and length_ratio:
-        context = replace(context, log_ratio=float(np.log(length_ratio)))
-    return [align_with_anchors(fs, ft, fixed, config, context)
-            for (fs, ft), fixed in zip(features[:n_aligned], anchors)]
+    sides = _Sides(blocks, k_src, k_tgt)
+
+    def features(vecs, embedded=None) -> list[tuple[SideFeatures, SideFeatures]]:
+        out, s_pos, t_pos = [], 0, 0
+        for b, ((src, tgt), mt) in enumerate(zip(blocks, bridge)):
+            fs = with_signals(src, vecs[b][0], src_anchor_sets[s_pos:s_pos + len(src)], mt, index,
+                              None if embedded is None else embedded[b][0])
+            ft = with_signals(tgt, vecs[b][1], tgt_anchor_sets[t_pos:t_pos + len(tgt)],
+                              list(tgt) if mt is not None else None, index,
+                              None if embedded is None else embedded[b][1])
+            s_pos, t_pos = s_pos + len(src), t_pos + len(tgt)
+            out.append((fs, ft))
+        return out
+
+    def align_all(feats, wanted=None) -> list[list[Link]]:
+        # The chance baseline and length ratio come from the whole document, not from each turn.
+        filled = [(fs, ft) for fs, ft in feats if fs.size and ft.size]
+        context = DocumentContext.of([fs for fs, _ in filled], [ft for _, ft in filled], config) if filled else None
+        if context is not None and length_ratio:
+            context = replace(context, log_ratio=float(np.log(length_ratio)))
+        return [align_with_anchors(fs, ft, fixed, config, context, None if wanted is None else wanted[b])
+                for b, ((fs, ft), fixed) in enumerate(zip(feats[:n_aligned], anchors))]
+
+    if config.span_encoding == "all":
+        sides.embed(embed, sides.all_spans())
+        return align_all(features(sides.vectors()))
+    # Sentence-first: embed sentences; first pass with runs as sums of their sentences.
+    sides.embed(embed, sides.sentences_only())
+    wanted = sides.sentences_only()
+    align_all(features(sides.vectors(from_sentences=True)), wanted)
+    sides.top_up(wanted, config.min_chance_spans, np.random.default_rng(config.seed))
+    sides.embed(embed, wanted)
+    return align_all(features(sides.vectors(), wanted))
+
+
+class _Sides:
+    """The span texts of every block and side, which of them are embedded, and their vectors."""
+
+    def __init__(self, blocks: Sequence[Block], k_src: int, k_tgt: int):
+        self.texts = [(sig.span_texts(src, k_src), sig.span_texts(tgt, k_tgt)) for src, tgt in blocks]
+        self.table: dict[str, np.ndarray] = {}
+        self.width = 1
+
+    def _masks(self, fill) -> list[tuple[np.ndarray, np.ndarray]]:
+        def has_text(side) -> np.ndarray:
+            has = np.zeros((len(side), len(side[0])), dtype=bool)
+            for k, row in enumerate(side):
+                has[k] = [bool(t) for t in row]
+            return has
+        return [tuple(fill(has_text(side)) for side in pair) for pair in self.texts]
+
+    def all_spans(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        return self._masks(lambda has: has)
+
+    def sentences_only(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        def first_row(has):
+            has = has.copy()
+            has[1:] = False
+            return has
+        return self._masks(first_row)
+
+    def embed(self, embed: Callable[[list[str]], np.ndarray], chosen) -> None:
+        """Embed the chosen span texts not embedded yet, all blocks in one call."""
+        todo = [t for pair, masks in zip(self.texts, chosen) for side, mask in zip(pair, masks)
+                for row, keep in zip(side, mask) for t, k in zip(row, keep) if k and t]
+        todo = [t for t in dict.fromkeys(todo) if t not in self.table]
+        if todo:
+            self.table.update(zip(todo, embed(todo)))
+        if self.table:
+            self.width = next(iter(self.table.values())).shape[-1]
+
+    def vectors(self, from_sentences: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per block and side (K, n, d) span vectors: embedded texts, zero where not embedded;
+        or, `from_sentences`, every run the normalised sum of its sentences' vectors."""
+        out = []
+        for pair in self.texts:
+            sides = []
+            for side in pair:
+                vecs = np.zeros((len(side), len(side[0]), self.width), np.float32)
+                for k, row in enumerate(side[:1] if from_sentences else side):
+                    for e, text in enumerate(row):
+                        if text in self.table:
+                            vecs[k, e] = self.table[text]
+                if from_sentences:
+                    vecs = span_vectors_from_sentences(vecs[0], len(side))
+                sides.append(vecs)
+            out.append(tuple(sides))
+        return out
+
+    def top_up(self, wanted, count: int, rng: np.random.Generator) -> None:
+        """Mark random runs of each size (k >= 2) until `count` per side are marked: the chance
+        baseline of a shape is drawn from embedded runs, and needs enough of them."""
+        for side in (0, 1):
+            for k in range(1, max((len(pair[side]) for pair in self.texts), default=1)):
+                have = sum(int(w[side][k].sum()) for w in wanted if k < w[side].shape[0])
+                runs = [(b, e) for b, pair in enumerate(self.texts) if k < len(pair[side])
+                        for e, t in enumerate(pair[side][k]) if t]
+                # One random order of all runs, whatever is marked: a higher floor marks fewer
+                # runs and tops up with a longer prefix of the same order (a cache reuses them).
+                for pick in rng.permutation(len(runs)):
+                    if have >= count:
+                        break
+                    b, e = runs[pick]
+                    if not wanted[b][side][k, e]:
+                        wanted[b][side][k, e] = True
+                        have += 1

@@ -27,7 +27,7 @@ class AlignConfig:
     max_src: int = 4          # longest run of source sentences in one link
     max_tgt: int = 4
     max_total: int = 8        # a + b <= max_total: every shape up to 4:4 (vecalign's limit)
-    skip: float = -1.0        # score of leaving one sentence unaligned, in z units (chance = 0)
+    skip: float = -1.5        # score of leaving one sentence unaligned, in z units (chance = 0)
     width: int = 12           # half-width of the band around the guide path, in sentences
     full_dp_cells: int = 250_000   # below n*m, no coarse pass: the full table is cheap
     length_weight: float = 1.5     # weight of the length term (Gale-Church log-likelihood)
@@ -38,6 +38,12 @@ class AlignConfig:
     member_weight: float = 1.0     # weight of the penalty for members of an m:n link unrelated to its other side
     random_samples: int = 256      # spans sampled per side for the chance baseline
     seed: int = 0
+    # Sentence-first encoding: embed sentences, align once with runs as sums of their
+    # sentences' vectors, then embed as joined texts only the runs of the m:n links whose
+    # posterior in that pass reaches `refine_floor`, and align again ("all": embed every run).
+    span_encoding: str = "selective"
+    refine_floor: float = 0.03
+    min_chance_spans: int = 8      # runs of each size embedded at least, for the chance baseline
 
     def moves(self) -> list[Move]:
         out = [(a, b) for a in range(1, self.max_src + 1) for b in range(1, self.max_tgt + 1)

@@ -22,6 +22,9 @@ class SideFeatures:
     anchors[k-1, e]: packed bit set (uint8) of the anchor tokens of that span (optional);
     profiles[k-1, e]: unit char n-gram profile (source side: of the MT output) for the bridge;
     debris[e]: the sentence has nothing to translate (see `signals.is_debris`).
+    embedded[k-1, e]: the span has a vector (None: all do); links over a span without one are
+      not considered (sentence-first encoding embeds only the runs a first pass finds likely).
+      Spans without one are zero rows of `vecs`, which the chance baseline never samples.
     """
 
     vecs: np.ndarray
@@ -29,6 +32,7 @@ class SideFeatures:
     anchors: np.ndarray | None = None
     profiles: np.ndarray | None = None
     debris: np.ndarray | None = None
+    embedded: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.vecs = np.asarray(self.vecs, dtype=np.float32)
@@ -42,6 +46,10 @@ class SideFeatures:
         self.debris = np.asarray(self.debris, dtype=bool)
         if self.debris.shape != self.lengths.shape:
             raise InputError("debris flags and lengths disagree on the number of sentences")
+        if self.embedded is not None:
+            self.embedded = np.asarray(self.embedded, dtype=bool)
+            if self.embedded.shape != self.vecs.shape[:2]:
+                raise InputError("the embedded-span mask and the span vectors disagree in shape")
 
     @property
     def size(self) -> int:
@@ -55,7 +63,7 @@ class SideFeatures:
         """Sentences start..stop-1; spans reaching before `start` are never asked for."""
         cut = (lambda arr: None if arr is None else arr[:, start:stop])
         return SideFeatures(self.vecs[:, start:stop], self.lengths[start:stop],
-                            cut(self.anchors), cut(self.profiles), self.debris[start:stop])
+                            cut(self.anchors), cut(self.profiles), self.debris[start:stop], cut(self.embedded))
 
 
 def unit_rows(x: np.ndarray) -> np.ndarray:
@@ -132,6 +140,14 @@ def side_features(sentences: Sequence[str], embed: Callable[[list[str]], np.ndar
         for e, text in enumerate(row):
             if text:
                 vecs[k, e] = vec_of[text]
+    return with_signals(sentences, vecs, anchor_sets, profile_texts, anchor_index)
+
+
+def with_signals(sentences: Sequence[str], vecs: np.ndarray, anchor_sets: Sequence[set[str]] | None = None,
+                 profile_texts: Sequence[str] | None = None, anchor_index: dict[str, int] | None = None,
+                 embedded: np.ndarray | None = None) -> SideFeatures:
+    """Span vectors (K, n, d) made elsewhere plus the cheap signals (see `side_features`)."""
+    max_span = vecs.shape[0]
     anchors = None
     if anchor_sets is not None:
         if anchor_index is None:
@@ -141,7 +157,7 @@ def side_features(sentences: Sequence[str], embed: Callable[[list[str]], np.ndar
     if profile_texts is not None:
         profiles = unit_rows(sig.span_sums(sig.char_ngram_profiles(profile_texts, normalise=False), max_span))
     debris = np.array([sig.is_debris(s) for s in sentences], dtype=bool)
-    return SideFeatures(vecs, sig.char_lengths(sentences), anchors, profiles, debris)
+    return SideFeatures(vecs, sig.char_lengths(sentences), anchors, profiles, debris, embedded)
 
 
 def shared_anchor_sets(src_sentences: Sequence[str], tgt_sentences: Sequence[str],

@@ -11,7 +11,7 @@ import numpy as np
 
 from align.alignment import signals as sig
 from align.errors import InputError
-from align.alignment.config import AlignConfig, Move
+from align.alignment.config import IMPOSSIBLE, AlignConfig, Move
 from align.alignment.features import SideFeatures, pair_dots, shared_bits, unit_rows
 
 
@@ -106,8 +106,9 @@ class DocumentContext:
         tgt_prof = [f.profiles for f in tgt if f.profiles is not None]
         profiles = None
         if src_prof and tgt_prof:
+            # its own draw: which spans have vectors (sentence-first encoding) must not move it
             profiles = ChanceSamples.draw(np.concatenate(src_prof, axis=1), np.concatenate(tgt_prof, axis=1),
-                                          rng, config.random_samples)
+                                          np.random.default_rng(config.seed + 1), config.random_samples)
         src_chars = sum(float(f.lengths.sum()) for f in src)
         tgt_chars = sum(float(f.lengths.sum()) for f in tgt)
         return cls(vecs, profiles, float(np.log(max(src_chars, 1.0) / max(tgt_chars, 1.0))))
@@ -215,6 +216,11 @@ class SpanScorer:
             score = score + cfg.anchor_weight * self.anchors(move, i, j)
         if self.bridge is not None:
             score = score + cfg.bridge_weight * self.bridge_z(move, i, j)
+        a, b = move
+        if self.src.embedded is not None and a > 1:
+            score = np.where(self.src.embedded[a - 1, i - 1], score, IMPOSSIBLE)
+        if self.tgt.embedded is not None and b > 1:
+            score = np.where(self.tgt.embedded[b - 1, j - 1], score, IMPOSSIBLE)
         return score.astype(np.float32)
 
 

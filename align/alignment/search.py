@@ -60,6 +60,64 @@ def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarra
     score (nan for a skip), or with `posteriors` the probability of that step over all paths
     in the band (forward-backward with the scores as log-potentials): how sure the aligner is.
     """
+    return _solve(band, moves, scorer, skip, posteriors).steps()
+
+
+@dataclass
+class _Solved:
+    """The filled tables of one banded DP: the best path and, with posteriors, every link's."""
+
+    band: Band
+    moves: Sequence[Move]
+    prev: np.ndarray
+    gain: np.ndarray
+    total: np.ndarray
+    back: np.ndarray
+    alpha: np.ndarray | None
+    beta: np.ndarray | None
+    log_z: float
+
+    def steps(self) -> list[tuple[int, int, int, int, float]]:
+        band, moves, width = self.band, self.moves, self.band.width
+        n, m = band.n, band.m
+        steps = []
+        ci, cj = n, m
+        while ci > 0 or cj > 0:
+            a = ci + cj
+            k = cj - band.offset[a]
+            if not (0 <= k < width) or self.total[a * width + k] <= IMPOSSIBLE / 2:
+                raise RuntimeError("alignment band does not reach the end of the table")
+            t = int(self.back[a, k])
+            da, db = moves[t]
+            if self.alpha is not None:
+                score = float(np.exp(min(0.0, self.alpha[self.prev[a, t, k]] + self.gain[a, t, k]
+                                         + self.beta[a * width + k] - self.log_z)))
+            else:
+                score = float(self.gain[a, t, k]) if da and db else float("nan")
+            steps.append((ci - da, ci, cj - db, cj, score))
+            ci, cj = ci - da, cj - db
+        steps.reverse()
+        return steps
+
+    def likely_links(self, floor: float) -> list[tuple[Move, np.ndarray, np.ndarray]]:
+        """Per two-sided move: the end positions (i, j) of its links whose posterior over all
+        paths in the band is at least `floor` (needs posteriors)."""
+        width = self.band.width
+        a_idx = np.arange(self.gain.shape[0])[:, None]
+        j = self.band.offset[:, None] + np.arange(width)[None, :]
+        node = a_idx * width + np.arange(width)[None, :]
+        out = []
+        for t, (da, db) in enumerate(self.moves):
+            if not (da and db):
+                continue
+            log_p = self.alpha[self.prev[:, t]] + self.gain[:, t] + self.beta[node] - self.log_z
+            hit = log_p >= np.log(floor)
+            out.append(((da, db), (a_idx - j)[hit], j[hit]))
+        return out
+
+
+def _solve(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarray, np.ndarray], np.ndarray],
+           skip: float, posteriors: bool = False) -> _Solved:
     n, m, width = band.n, band.m, band.width
     n_diag = n + m + 1
     a_idx = np.arange(n_diag)[:, None]
@@ -105,27 +163,11 @@ def band_dp(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarra
             top = cand.max(axis=0)
             alpha[sl] = top + np.log(np.exp(cand - top).sum(axis=0))
 
+    beta, log_z = None, 0.0
     if posteriors:
         beta = _backward(prev, gain, band)
-        log_z = alpha[n_diag * width - width + (m - band.offset[-1])]
-
-    steps = []
-    ci, cj = n, m
-    while ci > 0 or cj > 0:
-        a = ci + cj
-        k = cj - band.offset[a]
-        if not (0 <= k < width) or total[a * width + k] <= IMPOSSIBLE / 2:
-            raise RuntimeError("alignment band does not reach the end of the table")
-        t = int(back[a, k])
-        da, db = moves[t]
-        if posteriors:
-            score = float(np.exp(min(0.0, alpha[prev[a, t, k]] + gain[a, t, k] + beta[a * width + k] - log_z)))
-        else:
-            score = float(gain[a, t, k]) if da and db else float("nan")
-        steps.append((ci - da, ci, cj - db, cj, score))
-        ci, cj = ci - da, cj - db
-    steps.reverse()
-    return steps
+        log_z = float(alpha[n_diag * width - width + (m - band.offset[-1])])
+    return _Solved(band, moves, prev, gain, total, back, alpha if posteriors else None, beta, log_z)
 
 
 def _backward(prev: np.ndarray, gain: np.ndarray, band: Band) -> np.ndarray:
@@ -174,16 +216,24 @@ def _guide_path(src: np.ndarray, tgt: np.ndarray, config: AlignConfig) -> tuple[
 
 
 def _banded_search(n: int, m: int, guide, moves, scorer, config: AlignConfig, posteriors: bool = False):
+    return _banded_solve(n, m, guide, moves, scorer, config, posteriors)[1]
+
+
+def _banded_solve(n: int, m: int, guide, moves, scorer, config: AlignConfig,
+                  posteriors: bool = False) -> tuple[_Solved, list]:
+    """The search of one level: (the final band's tables, the best path's steps)."""
     if guide is None:
-        return band_dp(Band.full(n, m), moves, scorer, config.skip, posteriors)
+        solved = _solve(Band.full(n, m), moves, scorer, config.skip, posteriors)
+        return solved, solved.steps()
     half = config.width
     while True:
         band = Band.around(n, m, guide[0], guide[1], half)
-        steps = band_dp(band, moves, scorer, config.skip, posteriors)
+        solved = _solve(band, moves, scorer, config.skip, posteriors)
+        steps = solved.steps()
         pa, pj = _path_points(steps, n, m)
         if (band.width >= min(n, m) + 1 or half >= MAX_HALF_WIDTH
                 or not band.touches_edge(pa.astype(np.int64), pj.astype(np.int64))):
-            return steps
+            return solved, steps
         # The path ran along the band's edge: centre on it, widen, and redo this level.
         guide, half = (pa, pj), min(2 * half, MAX_HALF_WIDTH)
 
@@ -194,11 +244,15 @@ def _banded_search(n: int, m: int, guide, moves, scorer, config: AlignConfig, po
 
 def align_features(src: SideFeatures, tgt: SideFeatures, config: AlignConfig = AlignConfig(),
                    forced_src: np.ndarray | None = None, forced_tgt: np.ndarray | None = None,
-                   context: DocumentContext | None = None) -> list[Link]:
+                   context: DocumentContext | None = None,
+                   wanted: tuple[np.ndarray, np.ndarray] | None = None) -> list[Link]:
     """Align two sentence lists given their features; every sentence appears in exactly one link.
 
     forced_src/forced_tgt: boolean masks of sentences that must stay unaligned (fixed 1:0 / 0:1).
     context: chance baseline and length ratio of the whole document (default: of these two lists).
+    wanted: (src (K, n), tgt (K, m)) boolean arrays; the spans of every m:n link whose posterior
+      reaches `config.refine_floor` are marked True there (the first pass of sentence-first
+      encoding: which runs of sentences are worth embedding as joined texts).
     """
     n, m = src.size, tgt.size
     if n == 0 or m == 0:
@@ -212,7 +266,11 @@ def align_features(src: SideFeatures, tgt: SideFeatures, config: AlignConfig = A
         scorer = _ForbidCovering(scorer, forced_src, forced_tgt, n, m, cfg.skip)
     with _single_threaded_blas():
         guide = _guide_path(src.vecs[0], tgt.vecs[0], cfg)
-        steps = _banded_search(n, m, guide, moves, scorer, cfg, posteriors=True)
+        solved, steps = _banded_solve(n, m, guide, moves, scorer, cfg, posteriors=True)
+    if wanted is not None:
+        for (a, b), i, j in solved.likely_links(cfg.refine_floor):
+            wanted[0][a - 1, i - 1] |= a > 1
+            wanted[1][b - 1, j - 1] |= b > 1
     return _steps_to_links(steps)
 
 

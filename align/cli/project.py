@@ -77,7 +77,10 @@ def format_summary(project_dir: str) -> str:
     if not s.languages:
         lines.append("translations: none yet (run `bitext translate-project DIR --to en,zh`)")
     for lang, c in sorted(s.languages.items()):
-        lines.append(f"{lang}: {c['total']} translated - {c['mt']} mt, {c['edited']} edited, "
+        # The reader's header says the same, in the same units (see align/store/coverage.py).
+        lines.append(f"{lang}: {s.translated.get(lang, 0)}/{s.sentences - s.excluded_sentences}"
+                     f" {s.lang} sentences translated; {c['total']} {lang} sentences - "
+                     f"{c['mt']} mt, {c['edited']} edited, "
                      f"{c['reviewed']} reviewed; {s.links.get(lang, 0)} links"
                      + (f", {s.unaligned[lang]} sentences unaligned" if s.unaligned.get(lang) else ""))
     if s.orphaned:

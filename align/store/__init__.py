@@ -9,6 +9,7 @@ This module opens and creates projects; `Project` is assembled from one mixin pe
 - source_import: the source text, first import and re-import keeping human work
 - tracks:        machine translation writes, human translation import, orphans
 - edits:         a person's edits of sentences, blocks and speaker merges
+- redo:          taking back an undo
 - links:         re-alignment and a person's merge/split/move of links
 - suggestions:   accepting or rejecting a link the aligner was unsure of
 - summary:       the project at a glance
@@ -35,6 +36,7 @@ from align.store.connection import ProjectConnection, connect
 from align.store.edits import EditsMixin
 from align.store.links import LinksMixin
 from align.store.reading import ReadingMixin
+from align.store.redo import RedoMixin
 from align.store.rows import (BlockRow, HistoryRow, ImportReport, LinkRow, SegmentRow,
                               Summary)
 from align.store.schema import (DB_NAME, HUMAN_STATUSES, SCHEMA, SCHEMA_VERSION,
@@ -54,7 +56,7 @@ __all__ = [
 ]
 
 
-class Project(ReadingMixin, SourceImportMixin, TracksMixin, EditsMixin, LinksMixin,
+class Project(ReadingMixin, SourceImportMixin, TracksMixin, EditsMixin, RedoMixin, LinksMixin,
               SuggestionsMixin, SummaryMixin, BackupMixin, ConfidenceMixin, OffersMixin,
               ProjectConnection):
     """A bitext project folder holding `project.sqlite` and `backups/`.

@@ -9,7 +9,8 @@ from align.errors import ConflictError, InputError, ProjectError
 from align.store.connection import ProjectConnection
 from align.store.rows import SegmentRow, to_segment
 from align.store.schema import TARGET_STATUSES, new_id, now
-from align.store.sql import insert_one_to_one, link_containing, segment_by_id
+from align.store.sql import (insert_one_to_one, link_to_fill, release_from_empty_link,
+                             segment_by_id, clear_link_score)
 
 
 class EditsMixin(ProjectConnection):
@@ -55,6 +56,7 @@ class EditsMixin(ProjectConnection):
                 status = "edited"
                 c.execute("UPDATE segments SET text=?, status=?, version=version+1, updated_at=?"
                           " WHERE id=?", (text, status, now(), segment_id))
+                clear_link_score(c, row["lang"], segment_id)
                 self._log_segment_change(row, "edit", text, status, actor)
                 saved = segment_by_id(c, segment_id)
         except ConflictError as err:
@@ -102,17 +104,20 @@ class EditsMixin(ProjectConnection):
 
     def add_target_sentence(self, lang: str, src_segment_id: str, text: str,
                             actor: str = "user") -> SegmentRow:
-        """A person types a translation for a sentence that has none yet (no model needed)."""
+        """A person types a translation for a sentence that has none yet (no model needed),
+        also one the aligner left in a link without target sentences."""
         with self.transaction() as c:
-            if link_containing(c, lang, src_segment_id) is not None:
+            if link_to_fill(c, lang, src_segment_id) is not None:
                 raise ConflictError("this sentence already has a translation; edit that one instead")
             src = segment_by_id(c, src_segment_id)
             if src is None:
                 raise ProjectError(f"no source sentence with id {src_segment_id}")
             text = _clean_text(text)
             tid = new_id()
+            release_from_empty_link(c, lang, src_segment_id)
             insert_one_to_one(c, src, lang, tid, text, origin="human", origin_detail="{}",
                               status="edited", source_sig=None, fixed=True, ts=now())
+            self._renumber_links(c, src["block_id"], lang)
             self._log("segment", tid, "create", None,
                       {"text": text, "status": "edited", "version": 1}, actor)
         return self.segment(tid)

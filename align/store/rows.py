@@ -85,6 +85,7 @@ class Summary:
     languages: dict[str, dict[str, int]] = field(default_factory=dict)
     links: dict[str, int] = field(default_factory=dict)       # two-sided links per language
     unaligned: dict[str, int] = field(default_factory=dict)   # sentences in one-sided links
+    translated: dict[str, int] = field(default_factory=dict)  # source sentences with text
     orphaned: int = 0
 
 

@@ -40,6 +40,30 @@ def link_containing(c: sqlite3.Connection, lang: str, segment_id: str) -> sqlite
                      (lang, pattern, pattern)).fetchone()
 
 
+def link_to_fill(c: sqlite3.Connection, lang: str, segment_id: str) -> sqlite3.Row | None:
+    """The link that keeps `segment_id` from getting a translation of its own: any link
+    holding it, except one with no target sentence (the aligner found no `lang` for it),
+    which is opened up by `release_from_empty_link` instead."""
+    link = link_containing(c, lang, segment_id)
+    if link is None or not json.loads(link["tgt_ids"]):
+        return None
+    return link
+
+
+def release_from_empty_link(c: sqlite3.Connection, lang: str, segment_id: str) -> str | None:
+    """Take a source sentence out of a link with no target sentence (N:0), so it can get a
+    1:1 link of its own; the rest of that link stays. Returns the block id when it did."""
+    link = link_containing(c, lang, segment_id)
+    if link is None or json.loads(link["tgt_ids"]):
+        return None
+    rest = [s for s in json.loads(link["src_ids"]) if s != segment_id]
+    if rest:
+        c.execute("UPDATE links SET src_ids=? WHERE id=?", (json.dumps(rest), link["id"]))
+    else:
+        c.execute("UPDATE links SET active=0 WHERE id=?", (link["id"],))
+    return link["block_id"]
+
+
 def move_to_block(c: sqlite3.Connection, segment_ids: Sequence[str], block_id: str) -> None:
     """Target sentences follow their link into another block."""
     if segment_ids:
@@ -59,3 +83,10 @@ def insert_one_to_one(c: sqlite3.Connection, src: sqlite3.Row, lang: str, target
               " VALUES(?,?,?,?,?,NULL,?)",
               (src["block_id"], lang, float(src["position"]), json.dumps([src["id"]]),
                json.dumps([target_id]), int(fixed)))
+
+
+def clear_link_score(c: sqlite3.Connection, lang: str, target_id: str) -> None:
+    """A link's alignment score described the text it was given; once that text is replaced
+    the score says nothing, so it goes (a person's text is not re-scored)."""
+    c.execute("UPDATE links SET score=NULL WHERE active=1 AND lang=? AND tgt_ids LIKE ?",
+              (lang, f'%"{target_id}"%'))

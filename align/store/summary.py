@@ -3,6 +3,7 @@ are machine-made, edited or reviewed, how many links there are, and how much is 
 from __future__ import annotations
 
 from align.store.connection import ProjectConnection
+from align.store.coverage import coverage
 from align.store.rows import Summary
 from align.store.schema import TARGET_STATUSES
 
@@ -24,13 +25,14 @@ class SummaryMixin(ProjectConnection):
         for seg in self.source_segments():
             s.sentences += 1
             s.excluded_sentences += seg.block_id in excluded
+        included = [seg.id for seg in self.source_segments() if seg.block_id not in excluded]
         for lang in self.languages():
-            counts = {st: 0 for st in TARGET_STATUSES}
-            for t in self.target_segments(lang):
-                counts[t.status] = counts.get(t.status, 0) + 1
+            links = self.links(lang)
+            cov = coverage(included, links, {t.id: t for t in self.target_segments(lang)})
+            counts = dict(cov.statuses)
             counts["total"] = sum(counts[st] for st in TARGET_STATUSES)
             s.languages[lang] = counts
-            links = self.links(lang)
+            s.translated[lang] = cov.translated
             # a one-sided link is a sentence left unaligned, not a pairing: counted apart
             s.links[lang] = sum(1 for link in links if link.src_ids and link.tgt_ids)
             s.unaligned[lang] = sum(len(link.src_ids) + len(link.tgt_ids) for link in links

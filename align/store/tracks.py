@@ -10,7 +10,8 @@ from align.errors import InputError, ProjectError
 from align.store.connection import ProjectConnection
 from align.store.rows import LinkRow, SegmentRow, to_segment
 from align.store.schema import HUMAN_STATUSES, TARGET_STATUSES, new_id, now, text_sig
-from align.store.sql import insert_one_to_one, link_containing, segment_by_id
+from align.store.sql import (clear_link_score, insert_one_to_one, link_to_fill,
+                             release_from_empty_link, segment_by_id)
 
 
 class TracksMixin(ProjectConnection):
@@ -34,7 +35,9 @@ class TracksMixin(ProjectConnection):
                 todo.append(s)
                 continue
             link = links[0]
-            if len(link.src_ids) == 1 and len(link.tgt_ids) == 1:
+            if not link.tgt_ids:
+                todo.append(s)   # the aligner found no translation for it: MT may fill it
+            elif len(link.src_ids) == 1 and len(link.tgt_ids) == 1:
                 t = targets.get(link.tgt_ids[0])
                 if t is None or not t.text.strip():
                     if t is None or t.status == "mt":
@@ -56,7 +59,7 @@ class TracksMixin(ProjectConnection):
                             (src_segment_id,)).fetchone()
             if src is None:
                 raise ProjectError(f"no source sentence with id {src_segment_id}")
-            link = link_containing(c, lang, src_segment_id)
+            link = link_to_fill(c, lang, src_segment_id)
             detail = json.dumps(origin_detail, ensure_ascii=False, sort_keys=True)
             ts = now()
             if link is not None:
@@ -76,13 +79,17 @@ class TracksMixin(ProjectConnection):
                           " WHERE id=?",
                           (text, detail, text_sig(src["text"]), ts,
                            None if confidence is None else float(confidence), tgt["id"]))
+                clear_link_score(c, lang, tgt["id"])
                 self._log_segment_change(tgt, "mt", text, "mt", actor="mt")
                 return True
             tid = new_id()
+            released = release_from_empty_link(c, lang, src_segment_id)
             insert_one_to_one(c, src, lang, tid, text, origin="mt", origin_detail=detail,
                               status="mt", source_sig=text_sig(src["text"]), fixed=False, ts=ts)
             if confidence is not None:
                 c.execute("UPDATE segments SET mt_confidence=? WHERE id=?", (float(confidence), tid))
+            if released:
+                self._renumber_links(c, released, lang)
             self._log("segment", tid, "mt", None, {"text": text, "status": "mt", "version": 1},
                       actor="mt")
             return True
