@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from align import propagation as prop
 from align import quality
 from align import reader as rd
 from align.errors import BitextError
@@ -105,6 +106,10 @@ def save_row(row_key: str, fields: list[tuple], mark_reviewed: bool) -> None:
               + (" · reviewed" if mark_reviewed else ""))
     else:
         flash("Nothing changed", "info")
+    # A correction made once is offered wherever the same source comes back (issue 12).
+    offered = guarded(prop.propagate_corrections, project(), [*result.saved, *result.created])
+    if offered:
+        flash(f"Offered to {offered} sentence(s) with the same or a similar source", "info")
     # The "saved / nothing to save" line under the editor; a conflict says it all itself.
     ss.saved_at = None if result.conflicts and not n else (row_key, stamp, n)
     if mark_reviewed and result.ok:
@@ -120,6 +125,22 @@ def resolve_conflict(row_key: str, seg_id: str, keep_mine: bool) -> None:
     if keep_mine and ":" not in seg_id:
         if guarded(project().edit_segment, seg_id, mine, version, ok="Saved your version"):
             ss.saved_at = (row_key, time.strftime("%H:%M:%S"), 1)
+
+
+def decide_offer(offer_id: int, accept: bool) -> None:
+    if accept:
+        guarded(project().accept_offer, offer_id, ok="Suggested correction accepted")
+    else:
+        guarded(project().dismiss_offer, offer_id, ok="Suggested correction dismissed")
+
+
+def accept_all_offers() -> None:
+    result = guarded(prop.accept_all, project())
+    if result is not None:
+        n, problems = result
+        flash(f"Accepted {n} suggested correction(s)")
+        for problem in problems[:3]:
+            flash(problem, "error")
 
 
 def undo(seg_id: str) -> None:
@@ -402,12 +423,18 @@ def import_body() -> None:
         except BitextError as exc:
             st.error(str(exc))
         else:
+            # Corrections made in the open project, offered as matches in the new text.
+            opened = project() if Project.exists(project_dir()) else None
+            offered = guarded(svc.offer_corrections, opened, target)
             ss.project_dir = str(target)
             ss.pop("edit_row", None)
             ss.dialog = None
             # The new project sits next to the open one: say where, in full.
             flash(f"Imported {report.sentences} sentences in {report.blocks} blocks into "
                   f"{Path(target).resolve()}")
+            if offered:
+                flash(f"{offered} sentence(s) match corrections you made before: open them "
+                      f"to accept", "info")
             st.rerun()
     st.divider()
     st.caption("Existing translation of the current project (aligned sentence by sentence)")
@@ -639,6 +666,7 @@ def editor(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
                 k2.button("Save my version over it", key=f"cf-mine-{seg_id}",
                           on_click=resolve_conflict, args=(row.key, seg_id, True),
                           disabled=":" in seg_id)
+        offer_tools(row, langs)
         sentence_tools(row, langs, widgets)
         qa_tools(row, langs)
         link_tools(row, langs, snapshot)
@@ -648,6 +676,22 @@ def editor(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
                     lines = rd.history_lines(p, seg.id)
                     st.caption(f"{lang_label(lang)} · version {seg.version}")
                     st.text("\n".join(lines) or "no changes yet")
+
+
+def offer_tools(row: rd.Row, langs: list[str]) -> None:
+    """Corrections of similar sentences offered to this row: accept or dismiss each."""
+    offered = [(lang, s) for lang in langs for s in row.cells[lang].offers]
+    if not offered:
+        return
+    st.caption("Suggested from a correction of a similar sentence")
+    for lang, sug in offered:
+        box = st.container(horizontal=True, vertical_alignment="center",
+                           key=f"offer-{sug.id}")
+        box.html(rd.offer_html(sug, lang_label(lang)))
+        box.button("Accept", key=f"offer-ok-{sug.id}", on_click=decide_offer,
+                   args=(sug.id, True), type="primary")
+        box.button("Dismiss", key=f"offer-no-{sug.id}", on_click=decide_offer,
+                   args=(sug.id, False))
 
 
 def sentence_tools(row: rd.Row, langs: list[str], widgets: dict) -> None:
@@ -774,6 +818,13 @@ def render_block(view: rd.BlockView, langs: list[str], f: rd.RowFilter, low: flo
             editor(row, langs, snapshot)
     if parts:
         st.html("".join(parts))
+        parts.clear()
+
+
+def flush_html(parts: list[str]) -> None:
+    if parts:
+        st.html("".join(parts))
+        parts.clear()
 
 
 def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_page: int) -> None:
@@ -789,11 +840,16 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
     # (after a search) and showed no page numbers when the pages came back.
     page = top.pagination(count, key="page", bind="query-params", width=340)
     top.caption(f"{rd.count_label(len(items), f)} · page {page} of {count}")
+    waiting = rd.open_offers(snapshot, langs)
+    if waiting:
+        top.button(f"Accept all {waiting} suggested corrections", key="offer-all",
+                   on_click=accept_all_offers, icon=":material/done_all:",
+                   help="Corrections offered to sentences with the same or a similar source")
     current = rd.paginate(items, page, per_page)
     if not current.items:
         st.info(rd.empty_message(snapshot, langs, f))
         return
-    st.html(rd.column_header_html(langs, snapshot.source_lang))
+    parts = [rd.column_header_html(langs, snapshot.source_lang)]
     low = f.below_score if f.below_score is not None else 0.5
     pending: list[rd.BlockView] = []
     for view in current.items:
@@ -801,8 +857,10 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
             pending.append(view)
             continue
         if pending:
+            flush_html(parts)
             render_boilerplate(pending, langs, f, low)
             pending = []
+        flush_html(parts)
         render_block(view, langs, f, low, snapshot)
     if pending:
         render_boilerplate(pending, langs, f, low)

@@ -11,6 +11,7 @@ and Chinese sentence; a 2:1 link in English makes one row of two German sentence
 from __future__ import annotations
 
 import html
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -18,13 +19,13 @@ from typing import Iterable, Sequence
 from align import quality
 from align.errors import ConflictError
 from align.qa.checks import term_spans
-from align.store import BlockRow, LinkRow, Project, SegmentRow, text_sig
+from align.store import BlockRow, LinkRow, OfferRow, Project, SegmentRow, text_sig
 from align.store.coverage import coverage, has_text
 
 LANG_NAMES = {"de": "Deutsch", "en": "English", "zh": "中文"}
 STATUS_LABELS = {"mt": "machine", "edited": "edited", "reviewed": "reviewed"}
 STATUS_FILTERS = ("any", "untranslated", "mt", "edited", "reviewed", "suggested")
-ORDERS = ("document", "lowest score first")
+ORDERS = ("document", "lowest score first", "least confident first")
 
 
 def lang_name(lang: str) -> str:
@@ -50,6 +51,11 @@ class Snapshot:
     # QA: lang -> first target id of a link -> its findings; lang -> glossary term pairs
     flags: dict[str, dict[str, tuple[quality.Finding, ...]]] = field(default_factory=dict)
     glossary: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # lang -> target id -> the model's confidence (mean log-probability per token)
+    confidence: dict[str, dict[str, float]] = field(default_factory=dict)
+    # lang -> source id -> open offers: a correction of a similar sentence ("suggested
+    # correction" in the reader)
+    offers: dict[str, dict[str, list[OfferRow]]] = field(default_factory=dict)
 
 
 def load_snapshot(project: Project, langs: Iterable[str]) -> Snapshot:
@@ -63,14 +69,21 @@ def load_snapshot(project: Project, langs: Iterable[str]) -> Snapshot:
     langs = list(dict.fromkeys(langs))
     if "zh" in langs and "en" not in langs:
         langs.append("en")   # Chinese made from English is checked against the English
+    confidence: dict[str, dict[str, float]] = {}
+    offers: dict[str, dict[str, list[OfferRow]]] = {}
     for lang in langs:
         targets[lang] = {t.id: t for t in project.target_segments(lang)}
         per_block: dict[str, list[LinkRow]] = {}
         for link in project.links(lang):
             per_block.setdefault(link.block_id, []).append(link)
         links[lang] = per_block
+        confidence[lang] = project.mt_confidences(lang)
+        offered: dict[str, list[OfferRow]] = {}
+        for sug in project.offers(lang):
+            offered.setdefault(sug.src_id, []).append(sug)
+        offers[lang] = offered
     snapshot = Snapshot(info["title"], info["lang"], blocks, sources, targets, links,
-                        project.languages())
+                        project.languages(), confidence=confidence, offers=offers)
     attach_qa(project, snapshot)
     return snapshot
 
@@ -103,6 +116,9 @@ class Cell:
     untranslated: tuple[str, ...] = ()   # source ids with no translation text (`missing`, and
                                          # those whose only targets are empty): "not translated"
     flags: tuple[quality.Finding, ...] = ()  # QA findings on this cell's links
+    # target id -> the model's confidence, for machine translations not yet corrected
+    confidence: dict[str, float] = field(default_factory=dict)
+    offers: tuple[OfferRow, ...] = ()   # open offers for this row's sources
 
     @property
     def open_flags(self) -> tuple[quality.Finding, ...]:
@@ -125,6 +141,12 @@ class Row:
     def min_score(self) -> float | None:
         scores = [s for cell in self.cells.values() for s in cell.scores]
         return min(scores) if scores else None
+
+    @property
+    def min_confidence(self) -> float | None:
+        """The least confident machine translation in the row (None: no MT left)."""
+        known = [c for cell in self.cells.values() for c in cell.confidence.values()]
+        return min(known) if known else None
 
     def target_ids(self) -> list[str]:
         return [t.id for cell in self.cells.values() for t in cell.sentences]
@@ -200,7 +222,13 @@ def block_rows(snapshot: Snapshot, block: BlockRow, langs: Sequence[str]) -> lis
                      if lang == "zh" else frozenset())
             qa = snapshot.flags.get(lang, {})
             flags = tuple(f for link in links if link.tgt_ids for f in qa.get(link.tgt_ids[0], ()))
-            cells[lang] = Cell(lang, links, sentences, missing, stale, untranslated, flags)
+            known = snapshot.confidence.get(lang, {})
+            confidence = {t.id: known[t.id] for t in sentences
+                          if t.status == "mt" and t.id in known}
+            offered = snapshot.offers.get(lang, {})
+            sugg = tuple(x for m in members for x in offered.get(m.id, ()))
+            cells[lang] = Cell(lang, links, sentences, missing, stale, untranslated, flags=flags,
+                               confidence=confidence, offers=sugg)
         if not members and not any(c.sentences for c in cells.values()):
             continue
         key = members[0].id if members else "t-" + next(
@@ -303,12 +331,15 @@ def build_view(snapshot: Snapshot, langs: Sequence[str], f: RowFilter = RowFilte
         kept = [r for r in rows if row_matches(r, f)] if f.active else rows
         if f.active and not kept:
             continue
-        if f.order == "lowest score first":
+        if f.order in ("lowest score first", "least confident first"):
             out.extend(BlockView(block, number, (r,), len(rows)) for r in kept)
         else:
             out.append(BlockView(block, number, tuple(kept), len(rows)))
     if f.order == "lowest score first":
         out.sort(key=lambda v: (v.rows[0].min_score is None, v.rows[0].min_score or 0.0))
+    elif f.order == "least confident first":
+        # Rows with no machine translation left to check go last, in document order.
+        out.sort(key=lambda v: (v.rows[0].min_confidence is None, v.rows[0].min_confidence or 0.0))
     return out
 
 
@@ -546,16 +577,53 @@ def score_badge(score: float | None, low: float) -> str:
     return f'<span class="{cls}" title="alignment score">{score:.2f}</span>'
 
 
-def _sentence_html(seg: SegmentRow, query: str) -> str:
+# A machine translation whose tokens average below this probability is marked as doubtful.
+LOW_CONFIDENCE = 0.5
+
+
+def confidence_badge(confidence: float | None) -> str:
+    """The model's confidence as the geometric mean of its token probabilities (exp of the
+    mean log-probability): 0.42 -> "42%"."""
+    if confidence is None:
+        return ""
+    p = math.exp(confidence)
+    cls = "bx-conf bx-conf-low" if p < LOW_CONFIDENCE else "bx-conf"
+    return (f'<span class="{cls}" title="model confidence: mean token probability '
+            f'(log-probability {confidence:.2f})">{p * 100:.0f}%</span>')
+
+
+def _sentence_html(seg: SegmentRow, query: str, confidence: float | None = None) -> str:
     status = html.escape(seg.status)
     label = html.escape(STATUS_LABELS.get(seg.status, seg.status))
     return (f'<span class="bx-s bx-{status}" data-sid="{html.escape(seg.id)}">'
-            f'{highlight(seg.text, query)}<span class="bx-dot" title="{label}"></span></span>')
+            f'{highlight(seg.text, query)}<span class="bx-dot" title="{label}"></span>'
+            f'{confidence_badge(confidence)}</span>')
+
+
+def offer_badge(offers: Sequence[OfferRow]) -> str:
+    if not offers:
+        return ""
+    best = max(s.similarity for s in offers)
+    n = len(offers)
+    return (f'<span class="bx-offer" title="A correction of a sentence like this one is offered: '
+            f'open the row to accept it">{n} suggested correction{"" if n == 1 else "s"} · '
+            f'{int(best * 100 + 1e-9)}% match</span>')
 
 
 STALE_HINT = "English changed since this Chinese was made — 中文 from English"
 SUGGESTION_HINT = ("The aligner is unsure of this link: open the row to accept or reject it "
                    "(suggestions are left out of exports until accepted)")
+
+
+def offer_html(sug: OfferRow, lang_label: str) -> str:
+    """One offered correction in the editor: language, match and the text (escaped)."""
+    return (f'<div class="bx-offer-line"><span class="bx-offer">{html.escape(lang_label)} · '
+            f'{int(sug.similarity * 100 + 1e-9)}% match</span> {highlight(sug.text)}</div>')
+
+
+def open_offers(snapshot: Snapshot, langs: Sequence[str]) -> int:
+    """How many sentences in these languages have a correction waiting to be accepted."""
+    return sum(len(snapshot.offers.get(lang, {})) for lang in langs)
 
 
 NOT_TRANSLATED = '<span class="bx-missing">not translated</span>'
@@ -569,7 +637,8 @@ def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
         shown = [s for s in cell.sentences if s.id in link.tgt_ids and has_text(s)]
         if not shown:
             continue
-        sents = " ".join(_sentence_html(cell_seg, query) for cell_seg in shown)
+        sents = " ".join(_sentence_html(cell_seg, query, cell.confidence.get(cell_seg.id))
+                         for cell_seg in shown)
         if cell.stale & set(link.tgt_ids):
             sents += (f' <span class="bx-stale" title="Open the row and press “中文 from '
                       f'English” to translate the corrected English again">{STALE_HINT}</span>')
@@ -583,6 +652,8 @@ def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
                      f'{flags}</span>')
     if cell.untranslated or (cell.sentences and not parts):
         parts.append(NOT_TRANSLATED)
+    if cell.offers:
+        parts.append(offer_badge(cell.offers))
     return " ".join(parts)
 
 
@@ -811,6 +882,11 @@ READER_CSS = """
 .bx-score { font: 500 .68rem/1 ui-monospace, monospace; color: #8c846f; background: #f1ede3;
   border-radius: 4px; padding: .1rem .3rem; margin-left: .3rem; vertical-align: middle; }
 .bx-score.bx-low { color: #8a3b00; background: #ffe3c2; }
+.bx-conf { font: 500 .66rem/1 ui-monospace, monospace; color: #6b7a8c; margin-left: .15rem;
+  vertical-align: middle; }
+.bx-conf.bx-conf-low { color: #a33; font-weight: 650; }
+.bx-offer { display: inline-block; margin-left: .3rem; padding: 0 .4rem; border-radius: 4px;
+  background: #e3f0fb; color: #1d4f7a; font: .78rem/1.6 "Source Sans 3", sans-serif; }
 .bx-link.bx-suggested { border: 1px dashed #b9a06a; border-radius: 4px; padding: 0 .25rem;
   background: repeating-linear-gradient(135deg, #fffaf0, #fffaf0 6px, #fbf3df 6px, #fbf3df 12px);
   color: #5c5446; }

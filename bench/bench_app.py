@@ -41,13 +41,15 @@ def translated_interview(folder: Path) -> Path:
     project_dir = folder / "davos"
     import_text(INTERVIEW.read_text(encoding="utf-8"), project_dir, INTERVIEW.name)
     model = build_tiny_marian(folder / "tiny")
-    tr = load_translator(model, cache=folder / "cache", use_cache=False)
+    # CTranslate2: the set-up is not what is measured, and it is several times faster.
+    tr = load_translator(model, backend="ctranslate2", cache=folder / "cache", use_cache=False)
     with Project.open(project_dir) as p:
         sources = [s for b in p.blocks(include_excluded=False) for s in p.source_segments(b.id)]
         outputs = tr.translate([s.text for s in sources])
         for lang in ("en", "zh"):
             for seg, out in zip(sources, outputs):
-                p.set_machine_translation(seg.id, lang, out.text or "…", tr.origin_detail)
+                p.set_machine_translation(seg.id, lang, out.text or "…", tr.origin_detail,
+                                          out.confidence)
     return project_dir
 
 

@@ -1,13 +1,18 @@
 """Translation speed: naive loop vs the project's torch path vs its CTranslate2 int8 path.
 
 A model with Helsinki-NLP/opus-mt-de-en's exact shape (d_model 512, 6+6 layers, 8 heads,
-FFN 2048, vocabulary 58101) and random weights translates the interview's sentences with
-beam 4 and a fixed output length (`</s>` is masked, so every path generates exactly
+FFN 2048, vocabulary 58101) and random weights translates 96 of the interview's sentences
+with beam 4 and a fixed output length (`</s>` is masked, so every path generates exactly
 --out-tokens tokens per sentence and does the same work). Each path runs in its own
-process, so its peak memory is its own. Figures are sentences per second and ratios to
-the naive loop (one `generate` call per sentence), all from one run.
+process, so its peak memory is its own. Two figures per path, both from one run:
+- process: the whole process, from start to exit (Python, imports, loading the model,
+  translating): what a person running `bitext translate` waits for;
+- translate: the translation call alone, after loading.
+Ratios are to the naive loop (one `generate` call per sentence, transformers + torch).
+Each process's CPU time (user + system, all its threads) is printed too: on a machine
+shared with other work the wall times stretch with the load, the CPU times much less.
 
-    python bench/bench_translate.py                # a few minutes on 2 idle cores
+    python bench/bench_translate.py                # several minutes on 2 idle cores
     python bench/bench_translate.py --threads 1    # less sensitive to a busy machine
 
 On a machine shared with other work, two-thread torch suffers most (its many small
@@ -52,13 +57,15 @@ def peak_rss_mb() -> float:
 
 
 def run_path(path: str, model_dir: Path, cache: Path, args) -> dict:
-    """One path, timed in this (child) process."""
-    import torch
+    """One path, timed in this (child) process. Only what the path needs is imported: the
+    CTranslate2 path never loads torch."""
+    if path != "ctranslate2":
+        import torch
 
-    torch.set_num_threads(args.threads)
+        torch.set_num_threads(args.threads)
     texts = sentences(args.sentences)
-    warm = texts[:2]
     if path == "naive":
+        import torch
         from transformers import MarianMTModel
 
         from models.marian import load_tokenizer
@@ -91,7 +98,6 @@ def run_path(path: str, model_dir: Path, cache: Path, args) -> dict:
         def translate(batch):
             return [t.text for t in translator.translate(batch)]
 
-    translate(warm)
     start = time.perf_counter()
     out = translate(texts)
     seconds = time.perf_counter() - start
@@ -107,13 +113,15 @@ def run_path(path: str, model_dir: Path, cache: Path, args) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sentences", type=int, default=32)
+    parser.add_argument("--sentences", type=int, default=96)
     parser.add_argument("--out-tokens", type=int, default=24, help="fixed output length")
     parser.add_argument("--beam", type=int, default=4)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workdir", help="keep the model here (default: a temporary folder)")
     parser.add_argument("--child", choices=PATHS, help=argparse.SUPPRESS)
+    parser.add_argument("--paths", nargs="+", choices=PATHS, default=list(PATHS),
+                        help="which paths to run (the first is the baseline; default all)")
     args = parser.parse_args()
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="bench_translate-"))
@@ -149,24 +157,34 @@ def main() -> None:
           f"{os.cpu_count()} CPUs visible, load average {os.getloadavg()[0]:.1f}")
 
     results = []
-    for path in PATHS:
+    for path in args.paths:
         cmd = [sys.executable, __file__, "--child", path, "--workdir", str(work),
                "--sentences", str(args.sentences), "--out-tokens", str(args.out_tokens),
                "--beam", str(args.beam), "--batch-size", str(args.batch_size),
                "--threads", str(args.threads)]
+        start = time.perf_counter()
+        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        process_s = time.perf_counter() - start
+        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu_s = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
         if done.returncode != 0:
             sys.exit(f"{path} failed:\n{done.stderr[-3000:]}")
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        results.append({**json.loads(done.stdout.strip().splitlines()[-1]), "process": process_s,
+                        "cpu": cpu_s})
+        print(f"{path}: process {process_s:.1f} s, CPU {cpu_s:.1f} s", flush=True)
 
-    naive = results[0]["per_second"]
+    naive = results[0]
     labels = {"naive": "naive loop (generate per sentence)", "torch": "project, torch (fp32)",
               "ctranslate2": "project, CTranslate2 int8"}
     print()
-    print(f"{'path':38} {'sent/s':>8} {'seconds':>8} {'x naive':>8} {'peak RSS':>10}")
+    print(f"{'path':38} {'process s':>9} {'x naive':>8} {'CPU s':>7} {'x naive':>8} "
+          f"{'translate s':>11} {'sent/s':>7} {'x naive':>8} {'peak RSS':>10}")
     for r in results:
-        print(f"{labels[r['path']]:38} {r['per_second']:8.2f} {r['seconds']:8.1f} "
-              f"{r['per_second'] / naive:8.1f} {r['peak_rss_mb']:8.0f} MB")
+        print(f"{labels[r['path']]:38} {r['process']:9.1f} {naive['process'] / r['process']:8.1f} "
+              f"{r['cpu']:7.1f} {naive['cpu'] / r['cpu']:8.1f} "
+              f"{r['seconds']:11.1f} {r['per_second']:7.2f} "
+              f"{r['per_second'] / naive['per_second']:8.1f} {r['peak_rss_mb']:8.0f} MB")
     print(f"load average after the run: {os.getloadavg()[0]:.1f}")
 
 

@@ -41,6 +41,7 @@ def _schema(source_lang: str, langs: tuple[str, ...]):
         pa.field("status", struct(targets, pa.string())),
         pa.field("origin", struct(targets, pa.string())),
         pa.field("score", struct(targets, pa.float64())),
+        pa.field("confidence", struct(targets, pa.float64())),   # the MT model's, per language
     ])
 
 

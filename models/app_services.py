@@ -123,13 +123,13 @@ def retranslate(project: Project, src_ids: Sequence[str], lang: str) -> Outcome:
     """Translate a row's German again. A machine translation is replaced in the store; a
     sentence a person corrected is never overwritten: the new text comes back as a
     suggestion for the editor."""
-    from models.project_translate import translate_sentences
+    from models.project_translate import translate_sentences_scored
 
     sources = project.segments_by_id(src_ids)
     texts = [sources[i].text for i in src_ids if i in sources]
-    translations, detail = translate_sentences(texts, lang, project.source_lang,
-                                               models=configured_models())
-    return _apply(project, list(src_ids), lang, translations, detail)
+    translations, confidences, detail = translate_sentences_scored(
+        texts, lang, project.source_lang, models=configured_models())
+    return _apply(project, list(src_ids), lang, translations, detail, confidences)
 
 
 def rederive_chinese(project: Project, src_ids: Sequence[str]) -> Outcome:
@@ -163,13 +163,14 @@ def _row_targets(project: Project, src_ids: Sequence[str], lang: str):
 
 
 def _apply(project: Project, src_ids: list[str], lang: str, texts: list[str],
-           detail: dict) -> Outcome:
+           detail: dict, confidences: Sequence[float | None] | None = None) -> Outcome:
     targets = _row_targets(project, src_ids, lang)
     if len(texts) == len(src_ids):
         # One translation per German sentence: the store refreshes machine output and
         # refuses to touch human work (returns False), which then becomes a suggestion.
-        refused = [(s, t) for s, t in zip(src_ids, texts)
-                   if not project.set_machine_translation(s, lang, t, detail)]
+        confidences = list(confidences or [None] * len(texts))
+        refused = [(s, t) for s, t, c in zip(src_ids, texts, confidences)
+                   if not project.set_machine_translation(s, lang, t, detail, c)]
         if not refused:
             return Outcome(True)
         texts = [t for _, t in refused]
@@ -269,6 +270,21 @@ def import_source(raw: bytes, source_name: str, project_name: str, root: Path):
     text = decode_text(raw, source_name)
     report = import_text(text, target, source_name)
     return target, report
+
+
+def offer_corrections(memory_from: Project | None, target: Path) -> int:
+    """The corrected sentences of `memory_from` (the project open in the reader) offered as
+    matches to a newly imported project; nothing is changed until a person accepts one."""
+    from align.propagation import offer_memory, translation_memory
+
+    if memory_from is None:
+        return 0
+    memory = translation_memory(memory_from)
+    if not memory:
+        return 0
+    with Project.open(target) as new:
+        same = Path(new.dir).resolve() == Path(memory_from.dir).resolve()
+        return offer_memory(new, memory, same_project=same)
 
 
 def import_bundled(directory: Path):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from models.device import ct2_compute_type
 from models.hub import ModelRef
-from models.marian import Generated
+from models.marian import LENGTH_PENALTY, Generated
 
 QUANTIZATION = "int8"
 
@@ -74,13 +74,24 @@ class CT2Engine:
 
     def generate(self, batch: list[list[int]], beam: int, max_new_tokens: int) -> list[Generated]:
         source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch]
+        # transformers spends the last slot on a forced </s>; stopping one token earlier
+        # gives the same tokens, so both engines agree on what they return.
+        limit = max(1, max_new_tokens - 1)
         results = self.translator.translate_batch(
             source,
             beam_size=beam,
-            max_decoding_length=max_new_tokens,
+            max_decoding_length=limit,
             # The translator already split long sentences; never let CTranslate2 truncate.
             max_input_length=0,
             return_end_token=True,
+            # The same search as the torch engine (see models.marian.LENGTH_PENALTY):
+            # CTranslate2 stops once `beam` hypotheses are complete, as transformers does
+            # with early_stopping; an empty output is allowed there too.
+            length_penalty=LENGTH_PENALTY,
+            min_decoding_length=0,
+            # Cumulative log-probability / length, </s> counted when it ends the sentence:
+            # the definition of Generated.score.
+            return_scores=True,
         )
         out = []
         for result in results:
@@ -88,5 +99,6 @@ class CT2Engine:
             finished = bool(tokens) and tokens[-1] == self.eos
             if finished:
                 tokens = tokens[:-1]
-            out.append(Generated(self.tokenizer.convert_tokens_to_ids(tokens), finished))
+            score = float(result.scores[0]) if result.scores else None
+            out.append(Generated(self.tokenizer.convert_tokens_to_ids(tokens), finished, score))
         return out

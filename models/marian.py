@@ -52,12 +52,34 @@ class Translation:
     # Things the user must be told: the sentence was split, the output may be cut short.
     notes: tuple[str, ...] = ()
     from_cache: bool = False
+    # The model's own confidence: the mean log-probability per token of the hypothesis it
+    # chose (see `Generated.score`); None for empty input.
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
 class Generated:
     ids: list[int]   # target token ids, without start/end/padding
     finished: bool   # False: stopped by the length limit, not by </s>
+    # Length-normalised log-probability of the chosen hypothesis: the sum of the log-
+    # probabilities of the tokens the model chose, </s> included when it ended the
+    # sentence, divided by their number (length penalty 1, as beam search ranks them).
+    # Both engines define it so; a forced </s> at the length limit is not counted.
+    score: float | None = None
+
+    @property
+    def scored_tokens(self) -> int:
+        return len(self.ids) + (1 if self.finished else 0)
+
+
+# How beam search is run on both engines, so that they choose the same hypothesis:
+# hypotheses ranked by log-probability / length (length penalty 1), the search stops once
+# `beam` hypotheses are complete (Marian's and CTranslate2's rule; transformers' default
+# would keep looking for a longer one), and an empty output is allowed (min length 0).
+LENGTH_PENALTY = 1.0
+# Part of every cache key: a change to how the search runs must not be answered from a
+# cache filled by the old one.
+DECODING_VERSION = 2
 
 
 class Engine(Protocol):
@@ -87,6 +109,7 @@ class TorchEngine:
         import copy
 
         import torch
+        from transformers.modeling_outputs import BaseModelOutput
 
         width = max(len(ids) for ids in batch)
         input_ids = torch.full((len(batch), width), self.pad_id, dtype=torch.long)
@@ -98,21 +121,43 @@ class TorchEngine:
         config.num_beams = beam
         config.num_return_sequences = 1
         config.do_sample = False
+        config.length_penalty = LENGTH_PENALTY
+        config.early_stopping = True
+        config.min_length = 0
         # Encoder-decoder: max_length counts the decoder start token.
         config.max_length = max_new_tokens + 1
         config.max_new_tokens = None
         input_ids, mask = input_ids.to(self.device), mask.to(self.device)
         with torch.inference_mode():
+            # The encoder runs once, for the search and for scoring its result.
+            encoded = self.model.get_encoder()(input_ids=input_ids, attention_mask=mask)
+            hidden = encoded.last_hidden_state
+            # generate() expands what it is given for the beams, in place: hand it a copy.
             out = self.model.generate(input_ids=input_ids, attention_mask=mask,
+                                      encoder_outputs=BaseModelOutput(last_hidden_state=hidden),
                                       generation_config=config)
+            logprobs = self._token_logprobs(encoded, mask, out)
         results = []
-        for row in out[:, 1:].tolist():
+        for row, lp in zip(out[:, 1:].tolist(), logprobs.tolist()):
             end = row.index(self.eos_id) if self.eos_id in row else len(row)
             # opus-mt configs force </s> into the last slot (forced_eos_token_id), so an
             # end there means the limit was hit, not that the sentence was complete.
             finished = end < max_new_tokens - 1
-            results.append(Generated([t for t in row[:end] if t != self.pad_id], finished))
+            counted = end + 1 if finished else end
+            score = sum(lp[:counted]) / counted if counted else None
+            results.append(Generated([t for t in row[:end] if t != self.pad_id], finished, score))
         return results
+
+    def _token_logprobs(self, encoded, mask, sequences):
+        """Log-probability of each chosen token given the ones before it: one teacher-forced
+        decoder pass over the search's result (storing the search's scores instead
+        would keep a batch x beams x vocabulary tensor per step)."""
+        import torch
+
+        logits = self.model(encoder_outputs=encoded, attention_mask=mask,
+                            decoder_input_ids=sequences[:, :-1]).logits
+        logprobs = torch.log_softmax(logits.float(), dim=-1)
+        return logprobs.gather(-1, sequences[:, 1:].unsqueeze(-1)).squeeze(-1)
 
 
 def engine_name(base: str, device: str) -> str:
@@ -165,7 +210,8 @@ class MarianTranslator:
 
     def _cache_settings(self) -> dict:
         detail = self.origin_detail
-        return {k: detail[k] for k in ("backend", "beam", "max_length", "target_token")}
+        return {**{k: detail[k] for k in ("backend", "beam", "max_length", "target_token")},
+                "decoding": DECODING_VERSION}
 
     # -- tokens --
     def _with_token(self, text: str) -> str:
@@ -203,8 +249,9 @@ class MarianTranslator:
             if not text.strip():
                 results[i] = Translation("")
             elif key in hits:
-                out, notes = hits[key]
-                results[i] = Translation(out, tuple(notes), from_cache=True)
+                out, notes, confidence = hits[key]
+                results[i] = Translation(out, tuple(notes), from_cache=True,
+                                         confidence=confidence)
             else:
                 todo.setdefault(key, i)
 
@@ -226,8 +273,9 @@ class MarianTranslator:
                 notes[i].append(self._length_note())
             if not text:
                 notes[i].append("the model produced no output for this sentence")
-            results[i] = Translation(text, tuple(notes[i]))
-            fresh.append((key, text, notes[i]))
+            confidence = _confidence([u.out for u in parts])
+            results[i] = Translation(text, tuple(notes[i]), confidence=confidence)
+            fresh.append((key, text, notes[i], confidence))
         for i, key in enumerate(keys):      # repeats of a sentence translated above
             if results[i] is None:
                 results[i] = results[todo[key]]
@@ -273,6 +321,22 @@ class MarianTranslator:
                 progress(done, len(order))
 
 
+def _confidence(outs: Sequence[Generated]) -> float | None:
+    """One sentence's confidence from its pieces: the mean log-probability over all their
+    scored tokens (a sentence split in two is as confident as its tokens are)."""
+    scored = [(o.score, o.scored_tokens) for o in outs if o.score is not None and o.scored_tokens]
+    if not scored:
+        return None
+    return sum(s * n for s, n in scored) / sum(n for _, n in scored)
+
+
+def chain_confidence(values: Sequence[float | None]) -> float | None:
+    """A translation made in steps (German -> English -> Chinese) is as confident as its
+    least confident step."""
+    known = [v for v in values if v is not None]
+    return min(known) if known else None
+
+
 class PivotTranslator:
     """source -> pivot -> target through two translators (German -> English -> Chinese)."""
 
@@ -290,7 +354,8 @@ class PivotTranslator:
         final = self.second.translate([m.text for m in middle], progress)
         return [Translation(f.text,
                             tuple(f"step 1: {n}" for n in m.notes) + tuple(f"step 2: {n}" for n in f.notes),
-                            m.from_cache and f.from_cache)
+                            m.from_cache and f.from_cache,
+                            chain_confidence([m.confidence, f.confidence]))
                 for m, f in zip(middle, final)]
 
 
@@ -359,11 +424,19 @@ def load_translator(model: str | Path, *, backend: str = "torch",
     """
     if backend not in BACKENDS:
         raise InputError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
-    from transformers import MarianConfig
+    from models.marian_tokenizer import LightMarianTokenizer, max_positions
 
     ref = resolve(model, cache)
-    tokenizer = load_tokenizer(ref.path)
-    config = MarianConfig.from_pretrained(ref.path, local_files_only=True)
+    if backend == "ctranslate2" and LightMarianTokenizer.covers(ref.path):
+        # No transformers (and so no torch) in this process unless the model still has
+        # to be converted: seconds off every start.
+        tokenizer = LightMarianTokenizer(ref.path)
+        positions = max_positions(ref.path)
+    else:
+        from transformers import MarianConfig
+
+        tokenizer = load_tokenizer(ref.path)
+        positions = MarianConfig.from_pretrained(ref.path, local_files_only=True).max_position_embeddings
     folder = cache_dir(cache)
     if backend == "ctranslate2":
         from models.ct2_backend import CT2Engine, ensure_converted
@@ -387,5 +460,5 @@ def load_translator(model: str | Path, *, backend: str = "torch",
                                threads=threads, device=torch_dev)
         engine = LazyEngine(engine_name(TorchEngine.name, torch_dev), factory)
     store = TranslationCache(folder / "translations.sqlite") if use_cache else None
-    return MarianTranslator(ref, tokenizer, engine, max_positions=config.max_position_embeddings,
+    return MarianTranslator(ref, tokenizer, engine, max_positions=positions,
                             settings=settings, cache=store)

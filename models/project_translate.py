@@ -22,7 +22,8 @@ from typing import Callable, Mapping, Sequence
 from align.errors import InputError, ModelNotFoundError
 from align.store import Project, SegmentRow, text_sig
 from models.hub import PAIRS, cache_dir, pull_hint, resolve
-from models.marian import GenerationSettings, MarianTranslator, load_translator
+from models.marian import (GenerationSettings, MarianTranslator, chain_confidence,
+                           load_translator)
 
 ProgressFn = Callable[[int, int], None]
 ZH_ROUTES = ("pivot", "direct")
@@ -58,7 +59,7 @@ def get_translator(model: str, *, backend: str | None = None,
                    settings: GenerationSettings | None = None, cache: str | Path | None = None,
                    use_cache: bool = True, threads: int | None = None) -> MarianTranslator:
     """One loaded model per process, whoever asks for it (CLI, app, pivot steps)."""
-    backend = backend or os.environ.get("BITEXT_BACKEND") or "torch"
+    backend = backend or default_backend()
     settings = settings or GenerationSettings()
     key = (str(model), backend, settings, str(cache_dir(cache)), use_cache, threads)
     with _lock:
@@ -66,6 +67,17 @@ def get_translator(model: str, *, backend: str | None = None,
             _loaded[key] = load_translator(model, backend=backend, settings=settings,
                                            cache=cache, use_cache=use_cache, threads=threads)
         return _loaded[key]
+
+
+def default_backend() -> str:
+    """$BITEXT_BACKEND, else CTranslate2 int8 wherever it is installed (about 3x faster than
+    torch on a CPU at half the memory), else torch, the reference."""
+    chosen = os.environ.get("BITEXT_BACKEND")
+    if chosen:
+        return chosen
+    import importlib.util
+
+    return "ctranslate2" if importlib.util.find_spec("ctranslate2") else "torch"
 
 
 def check_route(lang: str, source_lang: str = "de", *, cache: str | Path | None = None,
@@ -115,13 +127,31 @@ def translate_sentences(texts: Sequence[str], lang: str, source_lang: str = "de"
                         models: Mapping[str, str] | None = None, backend: str | None = None,
                         settings: GenerationSettings | None = None) -> tuple[list[str], dict]:
     """Translate loose sentences along the route; returns (texts, origin detail)."""
+    out, _, detail = translate_sentences_scored(texts, lang, source_lang, cache=cache,
+                                                zh_route=zh_route, models=models,
+                                                backend=backend, settings=settings)
+    return out, detail
+
+
+def translate_sentences_scored(texts: Sequence[str], lang: str, source_lang: str = "de", *,
+                               cache: str | Path | None = None, zh_route: str | None = None,
+                               models: Mapping[str, str] | None = None,
+                               backend: str | None = None,
+                               settings: GenerationSettings | None = None
+                               ) -> tuple[list[str], list[float | None], dict]:
+    """translate_sentences, with the model's confidence per sentence (the least
+    confident step's, for a route of two)."""
     current = list(texts)
     details = []
+    confidences: list[list[float | None]] = [[] for _ in current]
     for pair in route(source_lang, lang, zh_route):
         tr = get_translator(model_for(pair, models), backend=backend, settings=settings, cache=cache)
-        current = [t.text for t in tr.translate(current)]
+        out = tr.translate(current)
+        current = [t.text for t in out]
+        for seen, t in zip(confidences, out):
+            seen.append(t.confidence)
         details.append({"pair": pair, **tr.origin_detail})
-    return current, _detail(details)
+    return current, [chain_confidence(c) for c in confidences], _detail(details)
 
 
 def _detail(steps: list[dict]) -> dict:
@@ -224,8 +254,8 @@ def translate_project(project: Project, langs: Sequence[str], *,
         for start in range(0, total, CHUNK):
             chunk = todo[start:start + CHUNK]
             outputs = _translate_chunk(chunk, steps, pairs, english)
-            for seg, (text, detail, notes) in zip(chunk, outputs):
-                if project.set_machine_translation(seg.id, lang, text, detail):
+            for seg, (text, detail, notes, confidence) in zip(chunk, outputs):
+                if project.set_machine_translation(seg.id, lang, text, detail, confidence):
                     lang_report.translated += 1
                 else:
                     lang_report.kept_human += 1
@@ -236,12 +266,13 @@ def translate_project(project: Project, langs: Sequence[str], *,
 
 
 def _translate_chunk(chunk: list[SegmentRow], steps: list[MarianTranslator], pairs: list[str],
-                     english: dict[str, str]) -> list[tuple[str, dict, list[str]]]:
-    """(text, origin detail, notes) per source sentence."""
+                     english: dict[str, str]) -> list[tuple[str, dict, list[str], float | None]]:
+    """(text, origin detail, notes, confidence) per source sentence."""
     if len(steps) == 1:
         out = steps[0].translate([s.text for s in chunk])
         detail = {"pair": pairs[0], **steps[0].origin_detail}
-        return [(t.text, {**detail, "notes": list(t.notes)} if t.notes else detail, list(t.notes))
+        return [(t.text, {**detail, "notes": list(t.notes)} if t.notes else detail, list(t.notes),
+                 t.confidence)
                 for t in out]
     first, second = steps
     # Pivot: the stored English where it is current (a person may have corrected it),
@@ -265,5 +296,7 @@ def _translate_chunk(chunk: list[SegmentRow], steps: list[MarianTranslator], pai
         }
         if notes:
             detail["notes"] = notes
-        results.append((out.text, detail, notes))
+        # A stored English is a person's (or earlier) text: only the step made now counts.
+        first_conf = fresh[seg.id].confidence if seg.id in fresh else None
+        results.append((out.text, detail, notes, chain_confidence([first_conf, out.confidence])))
     return results

@@ -22,7 +22,9 @@ def cache_key(model: Mapping[str, object], settings: Mapping[str, object], text:
 
 
 class TranslationCache:
-    """key -> (translation, notes). Safe to share between processes (SQLite WAL)."""
+    """key -> (translation, notes, confidence). Safe to share between processes (SQLite WAL).
+    An entry stored without a confidence (an older cache) counts as missing, so every
+    translation handed out carries the model's confidence."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -35,29 +37,35 @@ class TranslationCache:
             " key TEXT PRIMARY KEY, translation TEXT NOT NULL, notes TEXT NOT NULL,"
             " model TEXT NOT NULL, created TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
         )
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(translations)")}
+        if "confidence" not in columns:   # a cache written before confidences were kept
+            self._db.execute("ALTER TABLE translations ADD COLUMN confidence REAL")
         self._db.commit()
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, tuple[str, list[str]]]:
+    def get_many(self, keys: Iterable[str]) -> dict[str, tuple[str, list[str], float]]:
         keys = list(dict.fromkeys(keys))
-        found: dict[str, tuple[str, list[str]]] = {}
+        found: dict[str, tuple[str, list[str], float]] = {}
         with self._lock:
             # SQLite limits the number of bound parameters; ask in chunks.
             for i in range(0, len(keys), 500):
                 chunk = keys[i:i + 500]
                 rows = self._db.execute(
-                    f"SELECT key, translation, notes FROM translations"
-                    f" WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-                for key, translation, notes in rows:
-                    found[key] = (translation, json.loads(notes))
+                    f"SELECT key, translation, notes, confidence FROM translations"
+                    f" WHERE confidence IS NOT NULL AND key IN ({','.join('?' * len(chunk))})",
+                    chunk)
+                for key, translation, notes, confidence in rows:
+                    found[key] = (translation, json.loads(notes), confidence)
         return found
 
-    def put_many(self, items: Iterable[tuple[str, str, list[str]]], model: str) -> None:
-        """items: (key, translation, notes); one transaction."""
-        rows = [(k, t, json.dumps(list(n), ensure_ascii=False), model) for k, t, n in items]
+    def put_many(self, items: Iterable[tuple[str, str, list[str], float | None]],
+                 model: str) -> None:
+        """items: (key, translation, notes, confidence); one transaction."""
+        rows = [(k, t, json.dumps(list(n), ensure_ascii=False), model, c)
+                for k, t, n, c in items]
         with self._lock, self._db:
             self._db.executemany(
-                "INSERT OR REPLACE INTO translations (key, translation, notes, model)"
-                " VALUES (?, ?, ?, ?)", rows)
+                "INSERT OR REPLACE INTO translations (key, translation, notes, model, confidence)"
+                " VALUES (?, ?, ?, ?, ?)", rows)
 
     def __len__(self) -> int:
         with self._lock:

@@ -22,7 +22,8 @@ from tests.conftest import gold_document
 from tests.corpus_data import BAD, DOCUMENTS, make_corpus
 from tests.tiny_marian import CHINESE_TARGET_TOKENS, cached_tiny_marian
 
-SHAPE = ["document", "translation", "speaker", "turn", "kind", "status", "origin", "score"]
+SHAPE = ["document", "translation", "speaker", "turn", "kind", "status", "origin", "score",
+         "confidence"]
 
 
 @pytest.fixture(scope="module")
@@ -185,10 +186,11 @@ def test_open_makes_a_project_that_exports_the_same_rows(local_run, tmp_path, ca
     assert "created" in out and f"PROJECT={project} make app" in out
     assert main(["export", str(project), "--format", "jsonl", "--output", str(tmp_path / "x.jsonl")]) == 0
     exported = [json.loads(line) for line in (tmp_path / "x.jsonl").read_text().splitlines()]
-    ours = [{k: v for k, v in r.items() if k != "document"} for r in rows(local_run)
-            if r["document"] == "human"]
-    # the human English keeps its status and origin; the machine Chinese its model
-    assert exported == ours
+    ours = [{k: v for k, v in r.items() if k not in ("document", "confidence")}
+            for r in rows(local_run) if r["document"] == "human"]
+    # the human English keeps its status and origin; the machine Chinese its model (not yet
+    # its confidence: `corpus open` does not store it)
+    assert [{k: v for k, v in r.items() if k != "confidence"} for r in exported] == ours
     # a second open into the same folder is refused, and a failed document cannot be opened
     assert main(["corpus", "open", str(local_run), "human", "--project", str(project)]) == 2
     assert "already" in capsys.readouterr().err

@@ -72,8 +72,11 @@ def translate_opening(project: Project) -> None:
     by_text = {s.text: s for s in project.source_segments()}
     missing = [t for t in [*ENGLISH, *(g for src, _, _ in CHINESE for g in src)] if t not in by_text]
     assert not missing, f"the segmenter no longer yields these sentences: {missing}"
-    for german, english in ENGLISH.items():
-        assert project.set_machine_translation(by_text[german].id, "en", english, MT)
+    for k, (german, english) in enumerate(ENGLISH.items()):
+        # The model's confidence, as translate-project stores it (TMX x-mt-confidence,
+        # JSONL "confidence"); kept only while no one corrected the sentence.
+        assert project.set_machine_translation(by_text[german].id, "en", english, MT,
+                                               confidence=-0.25 - k / 8)
     target_of = {link.src_ids[0]: link.tgt_ids[0] for link in project.links("en")}
     for german, english in EDITS.items():
         seg = project.segment(target_of[by_text[german].id])

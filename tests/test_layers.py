@@ -24,6 +24,7 @@ ALLOWED = {
                      "align.quality"},
     "align.qa": {"align.errors", "align.text"},
     "align.quality": {"align.errors", "align.store", "align.text", "align.qa"},
+    "align.propagation": {"align.errors", "align.store", "align.text"},
     "align.cli": {"align", "models", "corpus"},
     "align.safepath": {"align.errors"},
     "align.errors": set(),

@@ -55,7 +55,12 @@ def test_translates_everything_missing_and_records_origin(project, models, tmp_p
     assert len(en) == len(sources) and all(t.origin == "mt" and t.status == "mt" for t in en)
     detail = en[0].origin_detail
     assert detail["model"] == models["de-en"] and detail["revision"].startswith("sha256:")
-    assert (detail["backend"], detail["beam"], detail["max_length"]) == ("torch", 4, 8)
+    # CTranslate2 int8 is the default wherever it is installed (it is, in the tests).
+    assert (detail["backend"], detail["beam"], detail["max_length"]) == ("ctranslate2-int8", 4, 8)
+    # Every machine translation carries the model's confidence (a mean log-probability).
+    conf = project.mt_confidences("en")
+    assert set(conf) == {t.id for t in en} and all(c < 0 for c in conf.values())
+    assert set(project.mt_confidences("zh")) == {t.id for t in project.target_segments("zh")}
 
     zh = project.target_segments("zh")[0].origin_detail
     assert zh["route"] == ["de-en", "en-zh"]

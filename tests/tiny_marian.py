@@ -105,6 +105,7 @@ def build_tiny_marian(
     *,
     target_tokens: tuple[str, ...] = (),
     ban_eos: bool = False,
+    eos_bias: float = 0.0,
     seed: int = 0,
 ) -> Path:
     """Write a loadable MarianMT model (weights, config, tokenizer files) into `out_dir`.
@@ -112,6 +113,8 @@ def build_tiny_marian(
     target_tokens: `>>id<<` tokens to put in the vocabulary (a multi-target model).
     ban_eos: never emit `</s>`, so every hypothesis runs to the maximum length
              (a fixed output length for the benchmark).
+    eos_bias: added to `</s>`'s logit, so that random weights end their sentences after
+              a few tokens, as a trained model does (finished hypotheses, for scores).
     """
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
@@ -183,7 +186,10 @@ def build_tiny_marian(
         allowed[vocab[piece]] = True
     allowed[0] = not ban_eos
     with torch.no_grad():
-        model.final_logits_bias.copy_(torch.where(allowed, 0.0, -1e4).unsqueeze(0))
+        bias = torch.where(allowed, 0.0, -1e4)
+        if not ban_eos:
+            bias[0] += eos_bias
+        model.final_logits_bias.copy_(bias.unsqueeze(0))
 
     model.generation_config = GenerationConfig(
         num_beams=4,

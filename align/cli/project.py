@@ -43,6 +43,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     verb = "created" if report.created else "re-imported into"
     print(f"{verb} {args.project}: {report.blocks} blocks, {report.sentences} sentences")
     if not report.created:
+        from align.propagation import offer_memory, translation_memory
+        from align.store import Project
+
+        # The project's corrections, offered to the sentences that came back (accepted or
+        # dismissed in the reader; nothing changes by itself).
+        with Project.open(args.project) as p:
+            offered = offer_memory(p, translation_memory(p), same_project=True)
+        if offered:
+            print(f"{offered} sentences are offered a correction of a similar sentence "
+                  f"(accept them in the reader)")
         print(f"kept {report.kept_segments} sentences with their translations, "
               f"{report.new_segments} new, {report.orphaned_segments} no longer in the text; "
               f"{report.carried_links} alignments carried to re-cut sentences, "

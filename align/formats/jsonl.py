@@ -2,7 +2,11 @@
 
     {"translation": {"de": "...", "en": "...", "zh": "..."}, "speaker": "Jack Ma",
      "turn": 3, "kind": "turn", "status": {"en": "reviewed", ...},
-     "origin": {"en": "human", ...}, "score": {"en": 0.91, ...}}
+     "origin": {"en": "human", ...}, "score": {"en": 0.91, ...},
+     "confidence": {"en": -0.4213, ...}}
+
+`confidence` is the model's mean log-probability per token for a machine translation no
+one has corrected (null for human text).
 
 `datasets.load_dataset("json", data_files=...)` reads it as is. Keys are written in a fixed
 order and non-ASCII text as itself (ensure_ascii=False), so exports compare byte for byte.
@@ -26,6 +30,7 @@ def row_object(table: Table, row: Row) -> dict:
         "status": {lang: row.cells[lang].status for lang in targets},
         "origin": {lang: row.cells[lang].origin for lang in targets},
         "score": {lang: row.cells[lang].score for lang in targets},
+        "confidence": {lang: row.cells[lang].confidence for lang in targets},
     }
 
 
@@ -55,6 +60,7 @@ def read(data: bytes, name: str = "file.jsonl", source_lang: str | None = None) 
         statuses = obj.get("status") or {}
         origins = obj.get("origin") or {}
         scores = obj.get("score") or {}
+        confidences = obj.get("confidence") or {}
         cells = {}
         for tag, value in obj["translation"].items():
             lang = primary_lang(tag, f"{name}, line {number}")
@@ -67,9 +73,13 @@ def read(data: bytes, name: str = "file.jsonl", source_lang: str | None = None) 
                 score = scores.get(tag)
                 if score is not None and not isinstance(score, (int, float)):
                     raise InputError(f"{name}, line {number}: the {lang} score is not a number")
+                confidence = confidences.get(tag)
+                if confidence is not None and not isinstance(confidence, (int, float)):
+                    raise InputError(f"{name}, line {number}: the {lang} confidence is not a number")
                 cells[lang] = Cell(value, status if status in STATUS_RANK else "edited",
                                    str(origins.get(tag, "")),
-                                   None if score is None else round(float(score), 4))
+                                   None if score is None else round(float(score), 4),
+                                   None if confidence is None else round(float(confidence), 4))
             else:
                 cells[lang] = Cell(value, SOURCE_STATUS, "source")
         turn = obj.get("turn")

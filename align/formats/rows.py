@@ -16,8 +16,9 @@ ids of one block):
 - A target sentence with no source (a 0:n link) joins the row of the link before it in the
   same block (the next one when it comes first).
 - Per language, a row carries the lowest status of its sentences (mt < edited < reviewed),
-  their origin ("human", or "mt:" and the model id), and the alignment score (the link's
-  score; for a row made of several links the lowest one, none when no link has one).
+  their origin ("human", or "mt:" and the model id), the alignment score (the link's
+  score; for a row made of several links the lowest one, none when no link has one), and
+  the model's confidence in its machine translations still uncorrected (the lowest).
 
 Which rows are exported:
 - boilerplate blocks are left out unless asked for;
@@ -87,6 +88,9 @@ class Cell:
     status: str = SOURCE_STATUS      # 'source' for the source side, else mt|edited|reviewed
     origin: str = ""                 # 'source', 'human', 'mt:<model>' ('' when unknown)
     score: float | None = None       # alignment score of the link(s), 4 decimals
+    # The model's confidence in a machine translation (mean log-probability per token; the
+    # least confident sentence's for a row of several), 4 decimals; None for human text.
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,7 @@ def build_table(project, langs: Sequence[str] | None = None, status: str = "mt",
     source = project.source_lang
     targets = [lang for lang in chosen if lang != source]
     info = project.document_info() or {}
+    confidences = {lang: project.mt_confidences(lang) for lang in targets}
     rows: list[Row] = []
     skipped = filtered = 0
     left_out: list[int] = []
@@ -192,7 +197,7 @@ def build_table(project, langs: Sequence[str] | None = None, status: str = "mt",
         if block.excluded and not include_boilerplate:
             continue
         for row in _block_rows(project, block, source, chosen, targets,
-                               None if include_suggested else left_out):
+                               None if include_suggested else left_out, confidences):
             if any(not row.cells.get(lang) or not row.cells[lang].text for lang in chosen):
                 skipped += 1
             elif any(STATUS_RANK[row.cells[lang].status] < STATUS_RANK[status] for lang in targets):
@@ -205,8 +210,10 @@ def build_table(project, langs: Sequence[str] | None = None, status: str = "mt",
 
 
 def _block_rows(project, block, source: str, chosen: Sequence[str],
-                targets: Sequence[str], left_out: list[int] | None = None) -> list[Row]:
-    """left_out: when given, suggested links are left out and their ids added to it."""
+                targets: Sequence[str], left_out: list[int] | None = None,
+                confidences: dict | None = None) -> list[Row]:
+    """left_out: when given, suggested links are left out and their ids added to it.
+    confidences: lang -> target id -> the model's confidence."""
     sources = project.source_segments(block.id)
     if not sources:
         return []
@@ -264,6 +271,8 @@ def _block_rows(project, block, source: str, chosen: Sequence[str],
                 status=min((s.status for s in sentences), key=lambda st: STATUS_RANK.get(st, 0)),
                 origin=_merge_labels([origin_label(s.origin, s.origin_detail) for s in sentences]),
                 score=_score([link.score for link in group_links]),
+                confidence=_score([(confidences or {}).get(lang, {}).get(s.id)
+                                   for s in sentences if s.status == "mt"]),
             )
         out.append(Row(turn=block.position + 1, speaker=block.speaker, cells=cells,
                        kind=block.kind, source_ids=tuple(ids)))

@@ -4,7 +4,8 @@ One <tu> per row, one <tuv> per chosen language (xml:lang de-DE, en-US, zh-CN). 
 with user-defined types ("x-" prefix, as the specification asks):
 - on the <tu>: x-speaker, x-turn (the block number), x-kind (turn, narration, heading...);
 - on each target <tuv>: x-status (mt|edited|reviewed), x-origin (human, or mt:<model>),
-  x-score (alignment score, when there is one).
+  x-score (alignment score, when there is one), x-mt-confidence (the model's mean
+  log-probability per token, for a machine translation no one has corrected).
 The header's creationdate is the project's creation time, so exporting twice gives the same
 bytes. The file is valid against the TMX 1.4b DTD (tmx14b.dtd beside this module).
 """
@@ -70,6 +71,8 @@ def write(table: Table) -> bytes:
                 _prop(tuv, "x-status", cell.status)
                 _prop(tuv, "x-origin", cell.origin)
                 _prop(tuv, "x-score", None if cell.score is None else f"{cell.score:.4f}")
+                _prop(tuv, "x-mt-confidence",
+                      None if cell.confidence is None else f"{cell.confidence:.4f}")
             seg = etree.SubElement(tuv, "seg")
             seg.text = cell.text
     body_bytes = etree.tostring(root, encoding="UTF-8", pretty_print=True)
@@ -96,6 +99,15 @@ def _inline_text(element: etree._Element) -> str:
 
 def _seg_text(seg: etree._Element) -> str:
     return " ".join(_inline_text(seg).split())
+
+
+def _number(value: str | None, name: str, line: int, prop: str) -> float | None:
+    if not value:
+        return None
+    try:
+        return round(float(value), 4)
+    except ValueError:
+        raise InputError(f"{name}, line {line}: {prop} {value!r} is not a number") from None
 
 
 def read(data: bytes, name: str = "file.tmx") -> Table:
@@ -131,10 +143,13 @@ def read(data: bytes, name: str = "file.tmx") -> Table:
             except ValueError:
                 raise InputError(f"{name}, line {tuv.sourceline}: x-score {score!r} is not a "
                                  f"number") from None
+            confidence = _number(tprops.get("x-mt-confidence"), name, tuv.sourceline,
+                                 "x-mt-confidence")
             if lang in cells:
                 raise InputError(f"{name}, line {tuv.sourceline}: two <tuv> for {lang} in one <tu>")
             cells[lang] = Cell(_seg_text(seg), status if status in STATUS_RANK else SOURCE_STATUS,
-                               tprops.get("x-origin", "source" if not status else ""), score_value)
+                               tprops.get("x-origin", "source" if not status else ""), score_value,
+                               confidence)
             if lang not in langs:
                 langs.append(lang)
         turn = props.get("x-turn", "")

@@ -13,6 +13,8 @@ This module opens and creates projects; `Project` is assembled from one mixin pe
 - links:         re-alignment and a person's merge/split/move of links
 - suggestions:   accepting or rejecting a link the aligner was unsure of
 - summary:       the project at a glance
+- confidence:    the model's confidence per machine translation
+- offers:        a correction offered to sentences with the same or a similar source
 - backup:        backups and restores
 - quality:       the glossary and dismissed QA flags
 - carry:         which old sentence a re-cut sentence continues (pure)
@@ -30,6 +32,7 @@ from pathlib import Path
 from align.errors import ProjectError
 from align.store.additions import apply_additions
 from align.store.backup import BACKUP_DIR, BackupMixin, restore_damaged
+from align.store.confidence import ConfidenceMixin
 from align.store.connection import ProjectConnection, connect
 from align.store.edits import EditsMixin
 from align.store.links import LinksMixin
@@ -42,6 +45,7 @@ from align.store.schema import (DB_NAME, HUMAN_STATUSES, SCHEMA, SCHEMA_VERSION,
                                 TARGET_STATUSES, check_database, create_schema, new_id, now,
                                 text_sig)
 from align.store.source_import import SourceImportMixin
+from align.store.offers import OfferRow, OffersMixin
 from align.store.suggestions import SuggestionsMixin
 from align.store.summary import SummaryMixin
 from align.store.tracks import TracksMixin
@@ -49,12 +53,14 @@ from align.store.tracks import TracksMixin
 __all__ = [
     "BACKUP_DIR", "DB_NAME", "HUMAN_STATUSES", "SCHEMA", "SCHEMA_VERSION", "TARGET_STATUSES",
     "BlockRow", "HistoryRow", "ImportReport", "LinkRow", "Project", "SegmentRow", "Summary",
+    "OfferRow",
     "check_database", "connect", "new_id", "now", "restore_damaged", "text_sig",
 ]
 
 
 class Project(ReadingMixin, SourceImportMixin, TracksMixin, EditsMixin, RedoMixin, LinksMixin,
-              SuggestionsMixin, SummaryMixin, BackupMixin, QualityMixin, ProjectConnection):
+              SuggestionsMixin, SummaryMixin, BackupMixin, QualityMixin, ConfidenceMixin,
+              OffersMixin, ProjectConnection):
     """A bitext project folder holding `project.sqlite` and `backups/`.
 
     One Project may be shared by several threads: a lock serialises its connection, so a

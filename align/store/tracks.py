@@ -47,8 +47,9 @@ class TracksMixin(ProjectConnection):
         return todo
 
     def set_machine_translation(self, src_segment_id: str, lang: str, text: str,
-                                origin_detail: dict) -> bool:
-        """Create or refresh the MT target of one source sentence (a 1:1 link).
+                                origin_detail: dict, confidence: float | None = None) -> bool:
+        """Create or refresh the MT target of one source sentence (a 1:1 link), with the
+        model's confidence in it (see align/store/additions_confidence.py).
 
         Returns False and changes nothing when a person edited or reviewed that target, or
         when the sentence sits in a hand-made N:M link: MT never overwrites human work.
@@ -69,10 +70,15 @@ class TracksMixin(ProjectConnection):
                 if tgt["status"] in HUMAN_STATUSES or tgt["origin"] == "human":
                     return False
                 if tgt["text"] == text and tgt["source_sig"] == text_sig(src["text"]):
+                    if confidence is not None:
+                        c.execute("UPDATE segments SET mt_confidence=? WHERE id=?",
+                                  (float(confidence), tgt["id"]))
                     return True
                 c.execute("UPDATE segments SET text=?, origin='mt', origin_detail=?, status='mt',"
-                          " version=version+1, source_sig=?, updated_at=? WHERE id=?",
-                          (text, detail, text_sig(src["text"]), ts, tgt["id"]))
+                          " version=version+1, source_sig=?, updated_at=?, mt_confidence=?"
+                          " WHERE id=?",
+                          (text, detail, text_sig(src["text"]), ts,
+                           None if confidence is None else float(confidence), tgt["id"]))
                 clear_link_score(c, lang, tgt["id"])
                 self._log_segment_change(tgt, "mt", text, "mt", actor="mt")
                 return True
@@ -80,6 +86,8 @@ class TracksMixin(ProjectConnection):
             released = release_from_empty_link(c, lang, src_segment_id)
             insert_one_to_one(c, src, lang, tid, text, origin="mt", origin_detail=detail,
                               status="mt", source_sig=text_sig(src["text"]), fixed=False, ts=ts)
+            if confidence is not None:
+                c.execute("UPDATE segments SET mt_confidence=? WHERE id=?", (float(confidence), tid))
             if released:
                 self._renumber_links(c, released, lang)
             self._log("segment", tid, "mt", None, {"text": text, "status": "mt", "version": 1},

@@ -1,0 +1,73 @@
+"""Fuzzy matching of source sentences, as a CAT tool's translation memory does it.
+
+Similarity is difflib's ratio (2·matches / total length, matching blocks of characters) on a
+normalised form: case folded, quotes and dashes unified, whitespace collapsed. 1.0 is the
+same sentence up to case and spacing; a translation memory offers a match from 0.85 ("85%")
+up. Pure: no store, no models.
+"""
+from __future__ import annotations
+
+import unicodedata
+from difflib import SequenceMatcher
+from typing import Iterable, Mapping
+
+THRESHOLD = 0.85
+_QUOTES = str.maketrans({"„": '"', "“": '"', "”": '"', "«": '"', "»": '"', "‚": "'",
+                         "‘": "'", "’": "'", "–": "-", "—": "-"})
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    return " ".join(text.split())
+
+
+def similarity(a: str, b: str) -> float:
+    """0..1 between two texts, on their normalised forms."""
+    na, nb = normalise(a), normalise(b)
+    if na == nb:
+        return 1.0
+    if not na or not nb:
+        return 0.0
+    return SequenceMatcher(None, na, nb, autojunk=False).ratio()
+
+
+def _bound(la: int, lb: int) -> float:
+    # The ratio can never exceed this: every character of the shorter text matching.
+    return 2 * min(la, lb) / (la + lb) if la + lb else 0.0
+
+
+def fuzzy_matches(query: str, candidates: Mapping[str, str] | Iterable[tuple[str, str]],
+                  threshold: float = THRESHOLD) -> list[tuple[str, float]]:
+    """(id, similarity) of the candidates at least `threshold` similar to `query`, best
+    first (ties in the order given). Cheap bounds first: most candidates never reach
+    SequenceMatcher."""
+    items = candidates.items() if isinstance(candidates, Mapping) else candidates
+    q = normalise(query)
+    if not q:
+        return []
+    matcher = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(q)           # seq2 is the one SequenceMatcher indexes: index it once
+    found = []
+    for key, text in items:
+        c = normalise(text)
+        if not c:
+            continue
+        if c == q:
+            found.append((key, 1.0))
+            continue
+        if _bound(len(c), len(q)) < threshold:
+            continue
+        matcher.set_seq1(c)
+        if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= threshold:
+            found.append((key, ratio))
+    found.sort(key=lambda kv: -kv[1])
+    return found
+
+
+def percent(value: float) -> str:
+    """0.9134 -> '91%' (floored, as CAT tools show a match: 84.9% is not an 85% match)."""
+    return f"{int(value * 100 + 1e-9)}%"
+
