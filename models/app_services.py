@@ -213,6 +213,7 @@ def realign_block(project: Project, block_id: str, lang: str) -> int:
     """Align one turn's German again with its `lang` sentences, in the order the reader
     shows them; links a person fixed are kept as anchors. Returns the number of links."""
     from align.alignment import Link
+    from align.alignment.suggestions import is_suggestion
     from models.alignment import align_document
 
     sources = project.source_segments(block_id)
@@ -232,9 +233,13 @@ def realign_block(project: Project, block_id: str, lang: str) -> int:
     found = align_document([([s.text for s in sources], [targets[t].text for t in order])],
                            project.source_lang, lang, anchors=[anchors],
                            context_blocks=neighbour_blocks(project, block_id, lang))[0]
+    kept = {(a.src, a.tgt) for a in anchors}
+    # Links the aligner is unsure of become suggestions, as on import; a person's anchors never.
     project.replace_links(block_id, lang,
                           [([sources[i].id for i in l.src], [order[j] for j in l.tgt],
-                            round(float(l.score), 4)) for l in found])
+                            round(float(l.score), 4)) for l in found],
+                          suggested=[bool(l.src and l.tgt) and (l.src, l.tgt) not in kept
+                                     and is_suggestion(l.score) for l in found])
     return len(found)
 
 

@@ -131,3 +131,27 @@ def test_unsure_links_are_suggestions_left_out_of_the_export(imported):
         sure = export_project(p, "tsv", ["de", "en"]).decode()
         everything = export_project(p, "tsv", ["de", "en"], include_suggested=True).decode()
     assert len(everything.splitlines()) > len(sure.splitlines())
+
+
+@pytest.mark.slow
+def test_realigning_a_turn_keeps_unsure_links_as_suggestions(imported):
+    """The reader's "Re-align this turn" marks the links it is unsure of as suggestions, as the
+    import does; a link a person accepted is an anchor, never a suggestion."""
+    from align.alignment.suggestions import is_suggestion
+    from models import app_services as svc
+
+    directory, _ = imported
+    with Project.open(directory) as p:
+        def two_sided(block):
+            return [l for l in p.links("en", block) if l.src_ids and l.tgt_ids]
+        block = max((b.id for b in p.blocks()), key=lambda b: sum(l.suggested for l in two_sided(b)))
+        before = two_sided(block)
+        sure = next(l for l in before if not l.suggested)
+        p.accept_suggestion(next(l for l in before if l.suggested).id)
+        svc.realign_block(p, block, "en")
+        after = two_sided(block)
+    assert len(after) >= 3 and sure.id not in {l.id for l in after}   # links were made again
+    unsure = [l for l in after if not l.fixed]
+    assert [l.suggested for l in unsure] == [is_suggestion(l.score) for l in unsure]
+    assert any(l.suggested for l in unsure) and not all(l.suggested for l in unsure)
+    assert not any(l.suggested for l in after if l.fixed)

@@ -17,9 +17,11 @@ class LinksMixin(ProjectConnection):
     # ----- links ---------------------------------------------------------------------------
     def replace_links(self, block_id: str, lang: str,
                       links: Sequence[tuple[Sequence[str], Sequence[str], float | None]],
-                      fixed: bool = False, actor: str = "aligner") -> None:
+                      fixed: bool = False, actor: str = "aligner",
+                      suggested: Sequence[bool] | None = None) -> None:
         """Replace a block's links in one language (a re-alignment); person-fixed links stay
-        unless `fixed` is set (then the new links are the person's).
+        unless `fixed` is set (then the new links are the person's). `suggested` (one flag per
+        link) marks the links the aligner was unsure of, left for a person to accept or reject.
 
         A re-alignment never hides human work: a human target that no new link shows gets a
         0:1 link of its own in place (an MT target left out is archived)."""
@@ -31,17 +33,20 @@ class LinksMixin(ProjectConnection):
             keep = [r for r in old if r["fixed"] and not fixed]
             keep_ids = {i for r in keep for side in ("src_ids", "tgt_ids") for i in json.loads(r[side])}
             _validate_links(c, block_id, lang, links, {r["id"] for r in old})
+            if suggested is not None and len(suggested) != len(links):
+                raise InputError("one suggested flag per link is needed")
+            flags = list(suggested) if suggested is not None else [False] * len(links)
             for r in old:
                 if r not in keep:
                     c.execute("UPDATE links SET active=0 WHERE id=?", (r["id"],))
             pos = 0.0
-            for src_ids, tgt_ids, score in links:
+            for (src_ids, tgt_ids, score), unsure in zip(links, flags):
                 if keep_ids & set(src_ids) or keep_ids & set(tgt_ids):
                     continue  # a fixed anchor already covers these sentences
-                c.execute("INSERT INTO links(block_id, lang, position, src_ids, tgt_ids, score, fixed)"
-                          " VALUES(?,?,?,?,?,?,?)",
+                c.execute("INSERT INTO links(block_id, lang, position, src_ids, tgt_ids, score, fixed,"
+                          " suggested) VALUES(?,?,?,?,?,?,?,?)",
                           (block_id, lang, pos, json.dumps(list(src_ids)), json.dumps(list(tgt_ids)),
-                           score, int(fixed)))
+                           score, int(fixed), int(bool(unsure) and not fixed)))
                 move_to_block(c, tgt_ids, block_id)
                 pos += 1.0
             shown = {t for r in c.execute("SELECT tgt_ids FROM links WHERE block_id=? AND lang=?"
