@@ -75,10 +75,11 @@ class DocumentTools:
         return self._encoder
 
     def aligner(self, lang: str):
-        from models.alignment import align_document
+        """What `bitext import-translation` aligns with: a transcript whose turns do not match
+        the document's is placed turn by turn first (the aligner's `similarity`)."""
+        from models.alignment import BlockAligner
 
-        source_lang = self.settings.source_lang
-        return lambda blocks: align_document(blocks, source_lang, lang, encoder=self.encoder)
+        return BlockAligner(self.settings.source_lang, lang, encoder=self.encoder)
 
 
 def _restore_env(name: str, value: str | None) -> None:

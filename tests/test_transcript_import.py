@@ -155,3 +155,29 @@ def test_realigning_a_turn_keeps_unsure_links_as_suggestions(imported):
     assert [l.suggested for l in unsure] == [is_suggestion(l.score) for l in unsure]
     assert any(l.suggested for l in unsure) and not all(l.suggested for l in unsure)
     assert not any(l.suggested for l in after if l.fixed)
+
+
+@pytest.mark.slow
+def test_the_corpus_pipeline_aligns_a_transcript_as_the_import_does(encoder, tmp_path, monkeypatch, capsys):
+    """`bitext corpus run --align-with en=COLUMN` with the loose transcript gives the rows that
+    `bitext import` + `import-translation` + `export --format jsonl` give: its sentences are
+    placed in the right turns first, not aligned as one text."""
+    import models.encoders
+
+    monkeypatch.setattr(models.alignment, "_default_encoder", encoder)
+    monkeypatch.setattr(models.encoders, "get_encoder", lambda *args, **kwargs: encoder)
+    german = DATA.parent.parent / "data" / "davos_interview_de.txt"
+    project = tmp_path / "p"
+    assert main(["import", str(german), "--project", str(project)]) == 0
+    assert main(["import-translation", str(project), "--lang", "en", str(TRANSCRIPT)]) == 0
+    assert main(["export", str(project), "--format", "jsonl", "--output", str(tmp_path / "x.jsonl")]) == 0
+    exported = [json.loads(line) for line in (tmp_path / "x.jsonl").read_text(encoding="utf-8").splitlines()]
+    (tmp_path / "m.csv").write_text(f"id,de,english\ndavos,{german},{TRANSCRIPT}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["corpus", "run", str(tmp_path / "m.csv"), "--output", str(out), "--to", "",
+                 "--align-with", "en=english"]) == 0
+    got = [{k: v for k, v in json.loads(line).items() if k != "document"}
+           for part in sorted((out / "data").glob("part-*.jsonl"))
+           for line in part.read_text(encoding="utf-8").splitlines()]
+    assert got == exported and len(got) >= 40
+    assert not any(r["translation"]["en"].startswith("Interviewer") for r in got)
