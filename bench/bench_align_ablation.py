@@ -40,6 +40,9 @@ VARIANTS = [
     ("runs of links with posterior >= 0.01 embedded (refine_floor)", replace(DEFAULT, refine_floor=0.01)),
     ("runs of links with posterior >= 0.003 embedded", replace(DEFAULT, refine_floor=0.003)),
     ("runs of links with posterior >= 0.1 embedded", replace(DEFAULT, refine_floor=0.1)),
+    ("no dictionary, zh-en (lexicon_weight=0)", replace(DEFAULT, lexicon_weight=0.0)),
+    ("dictionary weighted 0.35 (lexicon_weight)", replace(DEFAULT, lexicon_weight=0.35)),
+    ("dictionary weighted 0.7", replace(DEFAULT, lexicon_weight=0.7)),
     ("no numbers/names/stems term (anchor_weight=0)", replace(DEFAULT, anchor_weight=0.0)),
     ("anchor tokens: shared ones only earn (anchor_miss=0)", replace(DEFAULT, anchor_miss=0.0)),
     ("no length term (length_weight=0)", replace(DEFAULT, length_weight=0.0)),
@@ -64,6 +67,8 @@ def split_in_halves(src, tgt, gold):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", nargs="+", default=["defr", "zhen"], choices=["defr", "zhen"])
+    parser.add_argument("--variants", nargs="+", type=int, metavar="K",
+                        help="only these rows (0 = defaults), e.g. --variants 0 5")
     args = parser.parse_args()
     from models.alignment import align_texts
     from models.encoders import default_cache_path, get_encoder
@@ -80,7 +85,9 @@ def main() -> None:
         print(f"{name}: {len(docs)} document(s); per-document column: "
               + ("the two halves aligned alone" if len(docs) == 1 else "each chapter"))
         print(f"  {'variant':<62} {'strict P/R/F1':>17} {'lax F1':>6}  per document      time")
-        for label, config in VARIANTS:
+        for k, (label, config) in enumerate(VARIANTS):
+            if args.variants and k not in args.variants:
+                continue
             start = time.perf_counter()
             preds = [[(l.src, l.tgt) for l in align_texts(s, t, sl, tl, encoder=encoder, config=config)]
                      for s, t, _, sl, tl in docs]

@@ -89,7 +89,8 @@ def align_document(blocks: Sequence[tuple[Sequence[str], Sequence[str]]], src_la
     mt = [_bridge_text(b, src) for b, (src, _) in zip(bridges, blocks)]
     return align_blocks(blocks, cached.encode, anchors=anchors, bridge=mt,
                         src_cased=_is_cased(src_lang), tgt_cased=_is_cased(tgt_lang), config=config,
-                        context_blocks=context_blocks, length_ratio=length_ratio)
+                        context_blocks=context_blocks, length_ratio=length_ratio,
+                        langs=(src_lang, tgt_lang))
 
 
 class BlockAligner:

@@ -7,7 +7,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from align.alignment import signals as sig
+from align.alignment import lexicon, signals as sig
 from align.errors import InputError
 from align.alignment.config import AlignConfig, Link
 from align.alignment.features import (Block, SideFeatures, shared_anchor_sets, span_vectors_from_sentences,
@@ -78,7 +78,8 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
                  src_cased: bool = True, tgt_cased: bool = True,
                  config: AlignConfig = AlignConfig(),
                  context_blocks: Sequence[Block] = (),
-                 length_ratio: float | None = None) -> list[list[Link]]:
+                 length_ratio: float | None = None,
+                 langs: tuple[str, str] | None = None) -> list[list[Link]]:
     """Align each (source sentences, target sentences) block on its own: blocks are hard boundaries.
 
     embed: texts -> unit vectors (e.g. models.encoders.CachedEncoder.encode); called once per
@@ -90,6 +91,8 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
     length_ratio: source characters per target character, when the caller knows it better
       than the blocks' totals do (an abridged translation: its blocks hold far less text than
       the source's, though each sentence is as long as its translation).
+    langs: (source, target) language codes; Chinese against English without an MT bridge
+      adds the dictionary's word overlap (`lexicon.py`) at `config.lexicon_weight`.
     Returns block-local links per block.
 
     With `config.span_encoding == "selective"` (the default) only sentences are embedded at
@@ -115,15 +118,23 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
         [s for src, _ in blocks for s in src], [t for _, tgt in blocks for t in tgt], src_cased, tgt_cased)
     index = sig.token_index(src_anchor_sets + tgt_anchor_sets)
     sides = _Sides(blocks, k_src, k_tgt)
+    lexical = None
+    if langs is not None and config.lexicon_weight and all(mt is None for mt in bridge):
+        lexical = lexicon.lexical_rows([s for src, _ in blocks for s in src],
+                                       [t for _, tgt in blocks for t in tgt], *langs)
+    if lexical is not None:  # the dictionary takes the channel an MT bridge would
+        config = replace(config, bridge_weight=config.lexicon_weight)
 
     def features(vecs, embedded=None) -> list[tuple[SideFeatures, SideFeatures]]:
         out, s_pos, t_pos = [], 0, 0
         for b, ((src, tgt), mt) in enumerate(zip(blocks, bridge)):
+            rows = ((None, None) if lexical is None else
+                    (lexical[0][s_pos:s_pos + len(src)], lexical[1][t_pos:t_pos + len(tgt)]))
             fs = with_signals(src, vecs[b][0], src_anchor_sets[s_pos:s_pos + len(src)], mt, index,
-                              None if embedded is None else embedded[b][0])
+                              None if embedded is None else embedded[b][0], rows[0])
             ft = with_signals(tgt, vecs[b][1], tgt_anchor_sets[t_pos:t_pos + len(tgt)],
                               list(tgt) if mt is not None else None, index,
-                              None if embedded is None else embedded[b][1])
+                              None if embedded is None else embedded[b][1], rows[1])
             s_pos, t_pos = s_pos + len(src), t_pos + len(tgt)
             out.append((fs, ft))
         return out

@@ -145,8 +145,12 @@ def side_features(sentences: Sequence[str], embed: Callable[[list[str]], np.ndar
 
 def with_signals(sentences: Sequence[str], vecs: np.ndarray, anchor_sets: Sequence[set[str]] | None = None,
                  profile_texts: Sequence[str] | None = None, anchor_index: dict[str, int] | None = None,
-                 embedded: np.ndarray | None = None) -> SideFeatures:
-    """Span vectors (K, n, d) made elsewhere plus the cheap signals (see `side_features`)."""
+                 embedded: np.ndarray | None = None, profile_rows: np.ndarray | None = None) -> SideFeatures:
+    """Span vectors (K, n, d) made elsewhere plus the cheap signals (see `side_features`).
+
+    profile_rows: per sentence, an unnormalised vector compared across sides in place of the
+      character profiles of `profile_texts` (the dictionary's word bags, `lexicon.py`).
+    """
     max_span = vecs.shape[0]
     anchors = None
     if anchor_sets is not None:
@@ -154,8 +158,10 @@ def with_signals(sentences: Sequence[str], vecs: np.ndarray, anchor_sets: Sequen
             raise ValueError("anchor_sets need the anchor_index shared with the other side")
         anchors = sig.span_union_bits(sig.token_bits(anchor_sets, anchor_index), max_span)
     profiles = None
-    if profile_texts is not None:
-        profiles = unit_rows(sig.span_sums(sig.char_ngram_profiles(profile_texts, normalise=False), max_span))
+    if profile_rows is None and profile_texts is not None:
+        profile_rows = sig.char_ngram_profiles(profile_texts, normalise=False)
+    if profile_rows is not None:
+        profiles = unit_rows(sig.span_sums(profile_rows, max_span))
     debris = np.array([sig.is_debris(s) for s in sentences], dtype=bool)
     return SideFeatures(vecs, sig.char_lengths(sentences), anchors, profiles, debris, embedded)
 
