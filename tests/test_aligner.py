@@ -5,6 +5,8 @@ Vectors come from a small "concept" model: each sentence carries a few concepts 
 fresh noise, which is how an encoder sees a concatenation. Lengths follow the concepts. This
 makes the expected alignment known exactly while exercising the real scorer and DP.
 """
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -501,3 +503,73 @@ def test_cli_translate_with_a_missing_model_names_the_fetch_command(tmp_path, ca
                  "--translate", str(tmp_path / "no-such-model")])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("error: ")
+
+
+# --- quoted speech ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, marks", [
+    ("韦小宝道：“时时倒也不见得。”", (1, 1)),                 # one spoken line: opens and closes
+    ("小玄子摇手笑道：“今天不打了，明天再来。", (1, 0)),       # a speech that runs on
+    ("明天我带银子来，中午时分，在这里再打过。”", (0, 1)),
+    ("'No, I don't,' said Trinket.", (1, 1)),                  # British single quotes
+    ("'No more for today!", (1, 0)),
+    ("See you here at noon tomorrow.'", (0, 1)),
+    ('He said, "Anyway, he is ugly—don\'t you agree?"', (1, 1)),
+    ("« Malgré son altitude , l' Himalaya n' est pas la ligne de partage des eaux ;", (1, 0)),
+    ("„Wir kommen morgen wieder, sagte er.", (1, 0)),
+    ("Tomorrow, if you like.", (0, 0)),
+    ("the boys' room and l' instant", (0, 0)),                  # apostrophes
+    ("Die Erstersteigung wurde in der « Himalaya-Chronik 1955 » behandelt .", (0, 0)),  # a title
+    ("der « Mont Blanc » des Himalaya", (0, 0)),
+])
+def test_quoted_speech_is_counted_titles_and_apostrophes_are_not(sentence, marks):
+    from align.alignment.signals import quote_marks
+
+    assert quote_marks(sentence) == marks
+
+
+def test_a_line_that_opens_a_speech_is_never_paired_with_one_that_closes_it():
+    # Chinese and English dialogue; the vectors see every text alike (no evidence at all), so
+    # any path is as good as another except for what the quotation marks say.
+    from align.alignment.signals import quote_marks
+
+    zh = ["他走进屋子。", "他说：“我们明天走。", "早上六点出发。”", "她点了点头。",
+          "天黑了。", "他又说：“你准备好了吗？”", "她笑了。"]
+    en = ["He came into the room.", "'We leave tomorrow.", "We start at six in the morning.'",
+          "She nodded.", "It grew dark.", "'Are you ready?' he asked again.", "She laughed."]
+    assert [quote_marks(s) for s in zh][1:3] == [(1, 0), (0, 1)]
+    assert [quote_marks(s) for s in en][1:3] == [(1, 0), (0, 1)]
+
+    def flat_embed(texts):
+        return np.ones((len(texts), 8), np.float32) / np.sqrt(8)
+
+    def opens_closes(ids, side):
+        marks = [quote_marks(side[k]) for k in ids]
+        return (sum(o for o, _ in marks) > 0, sum(c for _, c in marks) > 0)
+
+    config = AlignConfig(length_weight=0.0, anchor_weight=0.0, lexicon_weight=0.0)
+    # the English with its opening and closing lines swapped
+    swapped = en[:1] + en[2:3] + en[1:2] + en[3:]
+    for tgt in (en, swapped):
+        links = align_blocks([(zh, tgt)], flat_embed, config=config)[0]
+        two_sided = [(l.src, l.tgt) for l in links if l.src and l.tgt]
+        assert all(opens_closes(s, zh) == opens_closes(t, tgt) for s, t in two_sided)
+        assert ([1], [1]) not in pairs(links) or tgt is en
+
+
+def test_quote_agreement_is_only_scored_where_both_sides_have_dialogue():
+    from align.alignment.features import with_signals
+    from align.alignment.scoring import DocumentContext, SpanScorer
+
+    zh = ["他说：“走吧。", "好的。”", "天黑了。", "他问：“你准备好了吗？”"]
+    en = ["'Let us go.", "All right.'", "It grew dark.", "'Are you ready?' he asked."]
+    plain = ["Let us go.", "All right.", "It grew dark.", "Are you ready? he asked."]
+    vecs = np.ones((2, 4, 8), np.float32) / np.sqrt(8)
+    fz, fe, fp = (with_signals(side, vecs) for side in (zh, en, plain))
+    config = AlignConfig()
+    scorer = SpanScorer(fz, fe, config, DocumentContext.of([fz], [fe], config))
+    i, j = np.array([1, 2, 2]), np.array([1, 2, 1])
+    assert list(scorer.quote_mismatch((1, 1), i, j)) == [0.0, 0.0, 2.0]   # opens vs closes: both differ
+    assert scorer.use_quotes
+    # a translation without quotation marks: the text has no dialogue to agree on, no penalty
+    assert not SpanScorer(fz, fp, config, DocumentContext.of([fz], [fp], config)).use_quotes

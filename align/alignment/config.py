@@ -35,6 +35,7 @@ class AlignConfig:
     anchor_match: float = 2.0      # per anchor token present on both sides of a link, per side
     anchor_miss: float = 0.5       # per anchor token of a link that its other side lacks
     bridge_weight: float = 1.0     # weight of the MT-bridge z-score when MT is given
+    quote_weight: float = 0.75     # per disagreement on opening / closing quoted speech (signals.quote_marks)
     lexicon_weight: float = 0.5    # weight of the dictionary's word overlap (zh-en, no MT; lexicon.py)
     member_weight: float = 1.0     # weight of the penalty for members of an m:n link unrelated to its other side
     random_samples: int = 256      # spans sampled per side for the chance baseline

@@ -33,6 +33,7 @@ class SideFeatures:
     profiles: np.ndarray | None = None
     debris: np.ndarray | None = None
     embedded: np.ndarray | None = None
+    quotes: np.ndarray | None = None   # (n, 2): quotations opened and closed per sentence
 
     def __post_init__(self) -> None:
         self.vecs = np.asarray(self.vecs, dtype=np.float32)
@@ -46,6 +47,9 @@ class SideFeatures:
         self.debris = np.asarray(self.debris, dtype=bool)
         if self.debris.shape != self.lengths.shape:
             raise InputError("debris flags and lengths disagree on the number of sentences")
+        if self.quotes is None:
+            self.quotes = np.zeros((self.lengths.shape[0], 2), dtype=np.int32)
+        self.quotes = np.asarray(self.quotes, dtype=np.int32).reshape(-1, 2)
         if self.embedded is not None:
             self.embedded = np.asarray(self.embedded, dtype=bool)
             if self.embedded.shape != self.vecs.shape[:2]:
@@ -63,7 +67,8 @@ class SideFeatures:
         """Sentences start..stop-1; spans reaching before `start` are never asked for."""
         cut = (lambda arr: None if arr is None else arr[:, start:stop])
         return SideFeatures(self.vecs[:, start:stop], self.lengths[start:stop],
-                            cut(self.anchors), cut(self.profiles), self.debris[start:stop], cut(self.embedded))
+                            cut(self.anchors), cut(self.profiles), self.debris[start:stop], cut(self.embedded),
+                            self.quotes[start:stop])
 
 
 def unit_rows(x: np.ndarray) -> np.ndarray:
@@ -163,7 +168,8 @@ def with_signals(sentences: Sequence[str], vecs: np.ndarray, anchor_sets: Sequen
     if profile_rows is not None:
         profiles = unit_rows(sig.span_sums(profile_rows, max_span))
     debris = np.array([sig.is_debris(s) for s in sentences], dtype=bool)
-    return SideFeatures(vecs, sig.char_lengths(sentences), anchors, profiles, debris, embedded)
+    quotes = np.array([sig.quote_marks(s) for s in sentences], dtype=np.int32).reshape(-1, 2)
+    return SideFeatures(vecs, sig.char_lengths(sentences), anchors, profiles, debris, embedded, quotes)
 
 
 def shared_anchor_sets(src_sentences: Sequence[str], tgt_sentences: Sequence[str],

@@ -96,6 +96,7 @@ class DocumentContext:
     vecs: ChanceSamples
     profiles: ChanceSamples | None
     log_ratio: float  # log(source chars / target chars)
+    quotes: bool = False  # both sides quote: links should agree on opening and closing one
 
     @classmethod
     def of(cls, src: Sequence[SideFeatures], tgt: Sequence[SideFeatures], config: AlignConfig) -> "DocumentContext":
@@ -111,7 +112,13 @@ class DocumentContext:
                                           np.random.default_rng(config.seed + 1), config.random_samples)
         src_chars = sum(float(f.lengths.sum()) for f in src)
         tgt_chars = sum(float(f.lengths.sum()) for f in tgt)
-        return cls(vecs, profiles, float(np.log(max(src_chars, 1.0) / max(tgt_chars, 1.0))))
+        quoting = [sum(int(np.any(f.quotes > 0, axis=1).sum()) for f in side) for side in (src, tgt)]
+        sizes = [sum(f.size for f in side) for side in (src, tgt)]
+        quotes = all(q >= max(3, QUOTE_SHARE * n) for q, n in zip(quoting, sizes))
+        return cls(vecs, profiles, float(np.log(max(src_chars, 1.0) / max(tgt_chars, 1.0))), quotes)
+
+
+QUOTE_SHARE = 0.02  # quotation marks in this share of each side's sentences: the text has dialogue
 
 
 class SpanScorer:
@@ -133,6 +140,9 @@ class SpanScorer:
         if src.anchors is not None and tgt.anchors is not None:
             self.src_anchor_n = sig.bit_counts(src.anchors)
             self.tgt_anchor_n = sig.bit_counts(tgt.anchors)
+        self.use_quotes = context.quotes and bool(config.quote_weight)
+        self.src_quote_csum = np.concatenate([np.zeros((1, 2), np.int64), np.cumsum(src.quotes, axis=0)])
+        self.tgt_quote_csum = np.concatenate([np.zeros((1, 2), np.int64), np.cumsum(tgt.quotes, axis=0)])
         self.src_debris_csum = np.concatenate([[0], np.cumsum(src.debris)])
         self.tgt_debris_csum = np.concatenate([[0], np.cumsum(tgt.debris)])
 
@@ -173,6 +183,13 @@ class SpanScorer:
         in_tgt = self.tgt_debris_csum[j] - self.tgt_debris_csum[j - b]
         all_debris = (in_src == a) & (in_tgt == b)
         return np.where(all_debris, 0, in_src + in_tgt).astype(np.float32)
+
+    def quote_mismatch(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """0-2: whether the two sides disagree on opening a quotation, and on closing one."""
+        a, b = move
+        src = (self.src_quote_csum[i] - self.src_quote_csum[i - a]) > 0
+        tgt = (self.tgt_quote_csum[j] - self.tgt_quote_csum[j - b]) > 0
+        return (src != tgt).sum(axis=-1).astype(np.float32)
 
     def skip_gain(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Leaving one sentence unaligned costs `skip`, nothing when it is debris."""
@@ -216,6 +233,8 @@ class SpanScorer:
             score = score + cfg.anchor_weight * self.anchors(move, i, j)
         if self.bridge is not None:
             score = score + cfg.bridge_weight * self.bridge_z(move, i, j)
+        if self.use_quotes:
+            score = score - cfg.quote_weight * self.quote_mismatch(move, i, j)
         a, b = move
         if self.src.embedded is not None and a > 1:
             score = np.where(self.src.embedded[a - 1, i - 1], score, IMPOSSIBLE)

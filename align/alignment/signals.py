@@ -175,6 +175,75 @@ def anchor_score(shared: np.ndarray, src_count: np.ndarray, tgt_count: np.ndarra
     return (match * 2.0 * shared - miss * unmatched).astype(np.float32)
 
 
+# --- quotation marks ---------------------------------------------------------------------------
+
+_CJK_OPEN, _CJK_CLOSE = "「『“‘", "」』”’"
+_QUOTES = "\"'“”„‟‘’‚‛«»‹›「」『』"
+_WIDE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+
+
+_SPEECH_PUNCT = re.compile(r"[.,;!?…。，；！？、]")
+
+
+def _speech(text: str) -> bool:
+    """Quoted text that reads as speech, not a quoted title or term (« Die Alpen »): it has
+    punctuation inside, or four words or more (eight characters of CJK)."""
+    return bool(_SPEECH_PUNCT.search(text)) or len(text.split()) >= 4 or len(_WIDE.findall(text)) >= 8
+
+
+def quote_marks(sentence: str) -> tuple[int, int]:
+    """(quoted speeches the sentence opens, quoted speeches it closes); one spoken line in
+    quotes both opens and closes one.
+
+    Dialogue is where neighbouring sentences look most alike, and where a translation keeps
+    its structure: a line of speech is translated by a line of speech, the line that opens a
+    speech running over several sentences by a line that opens it, the line that closes it by
+    one that closes it. Quoted titles and terms (« Die Alpen », "Mont Blanc"), which
+    translations often drop, do not count (`_speech`). A mark opens when it stands before a
+    word (after a space, the start or a bracket) and closes when it stands after one; « ‹
+    before a space open and » › after one close (French spacing); 「 “ next to CJK text open
+    and 」 ” close; a single quote closes only after punctuation ('...tomorrow.'), so
+    apostrophes (don't, l'eau, boys') are neither.
+    """
+    sentence = detokenize(sentence)
+    marks = []  # (position, +1 opens / -1 closes)
+    n = len(sentence)
+    for k, ch in enumerate(sentence):
+        if ch not in _QUOTES:
+            continue
+        before = sentence[k - 1] if k else " "
+        after = sentence[k + 1] if k + 1 < n else " "
+        if _WIDE.match(before) or _WIDE.match(after) or ch in "「」『』":
+            if ch in _CJK_OPEN or ch in _CJK_CLOSE:
+                marks.append((k, 1 if ch in _CJK_OPEN else -1))
+            continue
+        if before.isalnum() and after.isalnum():
+            continue  # an apostrophe inside a word
+        if ch in "«‹" and after.isspace():
+            marks.append((k, 1))
+        elif ch in "»›" and before.isspace():
+            marks.append((k, -1))
+        elif (before.isspace() or before in "([{—–-:") and not after.isspace():
+            marks.append((k, 1))
+        elif not before.isspace() and (after.isspace() or not after.isalnum()):
+            if ch in "'’" and before.isalnum():
+                continue  # boys', l' : an apostrophe, not a closing quote
+            marks.append((k, -1))
+    opened = closed = 0
+    start = None  # where the quotation being read began (0: before the sentence)
+    for k, kind in marks:
+        if kind > 0:
+            start = k + 1
+        else:
+            if _speech(sentence[start or 0:k]):
+                closed += 1
+                opened += start is not None
+            start = None
+    if start is not None and _speech(sentence[start:]):
+        opened += 1
+    return opened, closed
+
+
 # --- debris --------------------------------------------------------------------------------------
 
 _WIDE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
