@@ -521,6 +521,14 @@ def test_cli_translate_with_a_missing_model_names_the_fetch_command(tmp_path, ca
     ("the boys' room and l' instant", (0, 0)),                  # apostrophes
     ("Die Erstersteigung wurde in der « Himalaya-Chronik 1955 » behandelt .", (0, 0)),  # a title
     ("der « Mont Blanc » des Himalaya", (0, 0)),
+    ("„Komm mit, schnell!“ rief er.", (1, 1)),                  # German, a space after “
+    ("»Komm mit, schnell!«, rief er.", (1, 1)),                 # German/Danish »…«
+    ("er sagte: «Ich komme morgen wieder.»", (1, 1)),           # Swiss «…» without spaces
+    ("« Oui », dit-il.", (1, 1)),                               # punctuation right after: speech
+    ("“好”，他说。", (1, 1)),
+    ('他说:"你好，今天天气很好。"', (1, 1)),                     # straight quotes in Chinese
+    ("rock 'n' roll, '90s, get 'em, he said.", (0, 0)),        # elisions
+    ("'Tis the season.", (0, 0)),
 ])
 def test_quoted_speech_is_counted_titles_and_apostrophes_are_not(sentence, marks):
     from align.alignment.signals import quote_marks

@@ -178,17 +178,48 @@ def anchor_score(shared: np.ndarray, src_count: np.ndarray, tgt_count: np.ndarra
 # --- quotation marks ---------------------------------------------------------------------------
 
 _CJK_OPEN, _CJK_CLOSE = "「『“‘", "」』”’"
-_QUOTES = "\"'“”„‟‘’‚‛«»‹›「」『』"
+_QUOTES = "\"'“”„‟‘’‚‛«»‹›「」『』＂"
 _WIDE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
 
 _SPEECH_PUNCT = re.compile(r"[.,;!?…。，；！？、]")
+_AFTER_SPEECH = re.compile(r"[.,;:!?…。，；：！？]")
+# a single quote before these is an elision, not a quotation: rock 'n' roll, '90s, 'em, 'tis
+_ELIDED = re.compile(r"(?:\d|n['’]|(?:em|tis|twas|cause|til|bout)\b)", re.IGNORECASE)
+_OPEN_AFTER = "([{—–-:"
 
 
 def _speech(text: str) -> bool:
     """Quoted text that reads as speech, not a quoted title or term (« Die Alpen »): it has
     punctuation inside, or four words or more (eight characters of CJK)."""
     return bool(_SPEECH_PUNCT.search(text)) or len(text.split()) >= 4 or len(_WIDE.findall(text)) >= 8
+
+
+def _mark(sentence: str, k: int) -> int | None:
+    """What the quotation mark at k does: 1 opens, -1 closes, 0 opens or closes (a straight
+    quote in CJK text, by turns), None: not a quotation mark here (an apostrophe)."""
+    ch = sentence[k]
+    before = sentence[k - 1] if k else " "
+    after = sentence[k + 1] if k + 1 < len(sentence) else " "
+    if _WIDE.match(before) or _WIDE.match(after) or ch in "「」『』＂":
+        return 1 if ch in _CJK_OPEN else -1 if ch in _CJK_CLOSE else 0 if ch in "\"＂" else None
+    if before.isalnum() and after.isalnum():
+        return None  # an apostrophe inside a word
+    starts_word = (before.isspace() or before in _OPEN_AFTER) and not after.isspace()
+    ends_word = not before.isspace() and (after.isspace() or not after.isalnum())
+    if ch in "«‹" and after.isspace():
+        return 1             # French: « Oui
+    if ch in "»›" and before.isspace() and not after.isalnum():
+        return -1            # French: oui »
+    if starts_word:          # "Yes / »Komm (German) / «Wort (Swiss) / 'No
+        if ch in "'’‘" and _ELIDED.match(sentence, k + 1):
+            return None
+        return 1
+    if ends_word:
+        if ch in "'’" and before.isalnum():
+            return None      # boys', l' : an apostrophe, not a closing quote
+        return -1
+    return None
 
 
 def quote_marks(sentence: str) -> tuple[int, int]:
@@ -199,46 +230,30 @@ def quote_marks(sentence: str) -> tuple[int, int]:
     its structure: a line of speech is translated by a line of speech, the line that opens a
     speech running over several sentences by a line that opens it, the line that closes it by
     one that closes it. Quoted titles and terms (« Die Alpen », "Mont Blanc"), which
-    translations often drop, do not count (`_speech`). A mark opens when it stands before a
-    word (after a space, the start or a bracket) and closes when it stands after one; « ‹
-    before a space open and » › after one close (French spacing); 「 “ next to CJK text open
-    and 」 ” close; a single quote closes only after punctuation ('...tomorrow.'), so
-    apostrophes (don't, l'eau, boys') are neither.
+    translations often drop, do not count: a quotation is speech when it has punctuation
+    inside, four words or more, or punctuation right after it ("Yes," / « Oui », / “好”，).
+    Marks are read by position (`_mark`): “ „ » « ' open before a word and close after one,
+    French « » with spaces inside, 「 “ next to CJK text open and 」 ” close; apostrophes
+    (don't, l'eau, boys', rock 'n' roll, '90s) are not marks.
     """
-    sentence = detokenize(sentence)
-    marks = []  # (position, +1 opens / -1 closes)
-    n = len(sentence)
-    for k, ch in enumerate(sentence):
-        if ch not in _QUOTES:
-            continue
-        before = sentence[k - 1] if k else " "
-        after = sentence[k + 1] if k + 1 < n else " "
-        if _WIDE.match(before) or _WIDE.match(after) or ch in "「」『』":
-            if ch in _CJK_OPEN or ch in _CJK_CLOSE:
-                marks.append((k, 1 if ch in _CJK_OPEN else -1))
-            continue
-        if before.isalnum() and after.isalnum():
-            continue  # an apostrophe inside a word
-        if ch in "«‹" and after.isspace():
-            marks.append((k, 1))
-        elif ch in "»›" and before.isspace():
-            marks.append((k, -1))
-        elif (before.isspace() or before in "([{—–-:") and not after.isspace():
-            marks.append((k, 1))
-        elif not before.isspace() and (after.isspace() or not after.isalnum()):
-            if ch in "'’" and before.isalnum():
-                continue  # boys', l' : an apostrophe, not a closing quote
-            marks.append((k, -1))
     opened = closed = 0
     start = None  # where the quotation being read began (0: before the sentence)
-    for k, kind in marks:
+    for k in range(len(sentence)):
+        if sentence[k] not in _QUOTES:
+            continue
+        kind = _mark(sentence, k)
+        if kind is None:
+            continue
+        if kind == 0:
+            kind = 1 if start is None else -1
         if kind > 0:
             start = k + 1
-        else:
-            if _speech(sentence[start or 0:k]):
-                closed += 1
-                opened += start is not None
-            start = None
+            continue
+        followed = _AFTER_SPEECH.match(sentence, k + 1) is not None
+        if followed or _speech(sentence[start or 0:k]):
+            closed += 1
+            opened += start is not None
+        start = None
     if start is not None and _speech(sentence[start:]):
         opened += 1
     return opened, closed
