@@ -28,6 +28,11 @@ class AlignConfig:
     max_tgt: int = 5          # one sentence is split over five in both dev sets' gold (1:5, 2:5, 3:5)
     max_total: int = 8        # a + b <= max_total: every shape up to 4:4 (vecalign's limit), and 1-3:5
     skip: float = -1.5        # score of leaving one sentence unaligned, in z units (chance = 0)
+    # A run of sentences left unaligned together (an abridged stretch) costs `skip` for its
+    # first sentence and `skip_extend` for each further one, up to `max_skip_run` per step
+    # (affine gaps): else pairing the stretch with far-away text costs less than leaving it.
+    skip_extend: float = -0.5
+    max_skip_run: int = 4
     width: int = 12           # half-width of the band around the guide path, in sentences
     full_dp_cells: int = 250_000   # below n*m, no coarse pass: the full table is cheap
     length_weight: float = 1.5     # weight of the length term (Gale-Church log-likelihood)
@@ -50,4 +55,5 @@ class AlignConfig:
     def moves(self) -> list[Move]:
         out = [(a, b) for a in range(1, self.max_src + 1) for b in range(1, self.max_tgt + 1)
                if a + b <= self.max_total]
-        return out + [(1, 0), (0, 1)]
+        runs = [(k, 0) for k in range(2, self.max_skip_run + 1)] + [(0, k) for k in range(2, self.max_skip_run + 1)]
+        return out + [(1, 0), (0, 1)] + runs

@@ -192,9 +192,15 @@ class SpanScorer:
         return (src != tgt).sum(axis=-1).astype(np.float32)
 
     def skip_gain(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        """Leaving one sentence unaligned costs `skip`, nothing when it is debris."""
-        debris = self.src.debris[i - 1] if move == (1, 0) else self.tgt.debris[j - 1]
-        return np.where(debris, 0.0, self.config.skip).astype(np.float32)
+        """Leaving a run of sentences unaligned: `skip` for its first sentence, `skip_extend`
+        for each further one; debris is free."""
+        a, b = move
+        if b == 0:
+            real = a - (self.src_debris_csum[i] - self.src_debris_csum[i - a])
+        else:
+            real = b - (self.tgt_debris_csum[j] - self.tgt_debris_csum[j - b])
+        cost = np.where(real > 0, self.config.skip + (real - 1) * self.config.skip_extend, 0.0)
+        return cost.astype(np.float32)
 
     def bridge_z(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return self._chance_z(self.src.profiles, self.tgt.profiles, self.bridge, move, i, j)

@@ -307,6 +307,15 @@ class _ForbidCovering:
 
 
 def _steps_to_links(steps) -> list[Link]:
-    """DP steps (one move each, a skip is one sentence) -> links scored by their posterior."""
-    return [Link(tuple(range(i0, i1)), tuple(range(j0, j1)), round(score, 4) if np.isfinite(score) else 0.0)
-            for i0, i1, j0, j1, score in steps]
+    """DP steps (one move each) -> links scored by their posterior; a run of sentences left
+    unaligned in one step becomes one link per sentence, each with the run's posterior."""
+    out = []
+    for i0, i1, j0, j1, score in steps:
+        score = round(score, 4) if np.isfinite(score) else 0.0
+        if i1 - i0 > 1 and j0 == j1:
+            out.extend(Link((i,), (), score) for i in range(i0, i1))
+        elif j1 - j0 > 1 and i0 == i1:
+            out.extend(Link((), (j,), score) for j in range(j0, j1))
+        else:
+            out.append(Link(tuple(range(i0, i1)), tuple(range(j0, j1)), score))
+    return out
