@@ -54,6 +54,8 @@ VARIANTS = [
     ("no member penalty (member_weight=0)", replace(DEFAULT, member_weight=0.0)),
     ("skip cost -1.0", replace(DEFAULT, skip=-1.0)),
     ("skip cost -2.0", replace(DEFAULT, skip=-2.0)),
+    ("every unaligned sentence costs the same (skip_extend = skip)", replace(DEFAULT, skip_extend=DEFAULT.skip)),
+    ("runs of unaligned sentences up to 8 per step (max_skip_run)", replace(DEFAULT, max_skip_run=8)),
 ]
 
 
