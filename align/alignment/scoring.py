@@ -14,6 +14,8 @@ from align.errors import InputError
 from align.alignment.config import IMPOSSIBLE, AlignConfig, Move
 from align.alignment.features import SideFeatures, pair_dots, shared_bits, unit_rows
 
+QUOTE_SHARE = 0.02  # quoted speech in this share of each side's sentences: the text has dialogue
+
 
 # --------------------------------------------------------------------------------------------
 # Scorers: score(move, i, j) for arrays of end positions (i, j exclusive)
@@ -116,9 +118,6 @@ class DocumentContext:
         sizes = [sum(f.size for f in side) for side in (src, tgt)]
         quotes = all(q >= max(3, QUOTE_SHARE * n) for q, n in zip(quoting, sizes))
         return cls(vecs, profiles, float(np.log(max(src_chars, 1.0) / max(tgt_chars, 1.0))), quotes)
-
-
-QUOTE_SHARE = 0.02  # quotation marks in this share of each side's sentences: the text has dialogue
 
 
 class SpanScorer:
