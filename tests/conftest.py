@@ -117,13 +117,17 @@ def gold_project(tmp_path):
         yield project
 
 
-@pytest.fixture
-def interview_dir(tmp_path) -> Path:
+def make_interview_project(directory: Path) -> Path:
+    """The bundled interview imported into a new project at `directory`, as `bitext import` does."""
     from align.imports.source import import_text
 
-    directory = tmp_path / "interview"
     import_text(INTERVIEW.read_text(encoding="utf-8"), directory, INTERVIEW.name)
     return directory
+
+
+@pytest.fixture
+def interview_dir(tmp_path) -> Path:
+    return make_interview_project(tmp_path / "interview")
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from align.imports.source import import_text
 from align.store import Project
-from tests.conftest import INTERVIEW, REFERENCE
+from tests.conftest import make_interview_project, REFERENCE
 
 # Three German sentences of the third turn, linked to one English sentence (3:1).
 THREE_TO_ONE = "Like everyone else I heard a lot, and I was pleased; he walked me down."
@@ -18,7 +17,7 @@ EMPTY_LINK_SCORE = 0.41
 
 
 def make_partial_project(directory: Path) -> dict:
-    import_text(INTERVIEW.read_text(encoding="utf-8"), directory, INTERVIEW.name)
+    make_interview_project(directory)
     with Project.open(directory) as p:
         blocks = p.blocks(include_excluded=False)
         sentences: list[str] = []

@@ -13,10 +13,9 @@ import zipfile
 import pytest
 
 from align.cli import main
-from align.imports.source import import_text
 from align.store import Project
 from tests.browser_util import AppServer, browser, button, open_app, screenshot, wait_idle
-from tests.conftest import INTERVIEW, add_reference_translations
+from tests.conftest import make_interview_project, add_reference_translations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -45,7 +44,7 @@ DESKTOP, PHONE = (1280, 800), (390, 844)
 @pytest.fixture(scope="module")
 def interview(tmp_path_factory):
     directory = tmp_path_factory.mktemp("book-browser") / "davos"
-    import_text(INTERVIEW.read_text(encoding="utf-8"), directory, INTERVIEW.name)
+    make_interview_project(directory)
     with Project.open(directory) as p:
         assert add_reference_translations(p) == 26
         by_text = {s.text: s for s in p.source_segments()}

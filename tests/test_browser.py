@@ -9,10 +9,9 @@ from __future__ import annotations
 import pytest
 from defusedxml import ElementTree
 
-from align.imports.source import import_text
 from align.store import Project, text_sig
 from tests.browser_util import AppServer, browser, button, open_app, screenshot, wait_idle
-from tests.conftest import INTERVIEW, add_reference_translations
+from tests.conftest import make_interview_project, add_reference_translations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,7 +22,7 @@ WELCOME = "Nochmals willkommen, Herr Jack Ma!"
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     directory = tmp_path_factory.mktemp("browser") / "davos"
-    import_text(INTERVIEW.read_text(encoding="utf-8"), directory, INTERVIEW.name)
+    make_interview_project(directory)
     with Project.open(directory) as p:
         assert add_reference_translations(p) == 26
         seg = target(p, "Was sind Ihre Erwartungen?", "en")

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from align.imports.source import import_text
 from align.store import Project
 from tests.browser_util import AppServer, browser, button, open_app, screenshot, wait_idle
-from tests.conftest import INTERVIEW, add_reference_translations
+from tests.conftest import make_interview_project, add_reference_translations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -19,7 +18,7 @@ SESAME = "Wir haben über Sesame Credit gesprochen."
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     directory = tmp_path_factory.mktemp("browser-qa") / "davos"
-    import_text(INTERVIEW.read_text(encoding="utf-8"), directory, INTERVIEW.name)
+    make_interview_project(directory)
     with Project.open(directory) as p:
         add_reference_translations(p, langs=("en",))
         # Two machine translations with the mistakes QA is for: a garbled number, and a
