@@ -265,3 +265,19 @@ def test_an_imported_export_keeps_suggestions_and_confidence(project_dir, tmp_pa
         got = {text[link.src_ids[0]]: p.mt_confidences("zh").get(link.tgt_ids[0])
                for link in p.links("zh")}
     assert got == {g: confidence(k) for k, g in enumerate(german())}
+
+
+def test_tsv_reader_takes_quoted_fields_and_files_written_before_quoting():
+    from align.formats import tsv
+
+    head = "turn\tspeaker\tde\ten\tstatus_en\torigin_en\tscore_en\n"
+    # As this version writes it, and as a spreadsheet quotes it.
+    quoted = head + '1\tSorkin\tA\t"""Ja"", sagte er."\tedited\thuman\t0.9000\n'
+    # As bitext wrote it before fields were quoted: a bare leading quote, taken as it is.
+    bare = head + '1\tSorkin\tA\t"Ja, sagte er.\tedited\thuman\t0.9000\n2\t\tB\t"B" und C\tmt\t\t\n'
+    assert [r.cells["en"].text for r in tsv.read(quoted.encode()).rows] == ['"Ja", sagte er.']
+    assert [r.cells["en"].text for r in tsv.read(bare.encode()).rows] == ['"Ja, sagte er.',
+                                                                         '"B" und C']
+    # What the writer quotes, the reader gives back exactly.
+    for text in ['"', '""', '"a" "b"', 'a "b"', '"unbalanced', '" lone']:
+        assert tsv.unquote(tsv.field(text)) == text

@@ -15,13 +15,12 @@ readers (Python's csv module, pandas, spreadsheets) take such a field as quoted 
 drop its quotes or, with an unbalanced quote, run it into the next lines; it is written
 quoted the CSV way ("" for each quote inside). So `csv.reader(f, delimiter="\t")` and
 `pandas.read_csv(f, sep="\t", keep_default_na=False)` read every field back exactly. The
+reader here takes one record per line and unquotes only a fully quoted field, so files
+from before this rule (a bare leading quote) still read as written. The
 sentences of a many-side (a 2:1 link) are joined with a space (nothing for Chinese and
 Japanese).
 """
 from __future__ import annotations
-
-import csv
-import io
 
 from align.errors import InputError
 from align.formats.rows import (Cell, Row, SOURCE_STATUS, STATUS_RANK, Table, clean, is_true,
@@ -86,14 +85,21 @@ def _float(value: str, name: str, line: int, what: str) -> float | None:
         raise InputError(f"{name}, line {line}: {what} {value!r} is not a number") from None
 
 
+def unquote(text: str) -> str:
+    """A field as read: a CSV-quoted field (wrapped in quotes, every quote inside doubled)
+    loses its quoting; anything else is taken as it is, so files written before fields were
+    quoted (and by tools that never quote) read as they were meant."""
+    inner = text[1:-1]
+    if len(text) >= 2 and text[0] == text[-1] == QUOTE and QUOTE not in inner.replace(QUOTE * 2, ""):
+        return inner.replace(QUOTE * 2, QUOTE)
+    return text
+
+
 def read(data: bytes, name: str = "file.tsv") -> Table:
-    reader = csv.reader(io.StringIO(_decode(data, name), newline=""), delimiter="\t",
-                        quotechar=QUOTE)
-    try:
-        records = [(reader.line_num, fields) for fields in reader]
-    except csv.Error as exc:
-        raise InputError(f"{name}, line {reader.line_num}: not a TSV table ({exc})") from None
-    records = [(n, fields) for n, fields in records if any(f.strip() for f in fields)]
+    # One record per line: no field this format writes holds a line break.
+    records = [(number, [unquote(f) for f in line.rstrip("\r").split("\t")])
+               for number, line in enumerate(_decode(data, name).split("\n"), start=1)
+               if line.strip()]
     if not records:
         raise InputError(f"{name}: the file is empty")
     cols = records[0][1]
