@@ -281,3 +281,31 @@ def test_tsv_reader_takes_quoted_fields_and_files_written_before_quoting():
     # What the writer quotes, the reader gives back exactly.
     for text in ['"', '""', '"a" "b"', 'a "b"', '"unbalanced', '" lone']:
         assert tsv.unquote(tsv.field(text)) == text
+
+
+def test_names_xml_cannot_hold_do_not_stop_an_export(tmp_path):
+    """A speaker, title or model name with a control character or a line separator (the
+    source import refuses them in text, but names come from elsewhere too): every format is
+    still written, every XML file parses, every JSONL object stays on its line."""
+    from align.formats import FORMATS, export_table
+    from align.text.document import Block, Document
+
+    with Project.create(tmp_path / "p") as p:
+        p.import_document(Document([Block(kind="turn", sentences=["Eins zwei.", "Drei vier."],
+                                          speaker="Jack\u2028Ma\x07", speaker_label="Jack Ma")],
+                                   lang="de", speakers={}, title="Ti\x07tle\u2029"), "t.txt", "t")
+        for s in p.source_segments():
+            p.set_machine_translation(s.id, "en", "One\u2028two.", {"model": "m\x07\x85x"},
+                                      confidence=-0.5)
+        for fmt in FORMATS:
+            table, data = export_table(p, fmt, ["de", "en"])
+            assert len(table.rows) == 2
+            if fmt in ("tmx", "xliff"):
+                root = etree.fromstring(data)
+                assert "Jack Ma" in etree.tostring(root, encoding="unicode")
+            if fmt == "jsonl":
+                lines = data.decode("utf-8").splitlines()
+                assert [json.loads(line)["origin"]["en"] for line in lines] == ["mt:m\x07\x85x"] * 2
+            if fmt == "tsv":
+                assert [r["speaker"] for r in csv.DictReader(io.StringIO(data.decode("utf-8")),
+                                                             delimiter="\t")] == ["Jack Ma"] * 2

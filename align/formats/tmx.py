@@ -18,8 +18,8 @@ from datetime import datetime
 from lxml import etree
 
 from align.errors import InputError
-from align.formats.rows import (Cell, Row, SOURCE_STATUS, STATUS_RANK, Table, is_true, primary_lang,
-                                region_tag)
+from align.formats.rows import (Cell, Row, SOURCE_STATUS, STATUS_RANK, Table, clean, is_true,
+                                primary_lang, region_tag)
 from align.formats.xmlsafe import local_name, parse_xml_bytes
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -42,7 +42,7 @@ def _prop(parent: etree._Element, kind: str, value) -> None:
     if value is None or value == "":
         return
     prop = etree.SubElement(parent, "prop", type=kind)
-    prop.text = str(value)
+    prop.text = clean(str(value))      # a speaker or model name XML cannot hold must not stop it
 
 
 def write(table: Table) -> bytes:

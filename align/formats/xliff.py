@@ -16,8 +16,8 @@ from __future__ import annotations
 from lxml import etree
 
 from align.errors import InputError
-from align.formats.rows import (Cell, Row, SOURCE_STATUS, STATUS_RANK, Table, is_true, primary_lang,
-                                region_tag)
+from align.formats.rows import (Cell, Row, SOURCE_STATUS, STATUS_RANK, Table, clean, is_true,
+                                primary_lang, region_tag)
 from align.formats.xmlsafe import parse_xml_bytes
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -44,8 +44,8 @@ def write(table: Table) -> bytes:
     root = etree.Element(_q("xliff"), nsmap={None: NS, "mda": MDA},
                          version="2.1", srcLang=region_tag(src), trgLang=region_tag(tgt))
     file_el = etree.SubElement(root, _q("file"), id="f1")
-    if table.title:
-        file_el.set("original", table.title)
+    if clean(table.title):
+        file_el.set("original", clean(table.title))
     for number, row in enumerate(table.rows, start=1):
         unit = etree.SubElement(file_el, _q("unit"), id=f"u{number}")
         cell = row.cells[tgt]
@@ -58,7 +58,8 @@ def write(table: Table) -> bytes:
                                  category=META_CATEGORY)
         for key, value in meta.items():
             if value is not None and value != "":
-                etree.SubElement(group, _q("meta", MDA), type=key).text = str(value)
+                # clean: a speaker or model name XML cannot hold must not stop the export
+                etree.SubElement(group, _q("meta", MDA), type=key).text = clean(str(value))
         segment = etree.SubElement(unit, _q("segment"), id=f"s{number}")
         if cell.suggested:
             segment.set("state", "initial")
