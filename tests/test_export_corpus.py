@@ -94,3 +94,21 @@ def test_include_suggested_keeps_them_marked_and_open_restores_them(manifest, mo
     again = [json.loads(line) for line in
              (tmp_path / "again.jsonl").read_text(encoding="utf-8").splitlines()]
     assert again == [{k: v for k, v in r.items() if k != "document"} for r in rows]
+
+
+def test_a_rerun_redoes_documents_only_when_include_suggested_changes(manifest, model_args,
+                                                                      tmp_path, capsys):
+    out = tmp_path / "out"
+
+    def counts() -> tuple[int, int]:
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        return summary["done"], summary["skipped"]
+
+    run(manifest, out, model_args)
+    plain = shard_rows(out)
+    run(manifest, out, model_args)
+    assert counts() == (0, 1) and shard_rows(out) == plain
+    run(manifest, out, model_args, "--include-suggested")
+    assert counts() == (1, 0) and len(shard_rows(out)) == len(plain) + len(SUGGESTED)
+    run(manifest, out, model_args, "--include-suggested")
+    assert counts() == (0, 1) and all("suggested" in r for r in shard_rows(out))

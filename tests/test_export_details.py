@@ -124,6 +124,9 @@ def unit_counts(capsys, project_dir, folder: Path, *extra) -> dict[str, int]:
     export(capsys, project_dir, "moses", folder / "a", "--langs", "de,en,zh", *extra)
     counts = {lang: len(moses_lines(folder / "a", lang)) for lang in ("de", "en", "zh")}
     assert len(set(counts.values())) == 1, counts
+    for lang in ("de", "en", "zh"):          # no stray line breaks, no empty lines
+        data = Path(f"{folder / 'a'}.{lang}").read_bytes()
+        assert data.count(b"\n") == counts[lang] and b"\n\n" not in data and b"\r" not in data
     out["moses"] = counts["de"]
     export(capsys, project_dir, "jsonl", folder / "a.jsonl", "--langs", "de,en,zh", *extra)
     out["jsonl"] = len(jsonl_rows(folder / "a.jsonl"))
