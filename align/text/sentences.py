@@ -146,7 +146,8 @@ def _not_a_boundary(text: str, cut: int, lang: str) -> bool:
         return True
     if lang == "de":
         m = re.search(r"(\d{1,4})\.$", left)
-        if m and _is_german_ordinal(text, m.start(1), right):
+        # m is found in the window `left`: its offset in `text` is shifted by the window's start.
+        if m and _is_german_ordinal(text, cut - len(left) + m.start(1), right):
             return True
     return False
 
