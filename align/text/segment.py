@@ -14,6 +14,12 @@ The heuristics, all general (nothing here knows the Davos interview):
   long heading is still a heading; a turn keeps its first sentence, and a tail ending in a
   comma or dash was broken off, not a heading); in narration, a short unpunctuated line of
   its own.
+* A stage note alone in the last paragraph(s) of a turn ("(Applaus)") is narration; a
+  screenplay turn (a name alone on its line) ends at a blank line, and what follows is
+  narration (the action) until the next name.
+* A heading's closing quote is not punctuation ("„Ein Streik ist kein Naturereignis“"), and a
+  short line of its own before a label is a heading whole, colon and all
+  ("Folge 23: Warum wir Pilze sammeln").
 * Blank lines separate paragraphs; single newlines too, unless the text is hard-wrapped
   (most lines of similar width, ending mid-sentence), where they are mere spaces.
 """
@@ -38,6 +44,10 @@ _SEPARATOR_AT_LINE_END = re.compile(r"\s+([|¦‖])[ \t]*$")
 _TEASER = re.compile(r"(?:\.\.\.|…)\s*$")
 _TERMINATOR = re.compile(r"(?:[.!?…]+[\"“”»«'’)\]]*|[:;])(?=\s)")
 _SENTENCE_FINAL = re.compile(r"[.!?…:;\"“”»«'’)\]]$")
+_CLOSING_QUOTES = "\"“”»«'’‘"
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# A stage note: a short remark in parentheses or brackets ("(Applaus)", "[unverständlich]").
+_STAGE_NOTE = re.compile(r"[(\[][^()\[\]\n]{1,40}[)\]]")
 # First/second person (dialogue) and third person (a text about someone) pronouns.
 _DIALOGUE_WORDS = {
     "de": re.compile(r"(?i:\b(?:ich|mich|mir|mein\w*|wir|uns|unser\w*|du|dich|dir|dein\w*|euch|euer\w*)\b)"
@@ -65,18 +75,26 @@ def segment_document(text: str, lang: str = "de", title: str = "",
     wrapped = _is_hard_wrapped(body)
     blocks: list[Block] = []
 
-    pieces: list[tuple[str | None, str]] = []  # (label or None for narration, text)
+    pieces: list[tuple[str | None, str, int]] = []  # (label or None for narration, text, start)
     position = 0
     label: str | None = None
     for turn in speakers.turns:
-        pieces.append((label, body[position:turn.start]))
+        pieces.append((label, body[position:turn.start], position))
         label, position = turn.label, turn.end
-    pieces.append((label, body[position:]))
+    pieces.append((label, body[position:], position))
+    screenplay = {t.label for t in speakers.turns if t.ends_at_blank_line}
 
-    for index, (label, piece) in enumerate(pieces):
+    for index, (label, piece, start) in enumerate(pieces):
         heading = None
         if index + 1 < len(pieces):  # a heading stands right before a speaker label
-            piece, heading = _cut_heading(piece, keep_first=label is not None)
+            at_line_start = start == 0 or body[start - 1] == "\n"
+            piece, heading = _cut_heading(piece, keep_first=label is not None,
+                                          at_line_start=at_line_start)
+        after = ""  # narration after the turn: a stage note, a screenplay's action
+        if label in screenplay:
+            piece, after = _split_at_blank_line(piece)
+        elif label is not None:
+            piece, after = _split_trailing_stage_notes(piece)
         if label is None:
             blocks.extend(_narration_blocks(piece, lang, wrapped))
         else:
@@ -84,6 +102,7 @@ def segment_document(text: str, lang: str = "de", title: str = "",
             if sentences:
                 blocks.append(Block("turn", sentences, speaker=speakers.canonical[label],
                                     speaker_label=label))
+            blocks.extend(_narration_blocks(after, lang, wrapped))
         if heading:
             blocks.append(Block("heading", [heading]))
 
@@ -147,13 +166,40 @@ def _trailer_blocks(lines: list[str]) -> list[Block]:
     return blocks
 
 
-def _cut_heading(piece: str, keep_first: bool) -> tuple[str, str | None]:
+def _split_at_blank_line(piece: str) -> tuple[str, str]:
+    """A screenplay turn ends at the first blank line after its speech."""
+    m = _BLANK_LINE.search(piece.strip("\n"))
+    piece = piece.strip("\n")
+    return (piece[:m.start()], piece[m.end():]) if m else (piece, "")
+
+
+def _split_trailing_stage_notes(piece: str) -> tuple[str, str]:
+    """Paragraphs at the end of a turn that hold only stage notes ("(Applaus)") are narration."""
+    paragraphs = _BLANK_LINE.split(piece.rstrip())
+    notes = []
+    while len(paragraphs) > 1 and _is_stage_note(paragraphs[-1]):
+        notes.insert(0, paragraphs.pop())
+    return "\n\n".join(paragraphs), "\n\n".join(notes)
+
+
+def _is_stage_note(paragraph: str) -> bool:
+    return bool(paragraph.strip()) and not _STAGE_NOTE.sub("", paragraph).strip()
+
+
+def _cut_heading(piece: str, keep_first: bool, at_line_start: bool = False) -> tuple[str, str | None]:
     """Split a heading off the end of the text before a speaker label.
 
     `keep_first`: the piece is a turn, which keeps at least its first sentence.
+    `at_line_start`: the piece starts a line, so its last line may be a line of its own.
     """
     stripped = piece.rstrip()
     last_line_start = stripped.rfind("\n") + 1
+    own_line = (last_line_start > 0 or at_line_start) and "\n" in piece[len(stripped):]
+    last_line = stripped[last_line_start:].strip()
+    if own_line and (not keep_first or stripped[:last_line_start].strip()) and \
+            _looks_like_heading(last_line):
+        # A short line of its own, colon and all: "Tagesordnungspunkt 4: Neubau der Schule".
+        return stripped[:last_line_start], last_line
     ends = list(_TERMINATOR.finditer(stripped, last_line_start))
     tail_start = ends[-1].end() if ends else last_line_start
     tail = stripped[tail_start:].strip()
@@ -173,8 +219,17 @@ def _is_heading_before_label(tail: str) -> bool:
     """The unpunctuated last sentence before a speaker label: a section heading, however
     long, since a speaker's sentence ends with punctuation before the next one speaks. A
     comma or dash at its end means speech broken off, not a heading."""
-    return (bool(tail) and _starts_capitalised(tail) and not _SENTENCE_FINAL.search(tail)
+    return (bool(tail) and _starts_capitalised(tail) and not _ends_sentence(tail)
             and tail[-1] not in ",-–—")
+
+
+def _ends_sentence(line: str) -> bool:
+    """Ends in punctuation; a closing quote counts only after a period, "!" or "?" inside
+    it, so a quoted title ("„Ein Streik ist kein Naturereignis“") does not."""
+    if line[-1:] in _CLOSING_QUOTES:
+        inner = line.rstrip(_CLOSING_QUOTES)
+        return bool(inner) and bool(_SENTENCE_FINAL.search(inner))
+    return bool(_SENTENCE_FINAL.search(line))
 
 
 def _looks_like_heading(line: str) -> bool:
@@ -182,7 +237,7 @@ def _looks_like_heading(line: str) -> bool:
     words = line.split()
     return (0 < len(words) <= MAX_HEADING_WORDS
             and "," not in line
-            and not _SENTENCE_FINAL.search(line)
+            and not _ends_sentence(line)
             and _starts_capitalised(line))
 
 
