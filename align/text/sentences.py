@@ -6,6 +6,10 @@ below add ("usw." and "…" before a capitalised word). German ordinals ("im 2. 
 and a few abbreviations it does not know are repaired by the rules too. Chinese (and
 Japanese) use a small splitter of our own: the libraries measured missed "……" and
 sentences that begin with a digit. Blank lines are always sentence boundaries.
+
+Transcripts add two things: a stage note between sentences ("(lacht)", "[unverständlich]")
+is a sentence of its own, and a footnote mark after a sentence's period ("40 %.¹") stays
+with that sentence.
 """
 from __future__ import annotations
 
@@ -63,6 +67,13 @@ _NUMBERED_ITEM = re.compile(r"(?<=[^\W\d_][.!?])\s+(?=\d{1,3}\.\s+[„\"»“]?[
 # A one-word reply after a question is a sentence of its own ("Ist er vorbei? Nein. Ich").
 _ONE_WORD_REPLY = re.compile(r"(?:(?<=[?!]\s)|(?<=[?!][\"“”»«]\s))([^\W\d_]+)\.(?=\s+[„\"»“]?[^\W\d_])")
 
+# A stage note standing between sentences (at the start, or after a sentence end) and
+# before a capitalised word or the end: "(lacht) Anstrengend.", "gekocht. [unverständlich] Das".
+_STAGE_NOTE = re.compile(r"(?:^|(?<=[.!?…][\"“”»«'’]\s)|(?<=[.!?…]\s))[(\[][^()\[\]\n]{1,40}[)\]]"
+                         r"(?=\s*$|\s+[„\"»“‘'(\[]?[^\W\d_])")
+# Footnote marks glued to a sentence end: "40 %.¹", "erwartet.[3]".
+_FOOTNOTE_MARK = re.compile(r"[¹²³⁰⁴-⁹]+|\[\d{1,3}\]")
+
 # CJK: terminators (and a run of them, "？！"), ellipses, then closing quotes/brackets that
 # stay with the sentence. A half-width period ends a sentence only after a CJK character.
 _CJK_CHAR = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
@@ -112,8 +123,16 @@ def _latin_boundaries(text: str, lang: str) -> set[int]:
     """Character offsets where a sentence ends: sentencex's, corrected by the rules."""
     cuts = {cut for cut in _library_boundaries(text, lang) if not _not_a_boundary(text, cut, lang)}
     cuts |= _forced_boundaries(text, lang)
+    cuts = {_after_footnote_mark(text, cut) for cut in cuts}
+    for m in _STAGE_NOTE.finditer(text):
+        cuts |= {m.start(), m.end()}
     last = len(text.rstrip())
     return {c for c in cuts if 0 < c < last}
+
+
+def _after_footnote_mark(text: str, cut: int) -> int:
+    m = _FOOTNOTE_MARK.match(text, cut)
+    return m.end() if m and cut > 0 and text[cut - 1] in ".!?…\"“”»" else cut
 
 
 def _library_boundaries(text: str, lang: str) -> set[int]:
