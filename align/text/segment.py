@@ -14,8 +14,9 @@ The heuristics, all general (nothing here knows the Davos interview):
   long heading is still a heading; a turn keeps its first sentence, and a tail ending in a
   comma or dash was broken off, not a heading); in narration, a short unpunctuated line of
   its own.
-* A stage note alone in the last paragraph(s) of a turn ("(Applaus)") is narration; a
-  screenplay turn (a name alone on its line) ends at a blank line, and what follows is
+* A paragraph that is only a stage note ("(Applaus)", "(Zuruf von der SPD: Unsinn!)") is
+  narration, and the turn goes on after it; an editor's note closing the last turn
+  ("Anmerkung der Redaktion: ...", "Hinweis: ...") is narration too. A screenplay turn (a name alone on its line) ends at a blank line, and what follows is
   narration (the action) until the next name.
 * A heading's closing quote is not punctuation ("„Ein Streik ist kein Naturereignis“"), and a
   short line of its own before a label is a heading whole, colon and all
@@ -30,7 +31,7 @@ import statistics
 from typing import Iterable
 
 from align.text.document import Block, Document
-from align.text.sentences import split_sentences
+from align.text.sentences import sentence_ends, split_sentences
 from align.text.speakers import find_speakers
 from align.text.textio import normalize_text
 
@@ -46,8 +47,12 @@ _TERMINATOR = re.compile(r"(?:[.!?…]+[\"“”»«'’)\]]*|[:;])(?=\s)")
 _SENTENCE_FINAL = re.compile(r"[.!?…:;\"“”»«'’)\]]$")
 _CLOSING_QUOTES = "\"“”»«'’‘"
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-# A stage note: a short remark in parentheses or brackets ("(Applaus)", "[unverständlich]").
-_STAGE_NOTE = re.compile(r"[(\[][^()\[\]\n]{1,40}[)\]]")
+# A paragraph that is a stage note: a remark in parentheses or brackets ("(Applaus)").
+_STAGE_NOTE = re.compile(r"\(\([^()\n]{1,200}\)\)|[(\[][^()\[\]\n]{1,200}[)\]]")
+# An editor's note after an interview: "Anmerkung der Redaktion:", "Hinweis:", "Foto:".
+_EDITORS_NOTE = re.compile(
+    r"(?:Anmerkung|Hinweis|Quelle|Fotos?|Bild|Mitarbeit|Übersetzung|Transkription|Korrektur|"
+    r"Update|Note|Editor's note|Source|Photo|Credit)s?\b[^:\n]{0,30}:\s")
 # First/second person (dialogue) and third person (a text about someone) pronouns.
 _DIALOGUE_WORDS = {
     "de": re.compile(r"(?i:\b(?:ich|mich|mir|mein\w*|wir|uns|unser\w*|du|dich|dir|dein\w*|euch|euer\w*)\b)"
@@ -89,20 +94,22 @@ def segment_document(text: str, lang: str = "de", title: str = "",
         if index + 1 < len(pieces):  # a heading stands right before a speaker label
             at_line_start = start == 0 or body[start - 1] == "\n"
             piece, heading = _cut_heading(piece, keep_first=label is not None,
-                                          at_line_start=at_line_start)
-        after = ""  # narration after the turn: a stage note, a screenplay's action
-        if label in screenplay:
-            piece, after = _split_at_blank_line(piece)
-        elif label is not None:
-            piece, after = _split_trailing_stage_notes(piece)
+                                          at_line_start=at_line_start, lang=lang)
         if label is None:
             blocks.extend(_narration_blocks(piece, lang, wrapped))
+            parts = []
+        elif label in screenplay:
+            parts = _split_at_blank_line(piece)
         else:
-            sentences = _sentences(piece, lang, wrapped)
+            parts = _split_stage_notes(piece, last=index + 1 == len(pieces))
+        for is_turn, part in parts:
+            if not is_turn:  # a stage note, an editor's note, a screenplay's action
+                blocks.extend(_narration_blocks(part, lang, wrapped))
+                continue
+            sentences = _sentences(part, lang, wrapped)
             if sentences:
                 blocks.append(Block("turn", sentences, speaker=speakers.canonical[label],
                                     speaker_label=label))
-            blocks.extend(_narration_blocks(after, lang, wrapped))
         if heading:
             blocks.append(Block("heading", [heading]))
 
@@ -166,27 +173,36 @@ def _trailer_blocks(lines: list[str]) -> list[Block]:
     return blocks
 
 
-def _split_at_blank_line(piece: str) -> tuple[str, str]:
-    """A screenplay turn ends at the first blank line after its speech."""
-    m = _BLANK_LINE.search(piece.strip("\n"))
+def _split_at_blank_line(piece: str) -> list[tuple[bool, str]]:
+    """A screenplay turn ends at the first blank line after its speech: (is turn, text) parts."""
     piece = piece.strip("\n")
-    return (piece[:m.start()], piece[m.end():]) if m else (piece, "")
+    m = _BLANK_LINE.search(piece)
+    return [(True, piece[:m.start()]), (False, piece[m.end():])] if m else [(True, piece)]
 
 
-def _split_trailing_stage_notes(piece: str) -> tuple[str, str]:
-    """Paragraphs at the end of a turn that hold only stage notes ("(Applaus)") are narration."""
-    paragraphs = _BLANK_LINE.split(piece.rstrip())
-    notes = []
-    while len(paragraphs) > 1 and _is_stage_note(paragraphs[-1]):
-        notes.insert(0, paragraphs.pop())
-    return "\n\n".join(paragraphs), "\n\n".join(notes)
+def _split_stage_notes(piece: str, last: bool) -> list[tuple[bool, str]]:
+    """A turn's paragraphs as (is turn, text) parts: a paragraph after the first that is only
+    stage notes is narration, and so are editor's notes ending the `last` turn."""
+    paragraphs = _BLANK_LINE.split(piece.strip())
+    notes_from = len(paragraphs)
+    while last and notes_from > 1 and _EDITORS_NOTE.match(paragraphs[notes_from - 1].strip()):
+        notes_from -= 1
+    parts: list[tuple[bool, str]] = []
+    for i, paragraph in enumerate(paragraphs):
+        is_turn = i == 0 or (i < notes_from and not _is_stage_note(paragraph))
+        if parts and parts[-1][0] == is_turn:
+            parts[-1] = (is_turn, parts[-1][1] + "\n\n" + paragraph)
+        else:
+            parts.append((is_turn, paragraph))
+    return parts
 
 
 def _is_stage_note(paragraph: str) -> bool:
     return bool(paragraph.strip()) and not _STAGE_NOTE.sub("", paragraph).strip()
 
 
-def _cut_heading(piece: str, keep_first: bool, at_line_start: bool = False) -> tuple[str, str | None]:
+def _cut_heading(piece: str, keep_first: bool, at_line_start: bool = False,
+                 lang: str = "de") -> tuple[str, str | None]:
     """Split a heading off the end of the text before a speaker label.
 
     `keep_first`: the piece is a turn, which keeps at least its first sentence.
@@ -200,7 +216,11 @@ def _cut_heading(piece: str, keep_first: bool, at_line_start: bool = False) -> t
             _looks_like_heading(last_line):
         # A short line of its own, colon and all: "Tagesordnungspunkt 4: Neubau der Schule".
         return stripped[:last_line_start], last_line
-    ends = list(_TERMINATOR.finditer(stripped, last_line_start))
+    # A period the sentence splitter does not take for a sentence end ("87. Sitzung",
+    # "z. B.") does not end the text before a heading either.
+    real_ends = {last_line_start + cut for cut in sentence_ends(stripped[last_line_start:], lang)}
+    ends = [m for m in _TERMINATOR.finditer(stripped, last_line_start)
+            if m.group()[0] in ":;" or m.end() in real_ends or m.end() == len(stripped)]
     tail_start = ends[-1].end() if ends else last_line_start
     tail = stripped[tail_start:].strip()
     before = stripped[:tail_start].strip()

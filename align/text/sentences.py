@@ -69,7 +69,8 @@ _ONE_WORD_REPLY = re.compile(r"(?:(?<=[?!]\s)|(?<=[?!][\"“”»«]\s))([^\W\d_
 
 # A stage note standing between sentences (at the start, or after a sentence end) and
 # before a capitalised word or the end: "(lacht) Anstrengend.", "gekocht. [unverständlich] Das".
-_STAGE_NOTE = re.compile(r"(?:^|(?<=[.!?…][\"“”»«'’]\s)|(?<=[.!?…]\s))[(\[][^()\[\]\n]{1,40}[)\]]"
+_STAGE_NOTE = re.compile(r"(?:^|(?<=[.!?…][\"“”»«'’]\s)|(?<=[.!?…]\s))"
+                         r"(?:\(\([^()\n]{1,40}\)\)|[(\[][^()\[\]\n]{1,40}[)\]])"
                          r"(?=\s*$|\s+[„\"»“‘'(\[]?[^\W\d_])")
 # Footnote marks glued to a sentence end: "40 %.¹", "erwartet.[3]".
 _FOOTNOTE_MARK = re.compile(r"[¹²³⁰⁴-⁹]+|\[\d{1,3}\]")
@@ -108,6 +109,12 @@ def split_sentences(text: str, lang: str) -> list[str]:
                 sentences.append(piece)
             start = cut
     return sentences
+
+
+def sentence_ends(paragraph: str, lang: str) -> set[int]:
+    """Offsets in one paragraph (no blank lines) where a sentence ends, the last one not counted."""
+    base = _base_language(lang)
+    return _cjk_boundaries(paragraph) if base in _CJK_LANGS else _latin_boundaries(paragraph, base)
 
 
 def _base_language(lang: str) -> str:
@@ -220,6 +227,9 @@ def _is_german_ordinal(text: str, number_start: int, right: str) -> bool:
         return True  # "am 3. und 4. Mai", "Das 3. ist" -- not a sentence end before lower case
     if next_word.group(1).lower().rstrip(".") in _MONTHS_DE:
         return True
+    period = text.index(".", number_start)
+    if period + 1 + _WINDOW >= len(text) and not re.search(r"[.!?…]", text[period + 1:]):
+        return True  # no sentence follows, only the end of a title: "Plenarprotokoll, 87. Sitzung"
     before = _left(text, number_start).rstrip()
     if not before or (before[-1] in ".!?:;…“”\"»" and not _ends_with(before, _BEFORE_NUMBER["de"])):
         return True  # an enumeration item: "1. Punkt eins." (but not "Abs. 3. Das")

@@ -11,7 +11,7 @@ determiner ("Das Problem:", "Die Antwort:"); phrases whose last word is lower ca
 
 Layouts real transcripts use besides "Name: speech":
 * titles and initials do not count as words ("Prof. Dr. Anna Keller:", "A. R. S.:"), and a
-  number may close a label ("Sprecher 2:");
+  number or a role in parentheses may close a label ("Sprecher 2:", "Petra Lang (SPD):");
 * a timestamp before the label ("[00:12:03] Sprecher 1:", "00:12 – Anna:") belongs to it:
   the turn starts at the timestamp, and the label counts as opening the line;
 * once at least three turns open lines, a label that opens a line once, after the first
@@ -54,6 +54,8 @@ _DETERMINERS = frozenset("der die das des dem den ein eine einer eines einem ein
 # A timestamp right before a label: "[00:12:03] ", "00:12 – ", "(01:02:03.5) ".
 _TIMESTAMP_BEFORE = re.compile(
     r"(?<!\S)[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?[ \t]*(?:[-–—|][ \t]*)?$")
+# A role in parentheses right before a label's colon.
+_ROLE_BEFORE = re.compile(r"(?<=\S)[ \t]+\([^()\n:]{1,40}\)$")
 # A screenplay name: capitals alone on a line (a period, hyphen or apostrophe inside allowed).
 _NAME_LINE = re.compile(r"^[ \t]*([A-ZÄÖÜ][A-ZÄÖÜ.'’-]+(?: [A-ZÄÖÜ][A-ZÄÖÜ.'’-]*){0,2})[ \t]*\n(?=[ \t]*\S)",
                         re.MULTILINE)
@@ -195,11 +197,14 @@ def _candidates(text: str) -> dict[int, list[_Candidate]]:
         colon = m.start()
         # Only a window before the colon is read: transcripts can be one long line.
         window_start = max(text.rfind("\n", max(0, colon - 200), colon) + 1, colon - 200)
-        tokens = list(_TOKEN.finditer(text, window_start, colon))
+        # A role in parentheses may close a label: "Petra Lang (SPD):", "Anna (Moderation):".
+        role = _ROLE_BEFORE.search(text, window_start, colon)
+        name_end = role.start() if role else colon
+        tokens = list(_TOKEN.finditer(text, window_start, name_end))
         if tokens and window_start > 0 and tokens[0].start() == window_start and \
                 not text[window_start - 1].isspace():
             tokens = tokens[1:]  # a word cut by the window
-        if not tokens or tokens[-1].end() != colon:
+        if not tokens or tokens[-1].end() != name_end:
             continue  # "word :" or ":" alone
         # A number may close a label ("Sprecher 2"); titles and initials are not words.
         numbered = len(tokens) > 1 and bool(re.fullmatch(r"\d{1,3}", tokens[-1].group()))
