@@ -49,6 +49,7 @@ _CLOSING_QUOTES = "\"“”»«'’‘"
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # A paragraph that is a stage note: a remark in parentheses or brackets ("(Applaus)").
 _STAGE_NOTE = re.compile(r"\(\([^()\n]{1,200}\)\)|[(\[][^()\[\]\n]{1,200}[)\]]")
+_NOT_A_NOTE = re.compile(r"[(\[]\s*\d+\s*[)\]]")  # "(1)", "[3]": a number, not a remark
 # An editor's note after an interview: "Anmerkung der Redaktion:", "Hinweis:", "Foto:".
 _EDITORS_NOTE = re.compile(
     r"(?:Anmerkung|Hinweis|Quelle|Fotos?|Bild|Mitarbeit|Übersetzung|Transkription|Korrektur|"
@@ -198,7 +199,8 @@ def _split_stage_notes(piece: str, last: bool) -> list[tuple[bool, str]]:
 
 
 def _is_stage_note(paragraph: str) -> bool:
-    return bool(paragraph.strip()) and not _STAGE_NOTE.sub("", paragraph).strip()
+    return (bool(paragraph.strip()) and not _NOT_A_NOTE.search(paragraph)
+            and not _STAGE_NOTE.sub("", paragraph).strip())
 
 
 def _cut_heading(piece: str, keep_first: bool, at_line_start: bool = False,
@@ -247,8 +249,8 @@ def _ends_sentence(line: str) -> bool:
     """Ends in punctuation; a closing quote counts only after a period, "!" or "?" inside
     it, so a quoted title ("„Ein Streik ist kein Naturereignis“") does not."""
     if line[-1:] in _CLOSING_QUOTES:
-        inner = line.rstrip(_CLOSING_QUOTES)
-        return bool(inner) and bool(_SENTENCE_FINAL.search(inner))
+        inner = line.rstrip(_CLOSING_QUOTES)  # "'But I—'": speech broken off is not a title
+        return bool(inner) and (bool(_SENTENCE_FINAL.search(inner)) or inner[-1] in ",-–—")
     return bool(_SENTENCE_FINAL.search(line))
 
 

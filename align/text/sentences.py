@@ -70,7 +70,7 @@ _ONE_WORD_REPLY = re.compile(r"(?:(?<=[?!]\s)|(?<=[?!][\"“”»«]\s))([^\W\d_
 # A stage note standing between sentences (at the start, or after a sentence end) and
 # before a capitalised word or the end: "(lacht) Anstrengend.", "gekocht. [unverständlich] Das".
 _STAGE_NOTE = re.compile(r"(?:^|(?<=[.!?…][\"“”»«'’]\s)|(?<=[.!?…]\s))"
-                         r"(?:\(\([^()\n]{1,40}\)\)|[(\[][^()\[\]\n]{1,40}[)\]])"
+                         r"(?:\(\([^()\n]{1,40}\)\)|[(\[](?=[^()\[\]\n]*(?:[^\W\d_]|\.\.\.|…))[^()\[\]\n]{1,40}[)\]])"
                          r"(?=\s*$|\s+[„\"»“‘'(\[]?[^\W\d_])")
 # Footnote marks glued to a sentence end: "40 %.¹", "erwartet.[3]".
 _FOOTNOTE_MARK = re.compile(r"[¹²³⁰⁴-⁹]+|\[\d{1,3}\]")
