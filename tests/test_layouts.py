@@ -56,6 +56,12 @@ def test_phrases_opening_with_an_article_are_not_speakers():
     assert {b["kind"] for b in _blocks(text)} == {"narration"}
 
 
+def test_a_paragraph_opening_with_a_phrase_is_not_a_guest():
+    text = ("F: Eins?\nA: Zwei.\n\nZum Beispiel: Wir pflanzen Buchen.\n"
+            "F: Drei?\nA: Vier.")
+    assert [t.label for t in find_speakers(text).turns] == ["F", "A", "F", "A"]
+
+
 def test_titles_do_not_count_as_label_words():
     text = ("Prof. Dr. Anna Keller: Eins. Zwei.\nMODERATOR: Drei?\n"
             "Prof. Dr. Anna Keller: Vier.\nMODERATOR: Fünf.")

@@ -4,8 +4,8 @@ Nothing here knows any name. A label is a run of 1-3 capitalised words right bef
 colon and whitespace. It is taken for a speaker when it starts a turn (at the start of a
 line or after a sentence end) at least twice, or when it is a near-duplicate of such a
 label ("Solkin" for "Sorkin"). Single-word ordinals and discourse words ("Erstens:",
-"Finally:", "Hinweis:") are never speakers, nor phrases that open with an article or
-determiner ("Das Problem:", "Die Antwort:"); phrases whose last word is lower case
+"Finally:", "Hinweis:") are never speakers, nor phrases that open with an article,
+determiner or preposition ("Das Problem:", "Die Antwort:", "Zum Beispiel:"); phrases whose last word is lower case
 ("Das Gute ist:") or whose first word follows a lower-case word mid-sentence
 ("... die Frage:") never start a turn in the first place.
 
@@ -47,10 +47,12 @@ _SENTENCE_END = ".!?…“”\"»)]。！？」』"
 # Titles written before a name; with initials they do not count as words of a label.
 _TITLES = frozenset("prof dr drs dipl ing mag med phil rer nat jur habil hr hrn fr frl mr mrs ms "
                     "st jr sr sen rep gen".split())
-# Articles and determiners: "Das Problem:" opens a point, not a turn.
+# Articles, determiners and prepositions: "Das Problem:", "Zum Beispiel:" open a point, not a turn.
 _DETERMINERS = frozenset("der die das des dem den ein eine einer eines einem einen kein keine "
                          "mein meine unser unsere dieser diese dieses jeder jede jedes "
-                         "the a an my our this that these those".split())
+                         "zum zur im am beim vom ins ans aufs in an auf aus bei mit nach seit "
+                         "vor zu über unter für gegen ohne um durch "
+                         "the a an my our this that these those in on at for with by from of".split())
 # A timestamp right before a label: "[00:12:03] ", "00:12 – ", "(01:02:03.5) ".
 _TIMESTAMP_BEFORE = re.compile(
     r"(?<!\S)[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?[ \t]*(?:[-–—|][ \t]*)?$")
