@@ -21,6 +21,8 @@ The heuristics, all general (nothing here knows the Davos interview):
 * A heading's closing quote is not punctuation ("„Ein Streik ist kein Naturereignis“"), and a
   short line of its own before a label is a heading whole, colon and all
   ("Folge 23: Warum wir Pilze sammeln").
+* Markdown, as transcripts copied from the web come: a label in bold ("**Frage:**",
+  "**Krüger**:") is a label, and a line opening with "#" ("## Über Noten") is a heading.
 * Blank lines separate paragraphs; single newlines too, unless the text is hard-wrapped
   (most lines of similar width, ending mid-sentence), where they are mere spaces.
 """
@@ -45,6 +47,10 @@ _SEPARATOR_AT_LINE_END = re.compile(r"\s+([|¦‖])[ \t]*$")
 _TEASER = re.compile(r"(?:\.\.\.|…)\s*$")
 _TERMINATOR = re.compile(r"(?:[.!?…]+[\"“”»«'’)\]]*|[:;])(?=\s)")
 _SENTENCE_FINAL = re.compile(r"[.!?…:;\"“”»«'’)\]]$")
+# A label in Markdown bold, the colon inside or after: "**Frage:** ...", "__Krüger__: ...".
+_BOLD_LABELS = (re.compile(r"(?<!\S)(\*\*|__)([^*_:\n]{1,60}):\1(?=\s)"),
+                re.compile(r"(?<!\S)(\*\*|__)([^*_:\n]{1,60})\1:(?=\s)"))
+_MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(.+?)[ \t#]*")
 _CLOSING_QUOTES = "\"“”»«'’‘"
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # A paragraph that is a stage note: a remark in parentheses or brackets ("(Applaus)").
@@ -76,6 +82,8 @@ def segment_document(text: str, lang: str = "de", title: str = "",
     speakers instead of being merged into a similar, more frequent label.
     """
     text = normalize_text(text, title or "text")
+    for bold_label in _BOLD_LABELS:  # the bold markers go, the label stays
+        text = bold_label.sub(r"\2:", text)
     body, trailer = _split_trailer(text)
     speakers = find_speakers(body, undo_merges)
     wrapped = _is_hard_wrapped(body)
@@ -214,6 +222,9 @@ def _cut_heading(piece: str, keep_first: bool, at_line_start: bool = False,
     last_line_start = stripped.rfind("\n") + 1
     own_line = (last_line_start > 0 or at_line_start) and "\n" in piece[len(stripped):]
     last_line = stripped[last_line_start:].strip()
+    markdown = _MARKDOWN_HEADING.fullmatch(last_line)
+    if own_line and markdown and (not keep_first or stripped[:last_line_start].strip()):
+        return stripped[:last_line_start], markdown.group(1)
     if own_line and (not keep_first or stripped[:last_line_start].strip()) and \
             _looks_like_heading(last_line):
         # A short line of its own, colon and all: "Tagesordnungspunkt 4: Neubau der Schule".
@@ -227,6 +238,12 @@ def _cut_heading(piece: str, keep_first: bool, at_line_start: bool = False,
     tail = stripped[tail_start:].strip()
     before = stripped[:tail_start].strip()
     if keep_first and not before:
+        return piece, None
+    if "\n" in piece[len(stripped):] and stripped[last_line_start:tail_start].strip():
+        return piece, None  # the label opens the next line: a heading would have a line of its own
+    if own_line and tail_start <= last_line_start:
+        # A whole line of its own is judged as in narration (above): a long line or one with
+        # a comma ("Hauptverhandlung am 7. März 2024, Fortsetzung") is not a heading.
         return piece, None
     if not _is_heading_before_label(tail):
         return piece, None
@@ -267,6 +284,10 @@ def _narration_blocks(piece: str, lang: str, wrapped: bool) -> list[Block]:
     """Narration: one block per paragraph; a short unpunctuated line of its own is a heading."""
     blocks = []
     for paragraph in _paragraphs(piece, wrapped):
+        markdown = _MARKDOWN_HEADING.fullmatch(paragraph)
+        if markdown and "\n" not in paragraph:
+            blocks.append(Block("heading", [markdown.group(1)]))
+            continue
         if "\n" not in paragraph and _looks_like_heading(paragraph) and \
                 len(paragraph.split()) <= MAX_HEADING_WORDS:
             blocks.append(Block("heading", [paragraph]))

@@ -228,8 +228,10 @@ def _is_german_ordinal(text: str, number_start: int, right: str) -> bool:
     if next_word.group(1).lower().rstrip(".") in _MONTHS_DE:
         return True
     period = text.index(".", number_start)
-    if period + 1 + _WINDOW >= len(text) and not re.search(r"[.!?…]", text[period + 1:]):
-        return True  # no sentence follows, only the end of a title: "Plenarprotokoll, 87. Sitzung"
+    if period + 1 + _WINDOW >= len(text) and not re.search(r"[.!?…][\"“”»«'’)\]]*\s*$", text[period + 1:]):
+        # What follows does not end as a sentence does: the rest of a title or header line
+        # ("Plenarprotokoll, 87. Sitzung", "Landgericht Neustadt, 3. Strafkammer, Az. 3 KLs 12/23").
+        return True
     before = _left(text, number_start).rstrip()
     if not before or (before[-1] in ".!?:;…“”\"»" and not _ends_with(before, _BEFORE_NUMBER["de"])):
         return True  # an enumeration item: "1. Punkt eins." (but not "Abs. 3. Das")

@@ -53,9 +53,11 @@ _DETERMINERS = frozenset("der die das des dem den ein eine einer eines einem ein
                          "zum zur im am beim vom ins ans aufs in an auf aus bei mit nach seit "
                          "vor zu über unter für gegen ohne um durch "
                          "the a an my our this that these those in on at for with by from of".split())
-# A timestamp right before a label: "[00:12:03] ", "00:12 – ", "(01:02:03.5) ".
+# A timestamp right before a label: "[00:12:03] ", "00:12 – ", "(01:02:03.5) ", with a date
+# before the time in a chat export ("[12.03.24, 18:02:11] ").
 _TIMESTAMP_BEFORE = re.compile(
-    r"(?<!\S)[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?[ \t]*(?:[-–—|][ \t]*)?$")
+    r"(?<!\S)[\[(]?(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4},?[ \t]+)?"
+    r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?[ \t]*(?:[-–—|][ \t]*)?$")
 # A role in parentheses right before a label's colon.
 _ROLE_BEFORE = re.compile(r"(?<=\S)[ \t]+\([^()\n:]{1,40}\)$")
 # A screenplay name: capitals alone on a line (a period, hyphen or apostrophe inside allowed).
@@ -220,7 +222,9 @@ def _candidates(text: str) -> dict[int, list[_Candidate]]:
             run.append(tok)
         for tok in run:  # each suffix of the run: "Jack Ma" and "Ma"
             label = " ".join(text[tok.start():colon].split())
-            stamp = _TIMESTAMP_BEFORE.search(text, max(0, tok.start() - 24), tok.start())
+            stamp = _TIMESTAMP_BEFORE.search(text, max(0, tok.start() - 40), tok.start())
+            if stamp and not _is_clean_start(text, stamp.start()):
+                stamp = None  # part of something else: the label stands on its own
             lead = stamp.start() if stamp else tok.start()
             out.setdefault(colon, []).append(
                 _Candidate(label, tok.start(), colon, _is_clean_start(text, lead),
