@@ -119,6 +119,23 @@ def test_screenplay_names_on_their_own_lines():
         ("turn", "JONAS", ["(setzt sich)", "Wieder?"]), ("turn", "MARIE", ["Ja."])]
 
 
+def test_meeting_export_names_with_times():
+    text = ("Anna Schulz   0:03\nGuten Morgen. Hört ihr mich?\n\nBen Okafor   0:09\nJa.\n\n"
+            "Anna Schulz   0:15\nGut.\n\nBen Okafor   1:02\nBis dann.")
+    assert [(b["speaker"], b["sentences"]) for b in _blocks(text)] == [
+        ("Anna Schulz", ["Guten Morgen.", "Hört ihr mich?"]), ("Ben Okafor", ["Ja."]),
+        ("Anna Schulz", ["Gut."]), ("Ben Okafor", ["Bis dann."])]
+
+
+def test_a_feminine_form_is_another_speaker():
+    text = ("MODERATOR: Bitte.\nANWOHNERIN: Eine Frage.\nLEHMANN: Ja.\nMODERATOR: Weiter.\n"
+            "ANWOHNER: Noch eine.\nLEHMANN: Gern.")
+    found = find_speakers(text)
+    assert found.merges == {}
+    assert [found.canonical[t.label] for t in found.turns] == \
+        ["MODERATOR", "ANWOHNERIN", "LEHMANN", "MODERATOR", "ANWOHNER", "LEHMANN"]
+
+
 def test_one_name_in_capitals_is_not_a_screenplay():
     text = "HINWEIS\nBitte beachten.\n\nHINWEIS\nNoch einmal."
     assert find_speakers(text).turns == []
@@ -176,6 +193,9 @@ def test_no_heading_is_cut_at_an_ordinal():
       "Die meisten Kanalnetze in Deutschland wurden im 19. Jahrhundert bzw. nach dem Krieg geplant.",
       "Damals regnete es weniger."]),
     ("Plenarprotokoll, 87. Sitzung", ["Plenarprotokoll, 87. Sitzung"]),
+    # A year after an abbreviation ends its sentence like any other.
+    ("Ich war die einzige, bis ca. 1968. Danach kamen zwei.",
+     ["Ich war die einzige, bis ca. 1968.", "Danach kamen zwei."]),
     ("Landgericht Neustadt, 3. Strafkammer, Az. 3 KLs 12/23",
      ["Landgericht Neustadt, 3. Strafkammer, Az. 3 KLs 12/23"]),
 ])

@@ -233,7 +233,8 @@ def _is_german_ordinal(text: str, number_start: int, right: str) -> bool:
         # ("Plenarprotokoll, 87. Sitzung", "Landgericht Neustadt, 3. Strafkammer, Az. 3 KLs 12/23").
         return True
     before = _left(text, number_start).rstrip()
-    if not before or (before[-1] in ".!?:;…“”\"»" and not _ends_with(before, _BEFORE_NUMBER["de"])):
-        return True  # an enumeration item: "1. Punkt eins." (but not "Abs. 3. Das")
+    if not before or (before[-1] in ".!?:;…“”\"»" and not _ends_with(before, _BEFORE_NUMBER["de"])
+                      and not _ends_with(before, _NON_FINAL["de"])):
+        return True  # an enumeration item: "1. Punkt eins." (but not "Abs. 3. Das", "ca. 1968. Danach")
     previous_word = re.search(r"([^\W\d_]+)$", before)
     return bool(previous_word and previous_word.group(1).lower() in _ORDINAL_LEADERS)

@@ -17,7 +17,9 @@ Layouts real transcripts use besides "Name: speech":
 * once at least three turns open lines, a label that opens a line once, after the first
   turn, is a speaker too (a guest heard once) when speech follows it;
 * a screenplay: a name in capitals alone on its line ("MARIE"), at least twice for each of
-  two names or more, with the speech on the next lines; such a turn ends at a blank line.
+  two names or more, with the speech on the next lines; such a turn ends at a blank line;
+* a meeting export: a name and a time alone on a line ("Anna Schulz   0:03"), at least three
+  times, with the speech on the next lines.
 
 Chinese and Japanese transcripts write labels without spaces, usually with a full-width
 colon ("马云：我认为……"): there a label is a run of 1-6 CJK characters (a middle dot allowed,
@@ -60,6 +62,10 @@ _TIMESTAMP_BEFORE = re.compile(
     r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?[ \t]*(?:[-–—|][ \t]*)?$")
 # A role in parentheses right before a label's colon.
 _ROLE_BEFORE = re.compile(r"(?<=\S)[ \t]+\([^()\n:]{1,40}\)$")
+# A meeting export (Teams, Zoom): a name and a time alone on a line, the speech below.
+_NAME_TIME_LINE = re.compile(
+    r"^[ \t]*([A-ZÄÖÜ][\w'’.-]*(?:[ \t][A-ZÄÖÜ][\w'’.-]*){0,2})[ \t]+[(\[]?\d{1,2}:\d{2}(?::\d{2})?[)\]]?"
+    r"[ \t]*\n(?=[ \t]*\S)", re.MULTILINE)
 # A screenplay name: capitals alone on a line (a period, hyphen or apostrophe inside allowed).
 _NAME_LINE = re.compile(r"^[ \t]*([A-ZÄÖÜ][A-ZÄÖÜ.'’-]+(?: [A-ZÄÖÜ][A-ZÄÖÜ.'’-]*){0,2})[ \t]*\n(?=[ \t]*\S)",
                         re.MULTILINE)
@@ -125,7 +131,7 @@ def find_speakers(text: str, undo_merges: Iterable[str] = ()) -> Speakers:
                 turns.append(TurnStart(cand.turn_start, colon + 1, cand.label))
                 break
     if not turns:
-        turns = _screenplay_turns(text)
+        turns = _screenplay_turns(text) or _name_time_turns(text)
     canonical, merges = _merge_near_duplicates(text, turns, set(undo_merges))
     return Speakers(turns=turns, canonical=canonical, merges=merges)
 
@@ -163,6 +169,14 @@ def _screenplay_turns(text: str) -> list[TurnStart]:
         return []
     return [TurnStart(start, end, name, ends_at_blank_line=True)
             for start, end, name in found if name in names]
+
+
+def _name_time_turns(text: str) -> list[TurnStart]:
+    """A name and a time alone on a line ("Anna Schulz   0:03"), the speech below, three times or more."""
+    found = [m for m in _NAME_TIME_LINE.finditer(text) if _may_be_speaker(m.group(1))]
+    if len(found) < MIN_TRANSCRIPT_LINES:
+        return []
+    return [TurnStart(m.start(1), m.end(), " ".join(m.group(1).split())) for m in found]
 
 
 def line_labels(text: str) -> set[str]:
@@ -273,8 +287,12 @@ def _may_be_speaker(label: str) -> bool:
 
 
 def _similar(a: str, b: str) -> bool:
-    """Near-duplicate labels: a typo of the same name ("Solkin"/"Sorkin")."""
+    """Near-duplicate labels: a typo of the same name ("Solkin"/"Sorkin"); a German feminine
+    form is another person ("Anwohner"/"Anwohnerin")."""
     if a == b or len(a.split()) != len(b.split()) or min(len(a), len(b)) < 4:
+        return False
+    short, long_ = sorted((a.lower(), b.lower()), key=len)
+    if long_ == short + "in":
         return False
     limit = 1 if max(len(a), len(b)) <= 8 else 2
     return _edit_distance(a.lower(), b.lower()) <= limit
