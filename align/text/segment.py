@@ -41,6 +41,7 @@ MAX_HEADING_WORDS = 10
 MAX_TRAILER_LINE = 200  # longer lines after a separator are content, not a link list
 MAX_TEASER_LINE = 120
 MIN_BIO_WORDS = 20
+_CONTEXT = 160  # characters either side of a period when asking whether it ends a sentence
 
 _SEPARATOR_LINE = re.compile(r"[|¦‖*_=~#•·\-–—\s]+")
 _SEPARATOR_AT_LINE_END = re.compile(r"\s+([|¦‖])[ \t]*$")
@@ -182,6 +183,11 @@ def _trailer_blocks(lines: list[str]) -> list[Block]:
     return blocks
 
 
+def _ends_a_sentence(text: str, start: int, cut: int, lang: str) -> bool:
+    """Is `cut` a sentence end? Asked of a window around it: a turn can be the whole text."""
+    return cut - start in sentence_ends(text[start:cut + _CONTEXT], lang)
+
+
 def _split_at_blank_line(piece: str) -> list[tuple[bool, str]]:
     """A screenplay turn ends at the first blank line after its speech: (is turn, text) parts."""
     piece = piece.strip("\n")
@@ -229,12 +235,14 @@ def _cut_heading(piece: str, keep_first: bool, at_line_start: bool = False,
             _looks_like_heading(last_line):
         # A short line of its own, colon and all: "Tagesordnungspunkt 4: Neubau der Schule".
         return stripped[:last_line_start], last_line
-    # A period the sentence splitter does not take for a sentence end ("87. Sitzung",
-    # "z. B.") does not end the text before a heading either.
-    real_ends = {last_line_start + cut for cut in sentence_ends(stripped[last_line_start:], lang)}
-    ends = [m for m in _TERMINATOR.finditer(stripped, last_line_start)
-            if m.group()[0] in ":;" or m.end() in real_ends or m.end() == len(stripped)]
-    tail_start = ends[-1].end() if ends else last_line_start
+    # The last terminator that ends a sentence: a period the sentence splitter does not take
+    # for a sentence end ("87. Sitzung", "z. B.") does not end the text before a heading.
+    tail_start = last_line_start
+    for m in reversed(list(_TERMINATOR.finditer(stripped, last_line_start))):
+        if m.group()[0] in ":;" or m.end() == len(stripped) or \
+                _ends_a_sentence(stripped, max(last_line_start, m.end() - _CONTEXT), m.end(), lang):
+            tail_start = m.end()
+            break
     tail = stripped[tail_start:].strip()
     before = stripped[:tail_start].strip()
     if keep_first and not before:
