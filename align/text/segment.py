@@ -16,8 +16,9 @@ The heuristics, all general (nothing here knows the Davos interview):
   its own.
 * A paragraph that is only a stage note ("(Applaus)", "(Zuruf von der SPD: Unsinn!)") is
   narration, and the turn goes on after it; an editor's note closing the last turn
-  ("Anmerkung der Redaktion: ...", "Hinweis: ...") is narration too. A screenplay turn (a name alone on its line) ends at a blank line, and what follows is
-  narration (the action) until the next name.
+  ("Anmerkung der Redaktion: ...", "Hinweis: ...") is narration too. A screenplay turn (a
+  name alone on its line) ends at a blank line, and what follows is narration (the action)
+  until the next name.
 * A heading's closing quote is not punctuation ("„Ein Streik ist kein Naturereignis“"), and a
   short line of its own before a label is a heading whole, colon and all
   ("Folge 23: Warum wir Pilze sammeln").

@@ -70,8 +70,11 @@ _ONE_WORD_REPLY = re.compile(r"(?:(?<=[?!]\s)|(?<=[?!][\"“”»«]\s))([^\W\d_
 # A stage note standing between sentences (at the start, or after a sentence end) and
 # before a capitalised word or the end: "(lacht) Anstrengend.", "gekocht. [unverständlich] Das".
 _STAGE_NOTE = re.compile(r"(?:^|(?<=[.!?…][\"“”»«'’]\s)|(?<=[.!?…]\s))"
-                         r"(?:\(\([^()\n]{1,40}\)\)|[(\[](?=[^()\[\]\n]*(?:[^\W\d_]|\.\.\.|…))[^()\[\]\n]{1,40}[)\]])"
+                         r"(?:\(\([^()\n]{1,40}\)\)"  # ((lacht)): a note in transcription conventions
+                         # (lacht), [unverständlich], (...): a word or an ellipsis, not "(2)"
+                         r"|[(\[](?=[^()\[\]\n]*(?:[^\W\d_]|\.\.\.|…))[^()\[\]\n]{1,40}[)\]])"
                          r"(?=\s*$|\s+[„\"»“‘'(\[]?[^\W\d_])")
+_ENDS_AS_A_SENTENCE = re.compile(r"[.!?…][\"“”»«'’)\]]*\s*$")
 # Footnote marks glued to a sentence end: "40 %.¹", "erwartet.[3]".
 _FOOTNOTE_MARK = re.compile(r"[¹²³⁰⁴-⁹]+|\[\d{1,3}\]")
 
@@ -228,7 +231,8 @@ def _is_german_ordinal(text: str, number_start: int, right: str) -> bool:
     if next_word.group(1).lower().rstrip(".") in _MONTHS_DE:
         return True
     period = text.index(".", number_start)
-    if period + 1 + _WINDOW >= len(text) and not re.search(r"[.!?…][\"“”»«'’)\]]*\s*$", text[period + 1:]):
+    rest = text[period + 1:period + 2 + _WINDOW]  # a window: slicing to the end is quadratic
+    if len(rest) <= _WINDOW and not _ENDS_AS_A_SENTENCE.search(rest):
         # What follows does not end as a sentence does: the rest of a title or header line
         # ("Plenarprotokoll, 87. Sitzung", "Landgericht Neustadt, 3. Strafkammer, Az. 3 KLs 12/23").
         return True

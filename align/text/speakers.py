@@ -5,8 +5,8 @@ colon and whitespace. It is taken for a speaker when it starts a turn (at the st
 line or after a sentence end) at least twice, or when it is a near-duplicate of such a
 label ("Solkin" for "Sorkin"). Single-word ordinals and discourse words ("Erstens:",
 "Finally:", "Hinweis:") are never speakers, nor phrases that open with an article,
-determiner or preposition ("Das Problem:", "Die Antwort:", "Zum Beispiel:"); phrases whose last word is lower case
-("Das Gute ist:") or whose first word follows a lower-case word mid-sentence
+determiner or preposition ("Das Problem:", "Die Antwort:", "Zum Beispiel:"); phrases whose
+last word is lower case ("Das Gute ist:") or whose first word follows a lower-case word mid-sentence
 ("... die Frage:") never start a turn in the first place.
 
 Layouts real transcripts use besides "Name: speech":
@@ -64,11 +64,11 @@ _TIMESTAMP_BEFORE = re.compile(
 _ROLE_BEFORE = re.compile(r"(?<=\S)[ \t]+\([^()\n:]{1,40}\)$")
 # A meeting export (Teams, Zoom): a name and a time alone on a line, the speech below.
 _NAME_TIME_LINE = re.compile(
-    r"^[ \t]*([A-ZÄÖÜ][\w'’.-]*(?:[ \t][A-ZÄÖÜ][\w'’.-]*){0,2})[ \t]+[(\[]?\d{1,2}:\d{2}(?::\d{2})?[)\]]?"
-    r"[ \t]*\n(?=[ \t]*\S)", re.MULTILINE)
+    r"^[ \t]*([A-ZÄÖÜ][\w'’.-]*(?:[ \t][A-ZÄÖÜ][\w'’.-]*){0,2})"  # 1-3 capitalised words
+    r"[ \t]+[(\[]?\d{1,2}:\d{2}(?::\d{2})?[)\]]?[ \t]*\n(?=[ \t]*\S)", re.MULTILINE)
 # A screenplay name: capitals alone on a line (a period, hyphen or apostrophe inside allowed).
-_NAME_LINE = re.compile(r"^[ \t]*([A-ZÄÖÜ][A-ZÄÖÜ.'’-]+(?: [A-ZÄÖÜ][A-ZÄÖÜ.'’-]*){0,2})[ \t]*\n(?=[ \t]*\S)",
-                        re.MULTILINE)
+_NAME_LINE = re.compile(
+    r"^[ \t]*([A-ZÄÖÜ][A-ZÄÖÜ.'’-]+(?: [A-ZÄÖÜ][A-ZÄÖÜ.'’-]*){0,2})[ \t]*\n(?=[ \t]*\S)", re.MULTILINE)
 # A CJK label: 1-6 ideographs/kana (a middle dot between names) right before a colon.
 _CJK_LABEL = re.compile(r"([\u3040-\u30ff\u3400-\u9fff][\u3040-\u30ff\u3400-\u9fff·・]{0,5})[ \t]*[：:]")
 # Notes, sources and enumerations that are not people.
@@ -172,7 +172,7 @@ def _screenplay_turns(text: str) -> list[TurnStart]:
 
 
 def _name_time_turns(text: str) -> list[TurnStart]:
-    """A name and a time alone on a line ("Anna Schulz   0:03"), the speech below, three times or more."""
+    """A name and a time alone on a line ("Anna Schulz   0:03"), the speech below: three or more."""
     found = [m for m in _NAME_TIME_LINE.finditer(text) if _may_be_speaker(m.group(1))]
     if len(found) < MIN_TRANSCRIPT_LINES:
         return []
