@@ -104,8 +104,9 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
     context_blocks: more of the document (e.g. the turns around the one being re-aligned),
       not aligned, only read for the chance baseline, the length ratio and the shared tokens.
     length_ratio: source characters per target character, when the caller knows it better
-      than the blocks' totals do (an abridged translation: its blocks hold far less text than
-      the source's, though each sentence is as long as its translation).
+      (an abridged translation: its blocks hold far less text than the source's, though each
+      sentence is as long as its translation). Else it is taken from the sentences the
+      first pass links (`linked_length_ratio`), or the blocks' totals.
     langs: (source, target) language codes; Chinese against English without an MT bridge
       adds the dictionary's word overlap (`lexicon.py`) at `config.lexicon_weight`.
     Returns block-local links per block.
@@ -166,14 +167,43 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
 
     if config.span_encoding == "all":
         sides.embed(embed, sides.all_spans())
-        return align_all(features(sides.vectors()))
+        feats = features(sides.vectors())
+        first = align_all(feats)
+        if length_ratio or not (length_ratio := linked_length_ratio(first, feats[:n_aligned])):
+            return first
+        return align_all(feats)
     # Sentence-first: embed sentences; first pass with runs as sums of their sentences.
     sides.embed(embed, sides.sentences_only())
     wanted = sides.sentences_only()
-    align_all(features(sides.vectors(from_sentences=True)), wanted)
+    feats = features(sides.vectors(from_sentences=True))
+    first = align_all(feats, wanted)
+    length_ratio = length_ratio or linked_length_ratio(first, feats[:n_aligned])
     sides.top_up(wanted, config.min_chance_spans, np.random.default_rng(config.seed))
     sides.embed(embed, wanted)
     return align_all(features(sides.vectors(), wanted))
+
+
+def linked_length_ratio(per_block: Sequence[Sequence[Link]], feats: Sequence[tuple[SideFeatures, SideFeatures]],
+                        min_links: int = 20) -> float | None:
+    """Source characters per target character over the sentences a first pass links.
+
+    The totals of both texts count what has no counterpart too: a translation that leaves
+    out a chapter has far fewer characters than its source, though each sentence is as long
+    as ever, and every link would look too short by the ratio of the totals. On texts that
+    leave nothing out the two agree within 2% (both dev sets). None with fewer than
+    `min_links` two-sided links (a turn re-aligned alone): the totals then stand.
+    """
+    src_chars = tgt_chars = 0.0
+    n = 0
+    for links, (fs, ft) in zip(per_block, feats):
+        for link in links:
+            if link.src and link.tgt:
+                src_chars += float(fs.lengths[list(link.src)].sum())
+                tgt_chars += float(ft.lengths[list(link.tgt)].sum())
+                n += 1
+    if n < min_links or not src_chars or not tgt_chars:
+        return None
+    return src_chars / tgt_chars
 
 
 class _Sides:
