@@ -144,10 +144,8 @@ def accept_all_offers() -> None:
 
 
 def undo(seg_id: str) -> None:
-    if guarded(project().undo, seg_id) is None:
-        flash("Nothing left to undo for this sentence", "info")
-    else:
-        flash("Undone")
+    message = guarded(rd.undo_sentence, project(), seg_id)
+    flash(message or "Nothing left to undo for this sentence", "success" if message else "info")
 
 
 def redo(seg_id: str) -> None:
@@ -172,6 +170,12 @@ def link_action(action: str, *args) -> None:
 
 def decide_suggestion(link_id: int, accept: bool) -> None:
     message = guarded(rd.decide_suggestion, project(), link_id, accept)
+    if message:
+        flash(message)
+
+
+def undo_decision(history_id: int) -> None:
+    message = guarded(rd.undo_decision, project(), history_id)
     if message:
         flash(message)
 
@@ -750,6 +754,7 @@ def link_tools(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
     # The turn's links from the snapshot, not from the rows shown: a search or filter that
     # hides the next row must not hide "Merge with next".
     block_links = {lang: snapshot.links.get(lang, {}).get(row.block_id, []) for lang in langs}
+    decisions = {d.lang: [d] for d in rd.undoable_decisions(project(), row, langs)}
     for col, lang in zip(cols[1:], langs):
         cell = row.cells[lang]
         all_links = block_links[lang]
@@ -776,6 +781,10 @@ def link_tools(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
             if link.tgt_ids and i > 0:
                 box.button("↑ First sentence to previous", key=f"up-{link.id}",
                            on_click=link_action, args=("move", link.id, "up"))
+        for d in decisions.get(lang, ()):
+            col.button(rd.decision_label(d), key=f"undo-decision-{d.history_id}",
+                       on_click=undo_decision, args=(d.history_id,),
+                       help="Take back the last Accept or Reject of a suggested link here")
         if col.button("Re-align this turn", key=f"realign-{lang}-{row.key}",
                       icon=":material/join_inner:",
                       help="Align the turn's sentences again (links fixed by hand stay)"):

@@ -19,7 +19,7 @@ from typing import Iterable, Sequence
 from align import quality
 from align.errors import ConflictError
 from align.qa.checks import term_spans
-from align.store import BlockRow, LinkRow, OfferRow, Project, SegmentRow, text_sig
+from align.store import BlockRow, Decision, LinkRow, OfferRow, Project, SegmentRow, text_sig
 from align.store.coverage import coverage, has_text
 
 LANG_NAMES = {"de": "Deutsch", "en": "English", "zh": "中文"}
@@ -814,7 +814,42 @@ def decide_suggestion(project: Project, link_id: int, accept: bool) -> str:
         project.accept_suggestion(link_id)
         return "Suggestion accepted: a normal link now"
     project.reject_suggestion(link_id)
-    return "Suggestion rejected: the sentences are unlinked"
+    return "Suggestion rejected: the sentences are unlinked (Undo takes it back)"
+
+
+# ----- undo of an accept or reject ------------------------------------------------------------
+def undoable_decisions(project: Project, row: Row, langs: Sequence[str]) -> list[Decision]:
+    """Per shown language, the latest Accept/Reject of a suggested link on this row's
+    sentences that Undo can still take back."""
+    src = [s.id for s in row.sources]
+    out = []
+    for lang in langs:
+        cell = row.cells.get(lang)
+        d = project.last_decision(lang, src, [t.id for t in cell.sentences] if cell else [])
+        if d is not None:
+            out.append(d)
+    return out
+
+
+def decision_label(d: Decision) -> str:
+    return "↶ Undo accept" if d.accepted else "↶ Undo reject"
+
+
+def undo_decision(project: Project, history_id: int) -> str:
+    d = project.undo_decision(history_id)
+    return ("Accept undone: the link is a suggestion again" if d.accepted else
+            "Reject undone: the sentences are linked again, as a suggestion")
+
+
+def undo_sentence(project: Project, seg_id: str) -> str | None:
+    """A sentence's Undo: its latest change, which may be the Accept or Reject of the
+    suggested link it is in (a mistaken click is taken back like an edit). None: nothing
+    left to undo."""
+    seg = project.segment(seg_id)
+    d = project.last_decision(seg.lang, (), [seg_id])
+    if d is not None and project.decision_after(d, seg_id):
+        return undo_decision(project, d.history_id)
+    return "Undone" if project.undo(seg_id) is not None else None
 
 
 def history_lines(project: Project, seg_id: str, limit: int = 20) -> list[str]:
