@@ -821,6 +821,8 @@ def render_block(view: rd.BlockView, langs: list[str], f: rd.RowFilter, low: flo
     for row in rows:
         parts.append(rd.row_html(row, langs, f.text, low, selected=row.key == chosen,
                                  where=where, terms=terms))
+        if row.key in view.held:
+            parts.append(rd.HELD_NOTE)
         if row.key == chosen:
             st.html("".join(parts))
             parts = []
@@ -837,9 +839,13 @@ def flush_html(parts: list[str]) -> None:
 
 
 def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_page: int) -> None:
-    items = rd.build_view(snapshot, langs, f)
+    editing = ss.get("edit_row")
+    items = rd.build_view(snapshot, langs, f, editing=editing)
     numbers = rd.page_numbers(items, per_page)
     count = max(numbers, default=1)
+    seen, ss._filters_seen = ss.get("_filters_seen"), (f, per_page)
+    if seen is not None and seen != (f, per_page):
+        ss.page = rd.page_after_filtering(items, per_page, ss.get("page", 1), editing)
     if ss.get("page", 1) > count:
         ss.page = count
     ss._order = [r.key for it in items if not it.collapsed for r in it.rows]
@@ -848,7 +854,7 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
     # A fixed width: sized to its content, the pager kept the width of a one-page result
     # (after a search) and showed no page numbers when the pages came back.
     page = top.pagination(count, key="page", bind="query-params", width=340)
-    top.caption(f"{rd.count_label(len(items), f)} · page {page} of {count}")
+    top.caption(f"{rd.count_label(rd.matching_items(items), f)} · page {page} of {count}")
     waiting = rd.open_offers(snapshot, langs)
     if waiting:
         top.button(f"Accept all {waiting} suggested corrections", key="offer-all",

@@ -158,6 +158,8 @@ class BlockView:
     number: int                       # 1-based position among all blocks
     rows: tuple[Row, ...]
     total_rows: int                   # before filtering
+    # rows the filters hide, shown only because their editor is open (see build_view)
+    held: frozenset[str] = frozenset()
 
     @property
     def collapsed(self) -> bool:
@@ -318,29 +320,54 @@ def row_matches(row: Row, f: RowFilter) -> bool:
     return True
 
 
-def build_view(snapshot: Snapshot, langs: Sequence[str], f: RowFilter = RowFilter()) -> list[BlockView]:
+def build_view(snapshot: Snapshot, langs: Sequence[str], f: RowFilter = RowFilter(),
+               editing: str | None = None) -> list[BlockView]:
     """Blocks with their matching rows, in document order or lowest score first.
 
     Ordered by score, each row becomes its own item (shown under its turn's heading), so
-    the weakest links of the whole document come first."""
+    the weakest links of the whole document come first. The row being edited (`editing`)
+    stays in view whatever the filters say, marked `held`: a filter changed while its text
+    is unsaved must not make that text vanish."""
     out: list[BlockView] = []
     for number, block in enumerate(snapshot.blocks, start=1):
-        if f.speakers and (block.kind != "turn" or block.speaker not in f.speakers):
+        other_speaker = bool(f.speakers) and (block.kind != "turn"
+                                              or block.speaker not in f.speakers)
+        if other_speaker and not _holds(snapshot, block, editing):
             continue
         rows = block_rows(snapshot, block, langs)
-        kept = [r for r in rows if row_matches(r, f)] if f.active else rows
-        if f.active and not kept:
+        matching = {r.key for r in rows
+                    if not f.active or (not other_speaker and row_matches(r, f))}
+        kept = [r for r in rows if r.key in matching or r.key == editing]
+        held = frozenset(r.key for r in kept if r.key not in matching)
+        if not kept:
             continue
         if f.order in ("lowest score first", "least confident first"):
-            out.extend(BlockView(block, number, (r,), len(rows)) for r in kept)
+            out.extend(BlockView(block, number, (r,), len(rows), held & {r.key}) for r in kept)
         else:
-            out.append(BlockView(block, number, tuple(kept), len(rows)))
+            out.append(BlockView(block, number, tuple(kept), len(rows), held))
     if f.order == "lowest score first":
         out.sort(key=lambda v: (v.rows[0].min_score is None, v.rows[0].min_score or 0.0))
     elif f.order == "least confident first":
         # Rows with no machine translation left to check go last, in document order.
         out.sort(key=lambda v: (v.rows[0].min_confidence is None, v.rows[0].min_confidence or 0.0))
     return out
+
+
+def _holds(snapshot: Snapshot, block: BlockRow, editing: str | None) -> bool:
+    """Whether the row being edited may be in this block (its key is its first German
+    sentence, or "t-" and a translation sentence)."""
+    if not editing:
+        return False
+    return editing.startswith("t-") or any(s.id == editing for s in snapshot.sources.get(block.id, ()))
+
+
+HELD_NOTE = ('<div class="bx-held">Shown while you edit it: the filters hide this row. It '
+             'goes when you close the editor.</div>')
+
+
+def matching_items(items: Sequence[BlockView]) -> int:
+    """Items with a row the filters let through (not only a row held for its editor)."""
+    return sum(1 for it in items if len(it.rows) > len(it.held))
 
 
 def count_label(n: int, f: RowFilter) -> str:
@@ -404,6 +431,13 @@ def page_of_row(items: Sequence[BlockView], row_key: str, per_page: int) -> int 
         if any(r.key == row_key for r in item.rows):
             return number
     return None
+
+
+def page_after_filtering(items: Sequence[BlockView], per_page: int, page: int,
+                         editing: str | None) -> int:
+    """The page to show once the filters (or the page size) changed: the one holding the
+    row being edited, so its editor and any unsaved text in it stay in view; else `page`."""
+    return (page_of_row(items, editing, per_page) if editing else None) or page
 
 
 def next_row_key(items: Sequence[BlockView], row_key: str) -> str | None:
@@ -720,8 +754,9 @@ def block_header_html(view: BlockView, query: str = "") -> str:
         alias = f' <span class="bx-alias">written “{html.escape(b.speaker_label)}”</span>'
     kind = html.escape(b.kind)
     more = ""
-    if len(view.rows) < view.total_rows:
-        more = f' <span class="bx-alias">{len(view.rows)} of {view.total_rows} rows match</span>'
+    matching = len(view.rows) - len(view.held)
+    if matching < view.total_rows:
+        more = f' <span class="bx-alias">{matching} of {view.total_rows} rows match</span>'
     return (f'<div class="bx-head bx-{kind}"><span class="bx-num">{view.number}</span>'
             f'<span class="bx-who">{who}</span>{alias}{more}</div>')
 
@@ -949,6 +984,7 @@ READER_CSS = """
   padding: .3rem .8rem; cursor: pointer; font: inherit; }
 .bx-guard-buttons button[data-act="save"] { background: #ff4b4b; border-color: #ff4b4b;
   color: #fff; }
+.bx-held { font-size: .8rem; color: #8a6d00; padding: .1rem .6rem; }
 .bx-conflict { background: #fbfaf6; padding: .5rem .7rem; border-radius: 6px;
   border: 1px solid #e8e2d2; white-space: pre-wrap; }
 """
@@ -1089,7 +1125,9 @@ READER_JS = """<script>
     // A button that reruns the page while the editor has unsaved text: ask first.
     const btn = e.target.closest && e.target.closest('button');
     if (!btn || isSave(btn) || inDialog(btn)) return;
-    if (!btn.closest('[data-testid="stMain"]')) return;
+    // In the sidebar only the column choice: it would take the editor's boxes away (the
+    // filters keep the edited row in view instead, see build_view).
+    if (!btn.closest('[data-testid="stMain"], .st-key-langs')) return;
     e.preventDefault();
     e.stopImmediatePropagation();
     const holder = btn.closest('[class*="st-key-"]');

@@ -229,6 +229,32 @@ def test_unsaved_text_is_never_thrown_away(app):
     assert "page 1 of" in page.locator("[data-testid='stMain']").inner_text()
 
 
+def test_a_filter_never_takes_unsaved_text_away(app):
+    """A filter that hides the row being edited keeps it in view, marked, with its text;
+    the column choice (which would take the boxes away) asks first."""
+    srv, page, directory, ids = app
+    key = ids["empty"][5]
+    open_row(page, key)
+    box = page.locator(f".st-key-new-en-{key} textarea")
+    box.type("held draft")
+    flagged = page.locator("[data-testid='stSidebar'] label:has-text('Only flagged')")
+    flagged.click()
+    wait_idle(page)
+    assert editor(page, key).count() == 1 and box.input_value() == "held draft"
+    assert page.locator(".bx-held").count() == 1
+    screenshot(page, "review-held-row")
+    page.locator(".st-key-langs button", has_text="中文").click()
+    page.locator(GUARD).wait_for()
+    guard_choice(page, "keep")
+    click(page, f"save-{key}")
+    assert english_of(directory, key) == "held draft"
+    click(page, f"close-{key}")
+    assert page.locator(".bx-held").count() == 0     # closed: no longer held in view
+    flagged.click()
+    wait_idle(page)
+    assert row(page, key).count() == 1
+
+
 def test_title_pager_last_page_ranked_view_and_model_hints(app):
     srv, page, directory, ids = app
     assert page.title() == "Davos interview · bitext"
