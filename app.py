@@ -820,7 +820,7 @@ def render_block(view: rd.BlockView, langs: list[str], f: rd.RowFilter, low: flo
     parts = [] if ranked else [rd.block_header_html(view, f.text)]
     for row in rows:
         parts.append(rd.row_html(row, langs, f.text, low, selected=row.key == chosen,
-                                 where=where, terms=terms))
+                                 where=where, terms=terms, glossary=snapshot.glossary))
         if row.key in view.held:
             parts.append(rd.HELD_NOTE)
         if row.key == chosen:

@@ -592,6 +592,14 @@ def glossary_marks(snapshot: Snapshot, langs: Sequence[str]) -> dict[str, str]:
     return {s: "glossary · " + ", ".join(t) for s, t in marks.items()}
 
 
+def required_terms(row: Row, pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """The translations a language's glossary asks for in this row (its German has the
+    source term): target term -> hover text, to mark them in the translation column."""
+    german = " ".join(s.text for s in row.sources)
+    return {target: f"glossary · {source} → {target}" for source, target in pairs
+            if target.strip() and term_spans(german, source)}
+
+
 def flags_html(flags: Sequence[quality.Finding]) -> str:
     """Open QA flags of one link: a badge naming the check, then its reason, as text."""
     return "".join(f'<span class="bx-flag bx-flag-{html.escape(f.flag.code)}">'
@@ -626,11 +634,12 @@ def confidence_badge(confidence: float | None) -> str:
             f'(log-probability {confidence:.2f})">{p * 100:.0f}%</span>')
 
 
-def _sentence_html(seg: SegmentRow, query: str, confidence: float | None = None) -> str:
+def _sentence_html(seg: SegmentRow, query: str, confidence: float | None = None,
+                   terms: dict[str, str] | None = None) -> str:
     status = html.escape(seg.status)
     label = html.escape(STATUS_LABELS.get(seg.status, seg.status))
     return (f'<span class="bx-s bx-{status}" data-sid="{html.escape(seg.id)}">'
-            f'{highlight(seg.text, query)}<span class="bx-dot" title="{label}"></span>'
+            f'{highlight(seg.text, query, terms)}<span class="bx-dot" title="{label}"></span>'
             f'{confidence_badge(confidence)}</span>')
 
 
@@ -663,15 +672,18 @@ def open_offers(snapshot: Snapshot, langs: Sequence[str]) -> int:
 NOT_TRANSLATED = '<span class="bx-missing">not translated</span>'
 
 
-def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
+def cell_html(cell: Cell, query: str = "", low: float = 0.5,
+              terms: dict[str, str] | None = None) -> str:
     """A cell's linked sentences; whatever has no translation text (no link, a link without
-    target, an emptied sentence) shows once, as NOT_TRANSLATED, never as a bare score."""
+    target, an emptied sentence) shows once, as NOT_TRANSLATED, never as a bare score.
+    `terms`: the glossary's required translations to mark (see `required_terms`)."""
     parts = []
     for link in cell.links:
         shown = [s for s in cell.sentences if s.id in link.tgt_ids and has_text(s)]
         if not shown:
             continue
-        sents = " ".join(_sentence_html(cell_seg, query, cell.confidence.get(cell_seg.id))
+        sents = " ".join(_sentence_html(cell_seg, query, cell.confidence.get(cell_seg.id),
+                                        terms)
                          for cell_seg in shown)
         if cell.stale & set(link.tgt_ids):
             sents += (f' <span class="bx-stale" title="Open the row and press “中文 from '
@@ -693,9 +705,11 @@ def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
 
 def row_html(row: Row, langs: Sequence[str], query: str = "", low: float = 0.5,
              selected: bool = False, clickable: bool = True, where: str = "",
-             terms: dict[str, str] | None = None) -> str:
+             terms: dict[str, str] | None = None,
+             glossary: dict[str, list[tuple[str, str]]] | None = None) -> str:
     """`where`: the row's turn, named inside the row (the ranked view has no turn headers);
-    `terms`: glossary terms to mark in the German (see `glossary_marks`)."""
+    `terms`: glossary terms to mark in the German (see `glossary_marks`); `glossary`: each
+    language's term pairs, to mark the required translation in its column too."""
     src = " ".join(f'<span class="bx-s">{highlight(s.text, query, terms)}</span>'
                    for s in row.sources)
     if where:
@@ -703,7 +717,8 @@ def row_html(row: Row, langs: Sequence[str], query: str = "", low: float = 0.5,
     cols = [f'<div class="bx-cell bx-src" lang="de">{src}</div>']
     for lang in langs:
         cell = row.cells.get(lang)
-        body = cell_html(cell, query, low) if cell else ""
+        wanted = required_terms(row, glossary.get(lang, ())) if glossary else None
+        body = cell_html(cell, query, low, wanted) if cell else ""
         cols.append(f'<div class="bx-cell" lang="{html.escape(lang)}">{body}</div>')
     cls = "bx-row bx-selected" if selected else "bx-row"
     if any(c.open_flags for c in row.cells.values()):
