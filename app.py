@@ -446,7 +446,16 @@ def import_body() -> None:
                           key="imp_tr", disabled=not Project.exists(project_dir()))
     lang = st.selectbox("Its language", TARGET_CHOICES, key="imp_tr_lang",
                         format_func=lang_label)
-    if st.button("Import and align", key="imp_tr_go", disabled=tr is None):
+    # The current translation goes out of view: said up front, and a person's own work
+    # is replaced only once they tick the box.
+    replaces = svc.import_replaces(project(), lang) if Project.exists(project_dir()) else None
+    confirmed = True
+    if replaces is not None:
+        st.warning(replaces.message(lang_label(lang)))
+        if replaces.needs_confirmation:
+            confirmed = st.checkbox(f"Replace the current {lang_label(lang)}",
+                                    key="imp_tr_replace")
+    if st.button("Import and align", key="imp_tr_go", disabled=tr is None or not confirmed):
         try:
             with st.spinner("Aligning the translation with the German…"):
                 result = svc.import_translation(project(), tr.getvalue(), tr.name, lang)

@@ -255,6 +255,24 @@ def test_a_filter_never_takes_unsaved_text_away(app):
     assert row(page, key).count() == 1
 
 
+def test_an_import_asks_before_replacing_a_persons_translation(app, tmp_path):
+    srv, page, directory, ids = app
+    click(page, "open_import")
+    dialog = page.locator("[role='dialog']")
+    assert "Importing replaces the current English" in dialog.inner_text()
+    other = tmp_path / "other.txt"
+    other.write_text("Welcome back.\n", encoding="utf-8")
+    page.locator(".st-key-imp_tr input[type='file']").set_input_files(str(other))
+    wait_idle(page)
+    assert button(page, "imp_tr_go").is_disabled()
+    page.locator(".st-key-imp_tr_replace label").click()
+    wait_idle(page)
+    assert button(page, "imp_tr_go").is_enabled()
+    dialog.locator("button[aria-label='Close']").click()
+    wait_idle(page)
+    assert dialog.count() == 0 and english_of(directory, ids["empty"][5]) == "held draft"
+
+
 def test_title_pager_last_page_ranked_view_and_model_hints(app):
     srv, page, directory, ids = app
     assert page.title() == "Davos interview · bitext"
