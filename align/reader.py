@@ -653,6 +653,8 @@ def offer_badge(offers: Sequence[OfferRow]) -> str:
             f'{int(best * 100 + 1e-9)}% match</span>')
 
 
+UNLINKED_HINT = ("Linked to no German sentence (a rejected suggestion, or text the German "
+                 "lacks): open the row to merge or move it")
 STALE_HINT = "English changed since this Chinese was made — 中文 from English"
 SUGGESTION_HINT = ("The aligner is unsure of this link: open the row to accept or reject it "
                    "(suggestions are left out of exports until accepted)")
@@ -692,6 +694,10 @@ def cell_html(cell: Cell, query: str = "", low: float = 0.5,
         if getattr(link, "suggested", False):
             fixed += ' bx-suggested'
             sents += f' <span class="bx-sugg" title="{SUGGESTION_HINT}">suggested</span>'
+        if not link.src_ids:
+            # Shown beside the row before it, but translating none of its German.
+            fixed += ' bx-unlinked'
+            sents += f' <span class="bx-sugg" title="{UNLINKED_HINT}">no German</span>'
         first = link.tgt_ids[0] if link.tgt_ids else None
         flags = flags_html([f for f in cell.flags if f.unit.segment_id == first])
         parts.append(f'<span class="bx-link{fixed}">{sents}{score_badge(link.score, low)}'
@@ -975,6 +981,7 @@ READER_CSS = """
 .bx-link.bx-suggested { border: 1px dashed #b9a06a; border-radius: 4px; padding: 0 .25rem;
   background: repeating-linear-gradient(135deg, #fffaf0, #fffaf0 6px, #fbf3df 6px, #fbf3df 12px);
   color: #5c5446; }
+.bx-link.bx-unlinked { opacity: .75; font-style: italic; }
 .bx-sugg { display: inline-block; margin-left: .3rem; padding: 0 .35rem; border-radius: 4px;
   background: #efe6cf; color: #6b5a2e; font: italic .74rem/1.6 "Source Sans 3", sans-serif; }
 .bx-row mark { background: #ffe57a; padding: 0 .08rem; border-radius: 2px; }

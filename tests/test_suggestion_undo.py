@@ -21,6 +21,13 @@ def test_reject_is_taken_back_by_the_row_and_the_sentence_undo(project):
     rd.decide_suggestion(project, link.id, accept=False)
     row = row_of(project, GERMAN[3])
     assert row.cells["en"].missing                      # the German is unlinked
+    # The English left without German is marked so, beside whichever row it is shown.
+    snapshot = rd.load_snapshot(project, ["en"])
+    page = "".join(rd.row_html(r, ["en"]) for b in snapshot.blocks
+                   for r in rd.block_rows(snapshot, b, ["en"]))
+    unlinked = page.split('bx-link bx-fixed bx-unlinked">', 1)[1]
+    assert unlinked.startswith(f'<span class="bx-s bx-edited" data-sid="{link.tgt_ids[0]}">')
+    assert page.count(">no German</span>") == 1
     [d] = rd.undoable_decisions(project, row, ["en"])
     assert rd.decision_label(d) == "↶ Undo reject" and d.link_id == link.id
     # The unlinked English sentence's own Undo takes the reject back, too.
