@@ -464,6 +464,7 @@ def import_body() -> None:
         else:
             flash(result.summary())
             ss.dialog = None
+            ss.pop("saved_at", None)   # "✓ saved" under an editor spoke of the replaced text
             st.rerun()
 
 
