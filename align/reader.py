@@ -1045,16 +1045,26 @@ READER_JS = """<script>
   // ----- unsaved text --------------------------------------------------------------------
   // textarea -> its value just before the person first changed it (not when it was drawn:
   // the box may get its text a moment after it appears)
-  const seen = new WeakMap();
+  // Keyed by the box's widget key, not the element: a rerun (a filter moving the row) may
+  // draw the same box anew, with the typed text still in it.
+  const seen = new Map();
+  const boxKey = (ta) => {
+    const holder = ta.closest('[class*="st-key-ta-"], [class*="st-key-new-"]');
+    return holder ? Array.from(holder.classList).find((c) => c.startsWith('st-key-')) : null;
+  };
   const remember = (e) => {
     const ta = e.target;
-    if (ta.tagName === 'TEXTAREA' && editorOf(ta) && !seen.has(ta)) seen.set(ta, ta.value);
+    const key = ta.tagName === 'TEXTAREA' && editorOf(ta) ? boxKey(ta) : null;
+    if (key && !seen.has(key)) seen.set(key, ta.value);
   };
   ['beforeinput', 'keydown', 'paste', 'cut', 'drop'].forEach(
     (type) => document.addEventListener(type, remember, true));
   const boxes = () => Array.from(document.querySelectorAll(EDITOR + ' textarea'));
-  const dirty = () => boxes().some((ta) => seen.has(ta) && seen.get(ta) !== ta.value);
-  const markClean = () => boxes().forEach((ta) => seen.set(ta, ta.value));
+  const dirty = () => boxes().some((ta) => {
+    const key = boxKey(ta);
+    return key && seen.has(key) && seen.get(key) !== ta.value;
+  });
+  const markClean = () => seen.clear();
   window.__bxDirty = dirty;
   const isSave = (el) => !!(el && el.closest &&
     el.closest('[class*="st-key-save-"], [class*="st-key-savenext-"]'));
@@ -1135,6 +1145,13 @@ READER_JS = """<script>
 
   document.addEventListener('click', (e) => {
     if (guard && guard.contains(e.target)) return;
+    if (guard) {
+      // Nothing else is clicked while the question is open: some widgets (the column pills)
+      // click themselves again a moment after a click they did not see arrive.
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      return;
+    }
     const row = rowOf(e.target);
     if (row) {
       // Selecting text to copy is reading, not a request to edit.
