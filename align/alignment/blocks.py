@@ -72,6 +72,21 @@ def align_with_anchors(src: SideFeatures, tgt: SideFeatures, anchors: Sequence[L
     return [fixed.get((l.src, l.tgt), l) for l in out]
 
 
+def runs_on_the_finer_side(config: AlignConfig, n_src: int, n_tgt: int) -> AlignConfig:
+    """The longer run limit goes to the side cut into more sentences.
+
+    A translator splits sentences more than they join them, so the defaults let the target
+    take five sentences in one link and the source four. When the source is the side with
+    more sentences (a French text aligned against its German original, an abridged
+    translation), the limits swap: else the aligner would score differently one way round
+    than the other (the de-fr dev set: 0.939 from German, 0.922 from French; 0.941 swapped).
+    """
+    more_src = n_src > n_tgt
+    if config.max_src != config.max_tgt and n_src != n_tgt and more_src != (config.max_src > config.max_tgt):
+        return replace(config, max_src=config.max_tgt, max_tgt=config.max_src)
+    return config
+
+
 def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarray], *,
                  anchors: Sequence[Sequence[Link]] | None = None,
                  bridge: Sequence[Sequence[str] | None] | None = None,
@@ -112,6 +127,7 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
     for (src, _), mt in zip(blocks, bridge):
         if mt is not None and len(mt) != len(src):
             raise InputError("the MT bridge needs one translation per source sentence")
+    config = runs_on_the_finer_side(config, sum(len(s) for s, _ in blocks), sum(len(t) for _, t in blocks))
     k_src, k_tgt = config.max_src, config.max_tgt
     # Anchor tokens are filtered against the whole document, not one block.
     src_anchor_sets, tgt_anchor_sets = shared_anchor_sets(
