@@ -874,6 +874,9 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
     if not current.items:
         st.info(rd.empty_message(snapshot, langs, f))
         return
+    if not rd.matching_items(items):
+        # Only the row being edited, held in view: still say why nothing else matches.
+        st.info(rd.empty_message(snapshot, langs, f))
     parts = [rd.column_header_html(langs, snapshot.source_lang)]
     low = f.below_score if f.below_score is not None else 0.5
     pending: list[rd.BlockView] = []
