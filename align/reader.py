@@ -1113,7 +1113,10 @@ READER_JS = """<script>
     guard.appendChild(box);
     const keep = () => {
       closeGuard();
-      const box = focusBack && document.contains(focusBack) ? focusBack : boxes()[0];
+      // Back to typing: the box that had the focus, else the editor's first box (not the
+      // row or the button whose click raised the question).
+      const box = focusBack && document.contains(focusBack) && editorOf(focusBack)
+        ? focusBack : boxes()[0];
       if (box) box.focus();
     };
     guard.addEventListener('keydown', (e) => {

@@ -250,6 +250,7 @@ def test_a_filter_never_takes_unsaved_text_away(app):
     guard_choice(page, "keep")
     wait_idle(page)
     assert "中文" in page.locator(".bx-colhead").inner_text() and box.input_value() == "held draft"
+    assert active_info(page)["tag"] == "TEXTAREA"      # back to typing, not on the pill
     click(page, f"save-{key}")
     assert english_of(directory, key) == "held draft"
     click(page, f"close-{key}")
