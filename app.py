@@ -629,6 +629,9 @@ def editor(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
                 (f'<span class="bx-n">{i}</span>' if many else "")
                 + rd.highlight(s.text, "", terms)
                 for i, s in enumerate(row.sources, start=1)) + "</div>")
+            hint = rd.glossary_hint_html(row, snapshot.glossary, langs)
+            if hint:
+                cols[0].html(hint)
             for col, lang in zip(cols[1:], langs):
                 cell = row.cells[lang]
                 for link in cell.links:

@@ -600,6 +600,23 @@ def required_terms(row: Row, pairs: Sequence[tuple[str, str]]) -> dict[str, str]
             if target.strip() and term_spans(german, source)}
 
 
+def glossary_hint(row: Row, glossary: dict[str, list[tuple[str, str]]],
+                  langs: Sequence[str]) -> str:
+    """The editor's reminder of the terms this row's German asks for: "Glossary: Sesame
+    Credit → Sesame Credit (English) · Sesame Credit → 芝麻信用 (中文)"; "" when none."""
+    german = " ".join(s.text for s in row.sources)
+    pairs = [f"{source} → {target} ({lang_name(lang)})" for lang in langs
+             for source, target in glossary.get(lang, ())
+             if target.strip() and term_spans(german, source)]
+    return "Glossary: " + " · ".join(pairs) if pairs else ""
+
+
+def glossary_hint_html(row: Row, glossary: dict[str, list[tuple[str, str]]],
+                       langs: Sequence[str]) -> str:
+    hint = glossary_hint(row, glossary, langs)
+    return f'<div class="bx-gl-hint">{html.escape(hint)}</div>' if hint else ""
+
+
 def flags_html(flags: Sequence[quality.Finding]) -> str:
     """Open QA flags of one link: a badge naming the check, then its reason, as text."""
     return "".join(f'<span class="bx-flag bx-flag-{html.escape(f.flag.code)}">'
@@ -1006,6 +1023,7 @@ READER_CSS = """
   padding: .3rem .8rem; cursor: pointer; font: inherit; }
 .bx-guard-buttons button[data-act="save"] { background: #ff4b4b; border-color: #ff4b4b;
   color: #fff; }
+.bx-gl-hint { font-size: .8rem; color: #2f6fb0; margin-top: .3rem; }
 .bx-held { font-size: .8rem; color: #8a6d00; padding: .1rem .6rem; }
 .bx-conflict { background: #fbfaf6; padding: .5rem .7rem; border-radius: 6px;
   border: 1px solid #e8e2d2; white-space: pre-wrap; }

@@ -30,3 +30,21 @@ def test_the_required_translation_is_marked_in_its_column(project):
     assert "bx-term" not in rd.row_html(other, ["en"], glossary={"en": [("Davos", "Welcome")]})
     # Without the glossary argument nothing changes (the German keeps its own marks).
     assert "bx-term" not in rd.row_html(row, ["en"]).split('lang="en">', 1)[1]
+
+
+def test_the_editor_names_the_terms_the_row_asks_for(project):
+    project.add_glossary_terms("en", [("Sesame Credit", "Sesame Credit"), ("Davos", "Davos")])
+    project.add_glossary_terms("zh", [("Sesame Credit", "芝麻信用")])
+    snap = rd.load_snapshot(project, ["en", "zh"])
+    row = row_with(snap, SESAME, ["en", "zh"])
+    assert rd.glossary_hint(row, snap.glossary, ["en", "zh"]) == (
+        "Glossary: Sesame Credit → Sesame Credit (English) · Sesame Credit → 芝麻信用 (中文)")
+    assert rd.glossary_hint(row, snap.glossary, ["en"]) == (
+        "Glossary: Sesame Credit → Sesame Credit (English)")
+    other = next(r for v in rd.build_view(snap, ["en"]) for r in v.rows
+                 if "Sesame" not in r.sources[0].text and "Davos" not in r.sources[0].text)
+    assert rd.glossary_hint(other, snap.glossary, ["en", "zh"]) == ""
+    project.add_glossary_terms("en", [("Sesame", "<b>Sesame</b>")])
+    snap = rd.load_snapshot(project, ["en"])
+    hint = rd.glossary_hint_html(row_with(snap, SESAME, ["en"]), snap.glossary, ["en"])
+    assert "→ &lt;b&gt;Sesame&lt;/b&gt; (English)" in hint and "<b>" not in hint
