@@ -1044,6 +1044,7 @@ READER_JS = """<script>
   if (window.__bxPick) return;
   window.__bxPick = true;
   const EDITOR = '[class*="st-key-editor-"]';
+  const LEAVE_EDITOR = '.st-key-langs, .st-key-imp_go, .st-key-proj_open, .st-key-proj_open_path';
   const send = (key) => {
     const input = document.querySelector('.st-key-pick input');
     if (!input) return;
@@ -1083,6 +1084,18 @@ READER_JS = """<script>
     return key && seen.has(key) && seen.get(key) !== ta.value;
   });
   const markClean = () => seen.clear();
+  // Discard: the boxes get back what they held before the typing (the editor may stay open,
+  // e.g. after a column change), as if typed, so the form holds that text again.
+  const restore = () => {
+    const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set;
+    boxes().forEach((ta) => {
+      const key = boxKey(ta);
+      if (!key || !seen.has(key) || seen.get(key) === ta.value) return;
+      set.call(ta, seen.get(key));
+      ta.dispatchEvent(new Event('input', {bubbles: true}));
+    });
+    markClean();
+  };
   window.__bxDirty = dirty;
   const isSave = (el) => !!(el && el.closest &&
     el.closest('[class*="st-key-save-"], [class*="st-key-savenext-"]'));
@@ -1146,7 +1159,7 @@ READER_JS = """<script>
       e.stopPropagation();
       if (act === 'keep') return keep();
       closeGuard();
-      if (act === 'discard') { markClean(); return proceed(); }
+      if (act === 'discard') { restore(); return proceed(); }
       const save = document.querySelector(EDITOR + ' [class*="st-key-save-"] button');
       markClean();
       if (!save) return;
@@ -1156,7 +1169,8 @@ READER_JS = """<script>
         if (!document.querySelector('[class*="st-key-cf-keep-"]')) proceed();
       });
     });
-    document.body.appendChild(guard);
+    // Inside an open dialog, or the modal dialog leaves the question inert.
+    (document.querySelector('[role="dialog"]') || document.body).appendChild(guard);
     guard.querySelector('[data-act="keep"]').focus();
   };
   const clickAgain = (selector) => () => {
@@ -1184,10 +1198,12 @@ READER_JS = """<script>
     if (!dirty() || !e.isTrusted) return;
     // A button that reruns the page while the editor has unsaved text: ask first.
     const btn = e.target.closest && e.target.closest('button');
-    if (!btn || isSave(btn) || inDialog(btn)) return;
-    // In the sidebar only the column choice: it would take the editor's boxes away (the
-    // filters keep the edited row in view instead, see build_view).
-    if (!btn.closest('[data-testid="stMain"], .st-key-langs')) return;
+    // Outside the page itself only what takes the editor's boxes away: the column choice
+    // and opening another project (the filters keep the edited row in view instead, see
+    // build_view; other dialog buttons leave the editor as it is).
+    const leaves = btn && btn.closest(LEAVE_EDITOR);
+    if (!btn || isSave(btn) || (inDialog(btn) && !leaves)) return;
+    if (!btn.closest('[data-testid="stMain"]') && !leaves) return;
     e.preventDefault();
     e.stopImmediatePropagation();
     const holder = btn.closest('[class*="st-key-"]');

@@ -267,10 +267,28 @@ def test_a_filter_never_takes_unsaved_text_away(app):
     wait_idle(page)
     assert "中文" not in page.locator(".bx-colhead").inner_text()
     assert english_of(directory, key) == "held draft"
+    # Discarded means gone from the box too (the editor stays open here).
+    assert editor(page, key).locator("textarea").first.input_value() == "held draft"
     chinese.click()
     wait_idle(page)
     assert "中文" in page.locator(".bx-colhead").inner_text()
-    click(page, f"close-{key}")
+    # Opening another project (here: importing a new text) asks too.
+    editor(page, key).locator("textarea").first.type(" again")
+    click(page, "open_import")
+    page.locator(".st-key-imp_text textarea").fill("Anna: Guten Tag.")
+    page.locator(".st-key-imp_name input").fill("other")
+    page.locator(".st-key-imp_name input").press("Tab")
+    wait_idle(page)
+    button(page, "imp_go").click()
+    page.locator(GUARD).wait_for()
+    guard_choice(page, "keep")
+    assert not (directory.parent / "other").exists()
+    page.locator("[role='dialog'] button[aria-label='Close']").click()
+    wait_idle(page)
+    assert editor(page, key).locator("textarea").first.input_value() == "held draft again"
+    editor(page, key).locator("textarea").first.press("Escape")
+    guard_choice(page, "discard")
+    wait_idle(page)
 
 
 def test_an_import_asks_before_replacing_a_persons_translation(app, tmp_path):
