@@ -614,6 +614,7 @@ def header(snapshot: rd.Snapshot, langs: list[str]) -> None:
 
 def editor(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
     p = project()
+    ss._editor_shown = True
     conflicts = ss.setdefault("conflicts", {})
     with st.container(border=True, key=f"editor-{row.key}"):
         fields: list[tuple] = []
@@ -857,7 +858,9 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
     numbers = rd.page_numbers(items, per_page)
     count = max(numbers, default=1)
     seen, ss._filters_seen = ss.get("_filters_seen"), (f, per_page)
-    if seen is not None and seen != (f, per_page):
+    # Follow the editor to its page only if it was on the page shown (not one paged away from).
+    shown, ss._editor_shown = ss.get("_editor_shown", False), False
+    if seen is not None and seen != (f, per_page) and shown:
         ss.page = rd.page_after_filtering(items, per_page, ss.get("page", 1), editing)
     if ss.get("page", 1) > count:
         ss.page = count

@@ -46,3 +46,31 @@ def test_after_filtering_the_page_is_the_one_with_the_editor(project):
     assert rd.page_after_filtering(items, 5, 1, last) == rd.page_of_row(items, last, 5)
     assert rd.page_after_filtering(items, 5, 2, None) == 2
     assert rd.page_after_filtering(items, 5, 2, "no-such-row") == 2
+
+
+def test_the_page_follows_an_open_editor_when_the_filters_change(tmp_path, monkeypatch):
+    """In the app (AppTest): a filter or page-size change shows the page of the row being
+    edited; after paging away from the editor, it leaves the page alone."""
+    from align.store import Project
+    from tests.conftest import add_reference_translations, make_gold_project
+    from tests.test_app_flows import open_row, start
+
+    directory = make_gold_project(tmp_path / "davos")
+    with Project.open(directory) as p:
+        add_reference_translations(p)
+        items = rd.build_view(rd.load_snapshot(p, LANGS), LANGS)
+    monkeypatch.setenv("BITEXT_PROJECT", str(directory))
+    monkeypatch.setenv("BITEXT_CACHE", str(tmp_path / "no-models"))
+    monkeypatch.delenv("BITEXT_MODELS", raising=False)
+    key = next(r.key for r in rows_of(items) if rd.page_of_row(items, r.key, 10) == 2
+               and rd.page_of_row(items, r.key, 5) not in (None, 2))
+    at = start()
+    at.session_state["page"] = 2
+    at.run()
+    open_row(at, key)
+    at.selectbox(key="per_page").select(5).run()
+    assert at.session_state["page"] == rd.page_of_row(items, key, 5)
+    at.session_state["page"] = 1          # paged away; the editor stays open elsewhere
+    at.run()
+    at.selectbox(key="per_page").select(10).run()
+    assert at.session_state["page"] == 1 and not at.exception
