@@ -148,14 +148,15 @@ def _process(task: DocTask, tools: DocumentTools) -> dict:
             if not langs:
                 raise InputError(f"{source}: no translation to export (no human translation "
                                  f"given and no machine translation asked for)")
-            table = build_table(project, [settings.source_lang, *langs])
+            table = build_table(project, [settings.source_lang, *langs],
+                                include_suggested=settings.include_suggested)
             sentences = sum(len(project.source_segments(b.id))
                             for b in project.blocks(include_excluded=False))
     rows = [{"document": task.id, **row_object(table, row)} for row in table.rows]
     return {"reason": "", "source": str(source), "source_sha256": hashlib.sha256(data).hexdigest(),
             "translations": {lang: human[lang] for lang in human}, "langs": list(table.langs),
             "human": sorted(human), "sentences": sentences, "rows": rows,
-            "skipped_rows": table.skipped, "notes": notes[:MAX_NOTES], "note_count": len(notes)}
+            "skipped_rows": table.skipped, "suggestions_left_out": table.suggestions, "notes": notes[:MAX_NOTES], "note_count": len(notes)}
 
 
 def _import_translation(project, lang: str, path: str, tools: DocumentTools) -> None:

@@ -4,7 +4,9 @@ The German file is imported again (`bitext import`'s path: same reading and segm
 so the same sentences), after checking that it is byte for byte the file the run read; then
 each language's rows are imported as `bitext import-translation` imports a JSONL export:
 each row's German is found among the stored sentences and its translation linked to it, with
-its status, origin (mt:<model> or human) and score. A row that joined several sentences of
+its status, origin (mt:<model> or human), score, the model's confidence in a machine
+translation and, for a run with --include-suggested, the suggestion mark (a suggested link
+comes back as a suggestion to accept or reject). A row that joined several sentences of
 a human translation (an m:n link) arrives as one sentence.
 """
 from __future__ import annotations

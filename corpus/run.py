@@ -98,7 +98,7 @@ def run_corpus(manifest: str | Path, output: str | Path, settings: CorpusSetting
             run_local(work, settings, on_result, tools)
 
         shards = write_shards(output, _document_rows(entries, checkpoint), settings.source_lang,
-                              settings.langs, rows_per_shard)
+                              settings.langs, rows_per_shard, settings.include_suggested)
         summary = _summary(entries, settings, engine, layout, manifest, output, shards, started,
                            time.perf_counter() - clock)
         data = json.dumps(summary, ensure_ascii=False, indent=1).encode("utf-8")
@@ -115,6 +115,7 @@ def _document_rows(entries: list[dict], checkpoint: Checkpoint):
             result = checkpoint.load(entry["key"])
             entry["sentences"] = result["sentences"]
             entry["rows"] = len(result["rows"])
+            entry["suggestions_left_out"] = result.get("suggestions_left_out", 0)
             yield result["rows"]
 
 
@@ -132,6 +133,8 @@ def _summary(entries, settings, engine, layout, manifest, output, shards, starte
         **count,
         "sentences": sum(e.get("sentences", 0) for e in kept),
         "rows": sum(e.get("rows", 0) for e in kept),
+        # links the aligner was unsure of, not in the rows (kept with --include-suggested)
+        "suggestions_left_out": sum(e.get("suggestions_left_out", 0) for e in kept),
         "seconds": round(seconds, 2),
         "failures": [{"id": e["id"], "line": e["line"], "reason": e["reason"]}
                      for e in entries if e["status"] == "failed"],

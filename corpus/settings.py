@@ -30,6 +30,8 @@ class CorpusSettings:
     cache: str | None = None                      # model and translation cache folder
     threads: int | None = None                    # per worker (actor), None: all cores
     encoder: str = "e5"                           # aligner's sentence encoder (get_encoder spec)
+    # Rows also hold links the aligner was unsure of, marked "suggested" (`--include-suggested`)
+    include_suggested: bool = False
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -58,4 +60,6 @@ def fingerprint(settings: CorpusSettings, translators: dict[str, dict]) -> str:
         "translators": translators,
         "max_length": settings.max_length,
         "encoder": settings.encoder,
+        # Only when set, so results made before the option existed keep their keys.
+        **({"include_suggested": True} if settings.include_suggested else {}),
     }, sort_keys=True, ensure_ascii=False)

@@ -13,7 +13,6 @@ Parquet needs pyarrow: a core dependency (streamlit needs it too), so both engin
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -23,7 +22,7 @@ FOLDER = "data"
 ROWS_PER_SHARD = 50_000
 
 
-def _schema(source_lang: str, langs: tuple[str, ...]):
+def _schema(source_lang: str, langs: tuple[str, ...], with_suggested: bool = False):
     import pyarrow as pa
 
     every = [source_lang, *[lang for lang in langs if lang != source_lang]]
@@ -42,6 +41,8 @@ def _schema(source_lang: str, langs: tuple[str, ...]):
         pa.field("origin", struct(targets, pa.string())),
         pa.field("score", struct(targets, pa.float64())),
         pa.field("confidence", struct(targets, pa.float64())),   # the MT model's, per language
+        # links the aligner was unsure of, when the run keeps them (--include-suggested)
+        *([pa.field("suggested", struct(targets, pa.bool_()))] if with_suggested else []),
     ])
 
 
@@ -57,7 +58,9 @@ def _group(documents: Iterable[list[dict]], rows_per_shard: int) -> Iterator[lis
 
 
 def jsonl_bytes(rows: list[dict]) -> bytes:
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8")
+    from align.formats.jsonl import line   # the JSONL export's escaping: one row, one line
+
+    return "".join(line(row) + "\n" for row in rows).encode("utf-8")
 
 
 def parquet_bytes(rows: list[dict], schema) -> bytes:
@@ -71,13 +74,14 @@ def parquet_bytes(rows: list[dict], schema) -> bytes:
 
 
 def write_shards(output: Path, documents: Iterable[list[dict]], source_lang: str,
-                 langs: tuple[str, ...], rows_per_shard: int = ROWS_PER_SHARD) -> list[str]:
+                 langs: tuple[str, ...], rows_per_shard: int = ROWS_PER_SHARD,
+                 with_suggested: bool = False) -> list[str]:
     """Write the rows of `documents` (an iterable of each document's rows, in manifest order);
     returns the shard names written (without extension)."""
     folder = Path(output) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     remove_partials(folder)
-    schema = _schema(source_lang, langs)
+    schema = _schema(source_lang, langs, with_suggested)
     names = []
     for number, rows in enumerate(_group(documents, rows_per_shard)):
         name = f"part-{number:05d}"

@@ -186,11 +186,11 @@ def test_open_makes_a_project_that_exports_the_same_rows(local_run, tmp_path, ca
     assert "created" in out and f"PROJECT={project} make app" in out
     assert main(["export", str(project), "--format", "jsonl", "--output", str(tmp_path / "x.jsonl")]) == 0
     exported = [json.loads(line) for line in (tmp_path / "x.jsonl").read_text().splitlines()]
-    ours = [{k: v for k, v in r.items() if k not in ("document", "confidence")}
+    ours = [{k: v for k, v in r.items() if k != "document"}
             for r in rows(local_run) if r["document"] == "human"]
-    # the human English keeps its status and origin; the machine Chinese its model (not yet
-    # its confidence: `corpus open` does not store it)
-    assert [{k: v for k, v in r.items() if k != "confidence"} for r in exported] == ours
+    # the human English keeps its status and origin; the machine Chinese its model and the
+    # model's confidence
+    assert exported == ours and all(r["confidence"]["zh"] is not None for r in ours)
     # a second open into the same folder is refused, and a failed document cannot be opened
     assert main(["corpus", "open", str(local_run), "human", "--project", str(project)]) == 2
     assert "already" in capsys.readouterr().err

@@ -162,7 +162,12 @@ class SpanScorer:
         lt = (self.tgt_len_csum[j] - self.tgt_len_csum[j - b]).astype(np.float32)
         # Gale & Church (1993): after scaling by the document's length ratio, the difference of
         # the lengths is normal with variance proportional to the length (s^2 = 6.8 characters).
-        lt = lt * np.exp(self.log_ratio)
+        # Both are put in the units of the side with fewer characters (Chinese against English:
+        # Chinese characters either way round), so the term weighs the same in both directions.
+        if self.log_ratio <= 0:
+            lt = lt * np.exp(self.log_ratio)
+        else:
+            ls = ls * np.exp(-self.log_ratio)
         dev = (lt - ls) / np.sqrt(6.8 * np.maximum((ls + lt) / 2.0, 1.0))
         # log-likelihood relative to a perfect ratio; capped so one odd ratio cannot veto a link
         return np.maximum(-0.5 * dev * dev, -4.0).astype(np.float32)

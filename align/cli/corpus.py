@@ -60,6 +60,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--cpus-per-actor", type=int, default=1, help="Ray: CPUs per actor (default 1)")
     run.add_argument("--gpus-per-actor", type=float, default=None,
                      help="Ray: GPUs per actor (default: 1 when the cluster has GPUs, else 0)")
+    run.add_argument("--include-suggested", action="store_true",
+                     help="also keep links the aligner was unsure of (suggestions; left out by "
+                          "default, as in bitext export), marked \"suggested\" in every row")
     run.add_argument("--rows-per-shard", type=int, default=50_000,
                      help="rows per output shard (whole documents; default 50000)")
     run.set_defaults(func=cmd_run)
@@ -114,7 +117,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         models=_pairs(args.model, "--model", "PAIR=MODEL (e.g. de-en=./folder)"),
         backend=args.backend, beam=args.beam, max_length=args.max_length,
         batch_size=args.batch_size, zh_route=args.zh_route, cache=args.cache_dir,
-        threads=args.threads, encoder=args.encoder)
+        threads=args.threads, encoder=args.encoder, include_suggested=args.include_suggested)
     _quiet_transformers()
 
     def progress(done: int, total: int, entry: dict) -> None:
@@ -131,6 +134,9 @@ def cmd_run(args: argparse.Namespace) -> int:
           f"already done, {summary['failed']} failed; {summary['sentences']} sentences, "
           f"{summary['rows']} rows in {len(summary['shards'])} shards under {out / 'data'}; "
           f"{summary['seconds']:.1f} s ({args.engine})")
+    if summary.get("suggestions_left_out"):
+        print(f"left out {summary['suggestions_left_out']} suggested links the aligner was unsure "
+              f"of (add --include-suggested to keep them, marked)")
     for failure in summary["failures"][:FAILURES_SHOWN]:
         print(f"failed {failure['id']}: {failure['reason']}")
     if len(summary["failures"]) > FAILURES_SHOWN:

@@ -33,7 +33,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="also export blocks marked as boilerplate")
     p.add_argument("--include-suggested", action="store_true",
                    help="also export links the aligner was unsure of and nobody accepted yet "
-                        "(suggestions; left out by default)")
+                        "(suggestions; left out by default); marked as such in TMX "
+                        "(x-suggested), XLIFF (state initial, subState bitext:suggested), "
+                        "JSONL (\"suggested\") and TSV (suggested_<lang> columns)")
+    p.add_argument("--with-confidence", action="store_true",
+                   help="TSV: add confidence_<lang> columns (the model's mean log-probability "
+                        "per token of an uncorrected machine translation); TMX, JSONL and "
+                        "XLIFF always carry it")
     p.add_argument("--output", required=True,
                    help="file to write, or - for standard output (for moses: the file name "
                         "before .<lang>)")
@@ -110,7 +116,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                          f"output; give --output a file name prefix (e.g. --output corpus)")
     with Project.open(args.project) as project:
         table, data = export_table(project, args.fmt, _langs(args.langs), args.status,
-                                   args.include_boilerplate, args.include_suggested)
+                                   args.include_boilerplate, args.include_suggested,
+                                   args.with_confidence)
     # With the data on stdout, the report goes to stderr so a pipe gets only the file.
     report = sys.stderr if to_stdout else sys.stdout
     if to_stdout:
@@ -129,6 +136,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"left out {table.skipped} units where a language had no text", file=report)
     if table.filtered:
         print(f"left out {table.filtered} units below status {args.status}", file=report)
+    marked = sum(1 for row in table.rows if any(c.suggested for c in row.cells.values()))
+    if marked:
+        where = ("Moses files cannot mark them" if args.fmt == "moses" else
+                 "not marked in a book" if get_format(args.fmt).book else "marked as suggested")
+        print(f"{marked} units hold a suggested link ({where})", file=report)
     if table.suggestions:
         print(f"left out {table.suggestions} suggested links nobody accepted yet (accept them in "
               f"the reader, or add --include-suggested)", file=report)

@@ -35,7 +35,10 @@ class Format:
     def load(self):
         return importlib.import_module(f"align.formats.{self.module}")
 
-    def write(self, table):
+    def write(self, table, confidence_columns: bool = False):
+        # Only TSV has optional columns; the other formats always carry the confidence.
+        if confidence_columns and self.name == "tsv":
+            return self.load().write(table, confidence=True)
         return self.load().write(table)
 
 
@@ -65,8 +68,10 @@ def get_format(name: str) -> Format:
 
 
 def export_table(project, fmt: str, langs: Sequence[str] | None = None, status: str = "mt",
-                 include_boilerplate: bool = False, include_suggested: bool = False):
-    """(table, data): the rows that were exported and the file contents."""
+                 include_boilerplate: bool = False, include_suggested: bool = False,
+                 confidence_columns: bool = False):
+    """(table, data): the rows that were exported and the file contents.
+    confidence_columns: TSV also gets confidence_<lang> columns."""
     from align.formats.rows import build_table
 
     spec = get_format(fmt)
@@ -80,7 +85,7 @@ def export_table(project, fmt: str, langs: Sequence[str] | None = None, status: 
     if spec.pair_only and len(table.langs) != 2:
         raise InputError(f"{spec.name} holds one language pair; choose two languages with "
                          f"--langs (e.g. --langs {table.langs[0]},{table.langs[1]})")
-    return table, spec.write(table)
+    return table, spec.write(table, confidence_columns)
 
 
 def export_project(project, fmt: str, langs: Sequence[str] | None = None, status: str = "mt",

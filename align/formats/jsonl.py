@@ -5,8 +5,12 @@
      "origin": {"en": "human", ...}, "score": {"en": 0.91, ...},
      "confidence": {"en": -0.4213, ...}}
 
-`confidence` is the model's mean log-probability per token for a machine translation no
-one has corrected (null for human text).
+`score` is the link's alignment score (the aligner's posterior; null where the text was
+linked without aligning, as a machine translation is to its source). `confidence` is the
+model's mean log-probability per token for a machine translation no one has corrected (null
+for human text). When suggestions are exported (include_suggested), every line also has
+`"suggested": {"en": true, ...}`: true for a link the aligner was unsure of and no person
+accepted.
 
 `datasets.load_dataset("json", data_files=...)` reads it as is. Keys are written in a fixed
 order and non-ASCII text as itself (ensure_ascii=False), so exports compare byte for byte.
@@ -31,11 +35,25 @@ def row_object(table: Table, row: Row) -> dict:
         "origin": {lang: row.cells[lang].origin for lang in targets},
         "score": {lang: row.cells[lang].score for lang in targets},
         "confidence": {lang: row.cells[lang].confidence for lang in targets},
+        **({"suggested": {lang: row.cells[lang].suggested for lang in targets}}
+           if table.with_suggested else {}),
     }
 
 
+# Line separators JSON leaves as they are inside strings, but that str.splitlines() and other
+# line readers break a line at: written escaped, so one object is always one line.
+_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def line(obj: dict) -> str:
+    text = json.dumps(obj, ensure_ascii=False)
+    for char, escaped in _LINE_BREAKS.items():
+        text = text.replace(char, escaped)
+    return text
+
+
 def write(table: Table) -> bytes:
-    out = [json.dumps(row_object(table, row), ensure_ascii=False) for row in table.rows]
+    out = [line(row_object(table, row)) for row in table.rows]
     return ("\n".join(out) + "\n").encode("utf-8") if out else b""
 
 
@@ -47,11 +65,12 @@ def read(data: bytes, name: str = "file.jsonl", source_lang: str | None = None) 
         raise InputError(f"{name}, line {line}: not UTF-8 text") from None
     rows = []
     langs: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+    with_suggested = False
+    for number, record in enumerate(text.split("\n"), start=1):
+        if not record.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(record)
         except json.JSONDecodeError as exc:
             raise InputError(f"{name}, line {number}: not JSON ({exc.msg})") from None
         if not isinstance(obj, dict) or not isinstance(obj.get("translation"), dict):
@@ -61,6 +80,10 @@ def read(data: bytes, name: str = "file.jsonl", source_lang: str | None = None) 
         origins = obj.get("origin") or {}
         scores = obj.get("score") or {}
         confidences = obj.get("confidence") or {}
+        suggested = obj.get("suggested") or {}
+        if not isinstance(suggested, dict):
+            raise InputError(f"{name}, line {number}: \"suggested\" is not an object")
+        with_suggested = with_suggested or "suggested" in obj
         cells = {}
         for tag, value in obj["translation"].items():
             lang = primary_lang(tag, f"{name}, line {number}")
@@ -79,7 +102,8 @@ def read(data: bytes, name: str = "file.jsonl", source_lang: str | None = None) 
                 cells[lang] = Cell(value, status if status in STATUS_RANK else "edited",
                                    str(origins.get(tag, "")),
                                    None if score is None else round(float(score), 4),
-                                   None if confidence is None else round(float(confidence), 4))
+                                   None if confidence is None else round(float(confidence), 4),
+                                   suggested.get(tag) is True)
             else:
                 cells[lang] = Cell(value, SOURCE_STATUS, "source")
         turn = obj.get("turn")
@@ -89,4 +113,5 @@ def read(data: bytes, name: str = "file.jsonl", source_lang: str | None = None) 
         source_lang = next((lang for lang in langs
                             if all(r.cells.get(lang, Cell("")).status == SOURCE_STATUS
                                    for r in rows if lang in r.cells)), langs[0] if langs else "")
-    return Table(source_lang=source_lang, langs=tuple(langs), rows=tuple(rows))
+    return Table(source_lang=source_lang, langs=tuple(langs), rows=tuple(rows),
+                 with_suggested=with_suggested)

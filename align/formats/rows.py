@@ -27,7 +27,8 @@ Which rows are exported:
 - `status` is a minimum over the row's target sentences: "mt" (everything), "edited" (a
   person edited or reviewed every target sentence of the row), "reviewed";
 - suggested links (the aligner was unsure, no person accepted them yet) are left out unless
-  asked for: their source sentences then have no text in that language.
+  asked for: their source sentences then have no text in that language. When asked for, a
+  row's cell is marked `suggested` if any of its links is one.
 """
 from __future__ import annotations
 
@@ -68,6 +69,11 @@ def join_sentences(lang: str, sentences: Sequence[str]) -> str:
     return joiner(lang).join(clean(s) for s in sentences if s.strip())
 
 
+def is_true(value) -> bool:
+    """A yes/no mark as files write it: true, 1, yes (any case); anything else is no."""
+    return str(value or "").strip().lower() in ("true", "1", "yes")
+
+
 def region_tag(lang: str) -> str:
     """de -> de-DE: the tag written into TMX and XLIFF files."""
     return REGION_TAGS.get(lang, lang)
@@ -91,6 +97,9 @@ class Cell:
     # The model's confidence in a machine translation (mean log-probability per token; the
     # least confident sentence's for a row of several), 4 decimals; None for human text.
     confidence: float | None = None
+    # A link the aligner was unsure of and no person accepted (exported only when asked for,
+    # with include_suggested): the row may pair this text with the wrong source sentences.
+    suggested: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +125,9 @@ class Table:
     skipped: int = 0                 # rows left out because a language had no text
     filtered: int = 0                # rows left out by the status filter
     suggestions: int = 0             # suggested links left out (include_suggested=False)
+    # Suggested links were asked for: formats that add a column or key for the mark only do
+    # it then (plain exports keep the layout they always had).
+    with_suggested: bool = False
 
     @property
     def target_langs(self) -> tuple[str, ...]:
@@ -206,7 +218,7 @@ def build_table(project, langs: Sequence[str] | None = None, status: str = "mt",
                 rows.append(replace(row, cells={lang: row.cells[lang] for lang in chosen}))
     return Table(source_lang=source, langs=chosen, rows=tuple(rows), title=info.get("title", ""),
                  created=info.get("created_at", ""), skipped=skipped, filtered=filtered,
-                 suggestions=len(left_out))
+                 suggestions=len(left_out), with_suggested=include_suggested)
 
 
 def _block_rows(project, block, source: str, chosen: Sequence[str],
@@ -273,6 +285,7 @@ def _block_rows(project, block, source: str, chosen: Sequence[str],
                 score=_score([link.score for link in group_links]),
                 confidence=_score([(confidences or {}).get(lang, {}).get(s.id)
                                    for s in sentences if s.status == "mt"]),
+                suggested=any(link.suggested for link in group_links),
             )
         out.append(Row(turn=block.position + 1, speaker=block.speaker, cells=cells,
                        kind=block.kind, source_ids=tuple(ids)))

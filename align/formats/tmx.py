@@ -4,8 +4,10 @@ One <tu> per row, one <tuv> per chosen language (xml:lang de-DE, en-US, zh-CN). 
 with user-defined types ("x-" prefix, as the specification asks):
 - on the <tu>: x-speaker, x-turn (the block number), x-kind (turn, narration, heading...);
 - on each target <tuv>: x-status (mt|edited|reviewed), x-origin (human, or mt:<model>),
-  x-score (alignment score, when there is one), x-mt-confidence (the model's mean
-  log-probability per token, for a machine translation no one has corrected).
+  x-score (alignment score: the aligner's posterior for the link, when there is one),
+  x-mt-confidence (the model's mean log-probability per token, for a machine translation no
+  one has corrected), x-suggested ("true", only on a link the aligner was unsure of and no
+  person accepted; exported only with include_suggested).
 The header's creationdate is the project's creation time, so exporting twice gives the same
 bytes. The file is valid against the TMX 1.4b DTD (tmx14b.dtd beside this module).
 """
@@ -16,7 +18,8 @@ from datetime import datetime
 from lxml import etree
 
 from align.errors import InputError
-from align.formats.rows import Cell, Row, SOURCE_STATUS, STATUS_RANK, Table, primary_lang, region_tag
+from align.formats.rows import (Cell, Row, SOURCE_STATUS, STATUS_RANK, Table, clean, is_true,
+                                primary_lang, region_tag)
 from align.formats.xmlsafe import local_name, parse_xml_bytes
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -39,7 +42,7 @@ def _prop(parent: etree._Element, kind: str, value) -> None:
     if value is None or value == "":
         return
     prop = etree.SubElement(parent, "prop", type=kind)
-    prop.text = str(value)
+    prop.text = clean(str(value))      # a speaker or model name XML cannot hold must not stop it
 
 
 def write(table: Table) -> bytes:
@@ -73,6 +76,7 @@ def write(table: Table) -> bytes:
                 _prop(tuv, "x-score", None if cell.score is None else f"{cell.score:.4f}")
                 _prop(tuv, "x-mt-confidence",
                       None if cell.confidence is None else f"{cell.confidence:.4f}")
+                _prop(tuv, "x-suggested", "true" if cell.suggested else None)
             seg = etree.SubElement(tuv, "seg")
             seg.text = cell.text
     body_bytes = etree.tostring(root, encoding="UTF-8", pretty_print=True)
@@ -149,7 +153,7 @@ def read(data: bytes, name: str = "file.tmx") -> Table:
                 raise InputError(f"{name}, line {tuv.sourceline}: two <tuv> for {lang} in one <tu>")
             cells[lang] = Cell(_seg_text(seg), status if status in STATUS_RANK else SOURCE_STATUS,
                                tprops.get("x-origin", "source" if not status else ""), score_value,
-                               confidence)
+                               confidence, is_true(tprops.get("x-suggested")))
             if lang not in langs:
                 langs.append(lang)
         turn = props.get("x-turn", "")
@@ -157,4 +161,5 @@ def read(data: bytes, name: str = "file.tmx") -> Table:
                         cells=cells, kind=props.get("x-kind", "turn")))
     source = primary_lang(src_tag, name) if src_tag and src_tag != "*all*" else (langs[0] if langs else "")
     return Table(source_lang=source, langs=tuple(langs), rows=tuple(rows),
-                 title=_props(header).get("x-title", ""), created="")
+                 title=_props(header).get("x-title", ""), created="",
+                 with_suggested=any(c.suggested for r in rows for c in r.cells.values()))

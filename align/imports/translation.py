@@ -65,6 +65,8 @@ class ImportResult:
         else:
             line = (f"imported {self.linked} of {self.units} {self.lang} units from {self.name} "
                     f"({self.kind})")
+            if self.suggested:
+                line += f", {self.suggested} of them marked as suggested links (kept as suggestions)"
         if self.unmatched_count:
             line += f"; {self.unmatched_count} did not match the stored source text and were left out"
         if self.backup:
@@ -134,8 +136,9 @@ def check_languages(table: Table, source_lang: str, lang: str, name: str) -> Non
                          f"{found}); it must pair the project's {source_lang} text with {lang}")
 
 
-def match_table(project, table: Table, lang: str, name: str):
-    """(target sentences, links, statuses, unmatched texts) for a parallel table."""
+def match_table(project, table: Table, lang: str, name: str, cells: list | None = None):
+    """(target sentences, links, statuses, unmatched texts) for a parallel table; `cells`,
+    when given, gets the target cell of each link's row."""
     source_lang = project.source_lang
     check_languages(table, source_lang, lang, name)
     index = _SourceIndex(project.source_segments(), source_lang)
@@ -155,6 +158,8 @@ def match_table(project, table: Table, lang: str, name: str):
             continue
         pointer = run[-1] + 1
         links.append(([index.ids[k] for k in run], [len(sentences)], tgt.score))
+        if cells is not None:
+            cells.append(tgt)
         sentences.append(clean(tgt.text))
         statuses.append(tgt.status if tgt.status in STATUS_RANK else "edited")
         origins.append(tgt.origin if tgt.origin.startswith("mt") else "human")
@@ -166,12 +171,18 @@ def match_table(project, table: Table, lang: str, name: str):
 
 
 def import_table(project, table: Table, lang: str, name: str, kind: str) -> ImportResult:
-    sentences, links, statuses, origins, unmatched = match_table(project, table, lang, name)
+    cells: list = []
+    sentences, links, statuses, origins, unmatched = match_table(project, table, lang, name,
+                                                                 cells)
+    # A link the file marks as suggested stays one; the model's confidence comes back too.
     backup = project.import_target_track(
         lang, sentences, links, origin_detail={"imported_from": Path(name).name, "format": kind},
-        statuses=statuses, origins=origins)
+        statuses=statuses, origins=origins, suggested=[cell.suggested for cell in cells])
+    project.restore_mt_confidences(lang, {tuple(link[0]): cell.confidence
+                                          for link, cell in zip(links, cells)})
     return ImportResult(lang=lang, name=name, kind=kind, units=len(table.rows), linked=len(links),
-                        unmatched=unmatched[:5], unmatched_count=len(unmatched), backup=backup)
+                        unmatched=unmatched[:5], unmatched_count=len(unmatched), backup=backup,
+                        suggested=sum(cell.suggested for cell in cells))
 
 
 # ----- plain text ----------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from align.store.backup import BACKUP_DIR, BackupMixin, restore_damaged
 from align.store.confidence import ConfidenceMixin
 from align.store.connection import ProjectConnection, connect
 from align.store.edits import EditsMixin
+from align.store.import_details import ImportDetailsMixin
 from align.store.links import LinksMixin
 from align.store.quality import QualityMixin
 from align.store.reading import ReadingMixin
@@ -62,7 +63,7 @@ __all__ = [
 
 class Project(ReadingMixin, SourceImportMixin, TracksMixin, EditsMixin, RedoMixin, LinksMixin,
               SuggestionsMixin, SummaryMixin, BackupMixin, QualityMixin, ConfidenceMixin,
-              OffersMixin, SuggestionUndoMixin, ProjectConnection):
+              OffersMixin, ImportDetailsMixin, SuggestionUndoMixin, ProjectConnection):
     """A bitext project folder holding `project.sqlite` and `backups/`.
 
     One Project may be shared by several threads: a lock serialises its connection, so a

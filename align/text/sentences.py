@@ -6,6 +6,10 @@ below add ("usw." and "…" before a capitalised word). German ordinals ("im 2. 
 and a few abbreviations it does not know are repaired by the rules too. Chinese (and
 Japanese) use a small splitter of our own: the libraries measured missed "……" and
 sentences that begin with a digit. Blank lines are always sentence boundaries.
+
+Transcripts add two things: a stage note between sentences ("(lacht)", "[unverständlich]")
+is a sentence of its own, and a footnote mark after a sentence's period ("40 %.¹") stays
+with that sentence.
 """
 from __future__ import annotations
 
@@ -63,6 +67,17 @@ _NUMBERED_ITEM = re.compile(r"(?<=[^\W\d_][.!?])\s+(?=\d{1,3}\.\s+[„\"»“]?[
 # A one-word reply after a question is a sentence of its own ("Ist er vorbei? Nein. Ich").
 _ONE_WORD_REPLY = re.compile(r"(?:(?<=[?!]\s)|(?<=[?!][\"“”»«]\s))([^\W\d_]+)\.(?=\s+[„\"»“]?[^\W\d_])")
 
+# A stage note standing between sentences (at the start, or after a sentence end) and
+# before a capitalised word or the end: "(lacht) Anstrengend.", "gekocht. [unverständlich] Das".
+_STAGE_NOTE = re.compile(r"(?:^|(?<=[.!?…][\"“”»«'’]\s)|(?<=[.!?…]\s))"
+                         r"(?:\(\([^()\n]{1,40}\)\)"  # ((lacht)): a note in transcription conventions
+                         # (lacht), [unverständlich], (...): a word or an ellipsis, not "(2)"
+                         r"|[(\[](?=[^()\[\]\n]*(?:[^\W\d_]|\.\.\.|…))[^()\[\]\n]{1,40}[)\]])"
+                         r"(?=\s*$|\s+[„\"»“‘'(\[]?[^\W\d_])")
+_ENDS_AS_A_SENTENCE = re.compile(r"[.!?…][\"“”»«'’)\]]*\s*$")
+# Footnote marks glued to a sentence end: "40 %.¹", "erwartet.[3]".
+_FOOTNOTE_MARK = re.compile(r"[¹²³⁰⁴-⁹]+|\[\d{1,3}\]")
+
 # CJK: terminators (and a run of them, "？！"), ellipses, then closing quotes/brackets that
 # stay with the sentence. A half-width period ends a sentence only after a CJK character.
 _CJK_CHAR = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
@@ -99,6 +114,12 @@ def split_sentences(text: str, lang: str) -> list[str]:
     return sentences
 
 
+def sentence_ends(paragraph: str, lang: str) -> set[int]:
+    """Offsets in one paragraph (no blank lines) where a sentence ends, the last one not counted."""
+    base = _base_language(lang)
+    return _cjk_boundaries(paragraph) if base in _CJK_LANGS else _latin_boundaries(paragraph, base)
+
+
 def _base_language(lang: str) -> str:
     return (lang or "").strip().lower().replace("_", "-").split("-")[0] or "xx"
 
@@ -112,8 +133,16 @@ def _latin_boundaries(text: str, lang: str) -> set[int]:
     """Character offsets where a sentence ends: sentencex's, corrected by the rules."""
     cuts = {cut for cut in _library_boundaries(text, lang) if not _not_a_boundary(text, cut, lang)}
     cuts |= _forced_boundaries(text, lang)
+    cuts = {_after_footnote_mark(text, cut) for cut in cuts}
+    for m in _STAGE_NOTE.finditer(text):
+        cuts |= {m.start(), m.end()}
     last = len(text.rstrip())
     return {c for c in cuts if 0 < c < last}
+
+
+def _after_footnote_mark(text: str, cut: int) -> int:
+    m = _FOOTNOTE_MARK.match(text, cut)
+    return m.end() if m and cut > 0 and text[cut - 1] in ".!?…\"“”»" else cut
 
 
 def _library_boundaries(text: str, lang: str) -> set[int]:
@@ -146,7 +175,8 @@ def _not_a_boundary(text: str, cut: int, lang: str) -> bool:
         return True
     if lang == "de":
         m = re.search(r"(\d{1,4})\.$", left)
-        if m and _is_german_ordinal(text, m.start(1), right):
+        # m is found in the window `left`: its offset in `text` is shifted by the window's start.
+        if m and _is_german_ordinal(text, cut - len(left) + m.start(1), right):
             return True
     return False
 
@@ -200,8 +230,15 @@ def _is_german_ordinal(text: str, number_start: int, right: str) -> bool:
         return True  # "am 3. und 4. Mai", "Das 3. ist" -- not a sentence end before lower case
     if next_word.group(1).lower().rstrip(".") in _MONTHS_DE:
         return True
+    period = text.index(".", number_start)
+    rest = text[period + 1:period + 2 + _WINDOW]  # a window: slicing to the end is quadratic
+    if len(rest) <= _WINDOW and not _ENDS_AS_A_SENTENCE.search(rest):
+        # What follows does not end as a sentence does: the rest of a title or header line
+        # ("Plenarprotokoll, 87. Sitzung", "Landgericht Neustadt, 3. Strafkammer, Az. 3 KLs 12/23").
+        return True
     before = _left(text, number_start).rstrip()
-    if not before or (before[-1] in ".!?:;…“”\"»" and not _ends_with(before, _BEFORE_NUMBER["de"])):
-        return True  # an enumeration item: "1. Punkt eins." (but not "Abs. 3. Das")
+    if not before or (before[-1] in ".!?:;…“”\"»" and not _ends_with(before, _BEFORE_NUMBER["de"])
+                      and not _ends_with(before, _NON_FINAL["de"])):
+        return True  # an enumeration item: "1. Punkt eins." (but not "Abs. 3. Das", "ca. 1968. Danach")
     previous_word = re.search(r"([^\W\d_]+)$", before)
     return bool(previous_word and previous_word.group(1).lower() in _ORDINAL_LEADERS)
