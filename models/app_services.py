@@ -309,8 +309,8 @@ class ImportReplaces:
     human: int          # typed, corrected, reviewed or imported by a person
 
     def message(self, label: str) -> str:
-        own = (f", {self.human} of them typed, corrected or reviewed by a person"
-               if self.human else "")
+        own = (f", {self.human} of them a person's work: typed, corrected, reviewed or "
+               f"imported" if self.human else "")
         return (f"Importing replaces the current {label} ({self.sentences} sentence"
                 f"{'' if self.sentences == 1 else 's'}{own}): it is archived, and a backup "
                 f"is taken first, but it is no longer shown or exported.")

@@ -20,22 +20,22 @@ def test_what_an_import_would_replace(project_dir):
         replaces = svc.import_replaces(p, "en")
     assert (replaces.sentences, replaces.human) == (n, 1) and replaces.needs_confirmation
     assert replaces.message("English") == (
-        f"Importing replaces the current English ({n} sentences, 1 of them typed, corrected or "
-        "reviewed by a person): it is archived, and a backup is taken first, but it is no "
-        "longer shown or exported.")
+        f"Importing replaces the current English ({n} sentences, 1 of them a person's work: "
+        "typed, corrected, reviewed or imported): it is archived, and a backup is taken first, "
+        "but it is no longer shown or exported.")
 
 
 def test_the_import_dialog_warns_and_asks_before_replacing_a_persons_work(project_dir):
     at = start()
     at.button(key="open_import").click().run()
     warning = [w.value for w in at.warning if "replaces the current English" in w.value]
-    assert len(warning) == 1 and "by a person" not in warning[0]
+    assert len(warning) == 1 and "a person's work" not in warning[0]
     assert not [c for c in at.checkbox if c.key == "imp_tr_replace"]
     _, seg = english(project_dir, WELCOME)
     with Project.open(project_dir) as p:
         p.edit_segment(seg.id, "Welcome back, Mr Jack Ma!", seg.version)
     at.run()
-    assert any("1 of them typed, corrected or reviewed by a person" in w.value for w in at.warning)
+    assert any("1 of them a person's work" in w.value for w in at.warning)
     box = at.checkbox(key="imp_tr_replace")
     assert box.label == "Replace the current English" and box.value is False
     assert at.button(key="imp_tr_go").disabled
