@@ -358,7 +358,8 @@ def _holds(snapshot: Snapshot, block: BlockRow, editing: str | None) -> bool:
     sentence, or "t-" and a translation sentence)."""
     if not editing:
         return False
-    return editing.startswith("t-") or any(s.id == editing for s in snapshot.sources.get(block.id, ()))
+    return editing.startswith("t-") or any(s.id == editing
+                                           for s in snapshot.sources.get(block.id, ()))
 
 
 HELD_NOTE = ('<div class="bx-held">Shown while you edit it: the filters hide this row. It '

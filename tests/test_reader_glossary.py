@@ -19,11 +19,13 @@ def test_the_required_translation_is_marked_in_its_column(project):
     row = row_with(snap, SESAME, ["en", "zh"])
     html = rd.row_html(row, ["en"], glossary=snap.glossary)
     english = html.split('lang="en">', 1)[1]
-    mark = '<span class="bx-term" title="glossary · Sesame Credit → Sesame Credit">Sesame Credit</span>'
+    mark = ('<span class="bx-term" title="glossary · Sesame Credit → Sesame Credit">'
+            'Sesame Credit</span>')
     assert english.count(mark) == 2 and "&lt;b&gt;" in english and "<b>" not in english
     assert rd.required_terms(row, snap.glossary["en"]) == {
         "Sesame Credit": "glossary · Sesame Credit → Sesame Credit"}   # no "Davos" here
-    assert rd.required_terms(row, snap.glossary["zh"]) == {"芝麻信用": "glossary · Sesame Credit → 芝麻信用"}
+    assert rd.required_terms(row, snap.glossary["zh"]) == {
+        "芝麻信用": "glossary · Sesame Credit → 芝麻信用"}
     # A term whose German is not in the row is not marked in its translation.
     other = next(r for v in rd.build_view(snap, ["en"]) for r in v.rows
                  if "Sesame" not in r.sources[0].text and r.cells["en"].sentences)
