@@ -463,6 +463,8 @@ def import_body() -> None:
             st.error(str(exc))
         else:
             flash(result.summary())
+            if rd.where_suggestions_are(getattr(result, "suggested", 0)):
+                flash(rd.where_suggestions_are(result.suggested), "info")
             ss.dialog = None
             ss.pop("saved_at", None)   # "✓ saved" under an editor spoke of the replaced text
             st.rerun()

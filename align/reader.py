@@ -891,6 +891,14 @@ def decide_suggestion(project: Project, link_id: int, accept: bool) -> str:
     return "Suggestion rejected: the sentences are unlinked (Undo takes it back)"
 
 
+def where_suggestions_are(n: int) -> str:
+    """After an import that left suggested links: where to find them ("" when none)."""
+    if not n:
+        return ""
+    return (f"Sidebar → Status → “suggested links” lists the {plural(n, 'suggested link')} "
+            f"to accept or reject")
+
+
 # ----- undo of an accept or reject ------------------------------------------------------------
 def undoable_decisions(project: Project, row: Row, langs: Sequence[str]) -> list[Decision]:
     """Per shown language, the latest Accept/Reject of a suggested link on this row's

@@ -69,3 +69,12 @@ def test_undo_is_refused_once_the_german_got_another_translation(project):
     with pytest.raises(ConflictError, match="cannot undo: the German was linked again"):
         rd.undo_decision(project, d.history_id)
     assert sorted((l.id, l.src_ids, l.tgt_ids) for l in project.links("en")) == before
+
+
+def test_after_an_import_the_reader_says_where_the_suggestions_are(project):
+    assert rd.where_suggestions_are(0) == ""
+    assert rd.where_suggestions_are(2) == (
+        "Sidebar → Status → “suggested links” lists the 2 suggested links to accept or reject")
+    views = rd.build_view(rd.load_snapshot(project, ["en"]), ["en"],
+                          rd.RowFilter(status="suggested"))
+    assert sum(len(v.rows) for v in views) == 2      # what that filter then shows
