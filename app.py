@@ -144,10 +144,8 @@ def accept_all_offers() -> None:
 
 
 def undo(seg_id: str) -> None:
-    if guarded(project().undo, seg_id) is None:
-        flash("Nothing left to undo for this sentence", "info")
-    else:
-        flash("Undone")
+    message = guarded(rd.undo_sentence, project(), seg_id)
+    flash(message or "Nothing left to undo for this sentence", "success" if message else "info")
 
 
 def redo(seg_id: str) -> None:
@@ -172,6 +170,12 @@ def link_action(action: str, *args) -> None:
 
 def decide_suggestion(link_id: int, accept: bool) -> None:
     message = guarded(rd.decide_suggestion, project(), link_id, accept)
+    if message:
+        flash(message)
+
+
+def undo_decision(history_id: int) -> None:
+    message = guarded(rd.undo_decision, project(), history_id)
     if message:
         flash(message)
 
@@ -442,7 +446,16 @@ def import_body() -> None:
                           key="imp_tr", disabled=not Project.exists(project_dir()))
     lang = st.selectbox("Its language", TARGET_CHOICES, key="imp_tr_lang",
                         format_func=lang_label)
-    if st.button("Import and align", key="imp_tr_go", disabled=tr is None):
+    # The current translation goes out of view: said up front, and a person's own work
+    # is replaced only once they tick the box.
+    replaces = svc.import_replaces(project(), lang) if Project.exists(project_dir()) else None
+    confirmed = True
+    if replaces is not None:
+        st.warning(replaces.message(lang_label(lang)))
+        if replaces.needs_confirmation:
+            confirmed = st.checkbox(f"Replace the current {lang_label(lang)}",
+                                    key="imp_tr_replace")
+    if st.button("Import and align", key="imp_tr_go", disabled=tr is None or not confirmed):
         try:
             with st.spinner("Aligning the translation with the German…"):
                 result = svc.import_translation(project(), tr.getvalue(), tr.name, lang)
@@ -450,7 +463,10 @@ def import_body() -> None:
             st.error(str(exc))
         else:
             flash(result.summary())
+            if rd.where_suggestions_are(getattr(result, "suggested", 0)):
+                flash(rd.where_suggestions_are(result.suggested), "info")
             ss.dialog = None
+            ss.pop("saved_at", None)   # "✓ saved" under an editor spoke of the replaced text
             st.rerun()
 
 
@@ -600,6 +616,7 @@ def header(snapshot: rd.Snapshot, langs: list[str]) -> None:
 
 def editor(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
     p = project()
+    ss._editor_shown = True
     conflicts = ss.setdefault("conflicts", {})
     with st.container(border=True, key=f"editor-{row.key}"):
         fields: list[tuple] = []
@@ -615,6 +632,9 @@ def editor(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
                 (f'<span class="bx-n">{i}</span>' if many else "")
                 + rd.highlight(s.text, "", terms)
                 for i, s in enumerate(row.sources, start=1)) + "</div>")
+            hint = rd.glossary_hint_html(row, snapshot.glossary, langs)
+            if hint:
+                cols[0].html(hint)
             for col, lang in zip(cols[1:], langs):
                 cell = row.cells[lang]
                 for link in cell.links:
@@ -750,6 +770,7 @@ def link_tools(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
     # The turn's links from the snapshot, not from the rows shown: a search or filter that
     # hides the next row must not hide "Merge with next".
     block_links = {lang: snapshot.links.get(lang, {}).get(row.block_id, []) for lang in langs}
+    decisions = {d.lang: [d] for d in rd.undoable_decisions(project(), row, langs)}
     for col, lang in zip(cols[1:], langs):
         cell = row.cells[lang]
         all_links = block_links[lang]
@@ -776,6 +797,10 @@ def link_tools(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
             if link.tgt_ids and i > 0:
                 box.button("↑ First sentence to previous", key=f"up-{link.id}",
                            on_click=link_action, args=("move", link.id, "up"))
+        for d in decisions.get(lang, ()):
+            col.button(rd.decision_label(d), key=f"undo-decision-{d.history_id}",
+                       on_click=undo_decision, args=(d.history_id,),
+                       help="Take back the last Accept or Reject of a suggested link here")
         if col.button("Re-align this turn", key=f"realign-{lang}-{row.key}",
                       icon=":material/join_inner:",
                       help="Align the turn's sentences again (links fixed by hand stay)"):
@@ -811,7 +836,9 @@ def render_block(view: rd.BlockView, langs: list[str], f: rd.RowFilter, low: flo
     parts = [] if ranked else [rd.block_header_html(view, f.text)]
     for row in rows:
         parts.append(rd.row_html(row, langs, f.text, low, selected=row.key == chosen,
-                                 where=where, terms=terms))
+                                 where=where, terms=terms, glossary=snapshot.glossary))
+        if row.key in view.held:
+            parts.append(rd.HELD_NOTE)
         if row.key == chosen:
             st.html("".join(parts))
             parts = []
@@ -828,9 +855,15 @@ def flush_html(parts: list[str]) -> None:
 
 
 def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_page: int) -> None:
-    items = rd.build_view(snapshot, langs, f)
+    editing = ss.get("edit_row")
+    items = rd.build_view(snapshot, langs, f, editing=editing)
     numbers = rd.page_numbers(items, per_page)
     count = max(numbers, default=1)
+    seen, ss._filters_seen = ss.get("_filters_seen"), (f, per_page)
+    # Follow the editor to its page only if it was on the page shown (not one paged away from).
+    shown, ss._editor_shown = ss.get("_editor_shown", False), False
+    if seen is not None and seen != (f, per_page) and shown:
+        ss.page = rd.page_after_filtering(items, per_page, ss.get("page", 1), editing)
     if ss.get("page", 1) > count:
         ss.page = count
     ss._order = [r.key for it in items if not it.collapsed for r in it.rows]
@@ -839,7 +872,7 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
     # A fixed width: sized to its content, the pager kept the width of a one-page result
     # (after a search) and showed no page numbers when the pages came back.
     page = top.pagination(count, key="page", bind="query-params", width=340)
-    top.caption(f"{rd.count_label(len(items), f)} · page {page} of {count}")
+    top.caption(f"{rd.count_label(rd.matching_items(items), f)} · page {page} of {count}")
     waiting = rd.open_offers(snapshot, langs)
     if waiting:
         top.button(f"Accept all {waiting} suggested corrections", key="offer-all",
@@ -849,6 +882,9 @@ def reading_view(snapshot: rd.Snapshot, langs: list[str], f: rd.RowFilter, per_p
     if not current.items:
         st.info(rd.empty_message(snapshot, langs, f))
         return
+    if not rd.matching_items(items):
+        # Only the row being edited, held in view: still say why nothing else matches.
+        st.info(rd.empty_message(snapshot, langs, f))
     parts = [rd.column_header_html(langs, snapshot.source_lang)]
     low = f.below_score if f.below_score is not None else 0.5
     pending: list[rd.BlockView] = []

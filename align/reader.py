@@ -19,7 +19,7 @@ from typing import Iterable, Sequence
 from align import quality
 from align.errors import ConflictError
 from align.qa.checks import term_spans
-from align.store import BlockRow, LinkRow, OfferRow, Project, SegmentRow, text_sig
+from align.store import BlockRow, Decision, LinkRow, OfferRow, Project, SegmentRow, text_sig
 from align.store.coverage import coverage, has_text
 
 LANG_NAMES = {"de": "Deutsch", "en": "English", "zh": "中文"}
@@ -158,6 +158,8 @@ class BlockView:
     number: int                       # 1-based position among all blocks
     rows: tuple[Row, ...]
     total_rows: int                   # before filtering
+    # rows the filters hide, shown only because their editor is open (see build_view)
+    held: frozenset[str] = frozenset()
 
     @property
     def collapsed(self) -> bool:
@@ -318,29 +320,55 @@ def row_matches(row: Row, f: RowFilter) -> bool:
     return True
 
 
-def build_view(snapshot: Snapshot, langs: Sequence[str], f: RowFilter = RowFilter()) -> list[BlockView]:
+def build_view(snapshot: Snapshot, langs: Sequence[str], f: RowFilter = RowFilter(),
+               editing: str | None = None) -> list[BlockView]:
     """Blocks with their matching rows, in document order or lowest score first.
 
     Ordered by score, each row becomes its own item (shown under its turn's heading), so
-    the weakest links of the whole document come first."""
+    the weakest links of the whole document come first. The row being edited (`editing`)
+    stays in view whatever the filters say, marked `held`: a filter changed while its text
+    is unsaved must not make that text vanish."""
     out: list[BlockView] = []
     for number, block in enumerate(snapshot.blocks, start=1):
-        if f.speakers and (block.kind != "turn" or block.speaker not in f.speakers):
+        other_speaker = bool(f.speakers) and (block.kind != "turn"
+                                              or block.speaker not in f.speakers)
+        if other_speaker and not _holds(snapshot, block, editing):
             continue
         rows = block_rows(snapshot, block, langs)
-        kept = [r for r in rows if row_matches(r, f)] if f.active else rows
-        if f.active and not kept:
+        matching = {r.key for r in rows
+                    if not f.active or (not other_speaker and row_matches(r, f))}
+        kept = [r for r in rows if r.key in matching or r.key == editing]
+        held = frozenset(r.key for r in kept if r.key not in matching)
+        if not kept:
             continue
         if f.order in ("lowest score first", "least confident first"):
-            out.extend(BlockView(block, number, (r,), len(rows)) for r in kept)
+            out.extend(BlockView(block, number, (r,), len(rows), held & {r.key}) for r in kept)
         else:
-            out.append(BlockView(block, number, tuple(kept), len(rows)))
+            out.append(BlockView(block, number, tuple(kept), len(rows), held))
     if f.order == "lowest score first":
         out.sort(key=lambda v: (v.rows[0].min_score is None, v.rows[0].min_score or 0.0))
     elif f.order == "least confident first":
         # Rows with no machine translation left to check go last, in document order.
         out.sort(key=lambda v: (v.rows[0].min_confidence is None, v.rows[0].min_confidence or 0.0))
     return out
+
+
+def _holds(snapshot: Snapshot, block: BlockRow, editing: str | None) -> bool:
+    """Whether the row being edited may be in this block (its key is its first German
+    sentence, or "t-" and a translation sentence)."""
+    if not editing:
+        return False
+    return editing.startswith("t-") or any(s.id == editing
+                                           for s in snapshot.sources.get(block.id, ()))
+
+
+HELD_NOTE = ('<div class="bx-held">Shown while you edit it: the filters hide this row. It '
+             'goes when you close the editor.</div>')
+
+
+def matching_items(items: Sequence[BlockView]) -> int:
+    """Items with a row the filters let through (not only a row held for its editor)."""
+    return sum(1 for it in items if len(it.rows) > len(it.held))
 
 
 def count_label(n: int, f: RowFilter) -> str:
@@ -404,6 +432,13 @@ def page_of_row(items: Sequence[BlockView], row_key: str, per_page: int) -> int 
         if any(r.key == row_key for r in item.rows):
             return number
     return None
+
+
+def page_after_filtering(items: Sequence[BlockView], per_page: int, page: int,
+                         editing: str | None) -> int:
+    """The page to show once the filters (or the page size) changed: the one holding the
+    row being edited, so its editor and any unsaved text in it stay in view; else `page`."""
+    return (page_of_row(items, editing, per_page) if editing else None) or page
 
 
 def next_row_key(items: Sequence[BlockView], row_key: str) -> str | None:
@@ -558,6 +593,31 @@ def glossary_marks(snapshot: Snapshot, langs: Sequence[str]) -> dict[str, str]:
     return {s: "glossary · " + ", ".join(t) for s, t in marks.items()}
 
 
+def required_terms(row: Row, pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """The translations a language's glossary asks for in this row (its German has the
+    source term): target term -> hover text, to mark them in the translation column."""
+    german = " ".join(s.text for s in row.sources)
+    return {target: f"glossary · {source} → {target}" for source, target in pairs
+            if target.strip() and term_spans(german, source)}
+
+
+def glossary_hint(row: Row, glossary: dict[str, list[tuple[str, str]]],
+                  langs: Sequence[str]) -> str:
+    """The editor's reminder of the terms this row's German asks for: "Glossary: Sesame
+    Credit → Sesame Credit (English) · Sesame Credit → 芝麻信用 (中文)"; "" when none."""
+    german = " ".join(s.text for s in row.sources)
+    pairs = [f"{source} → {target} ({lang_name(lang)})" for lang in langs
+             for source, target in glossary.get(lang, ())
+             if target.strip() and term_spans(german, source)]
+    return "Glossary: " + " · ".join(pairs) if pairs else ""
+
+
+def glossary_hint_html(row: Row, glossary: dict[str, list[tuple[str, str]]],
+                       langs: Sequence[str]) -> str:
+    hint = glossary_hint(row, glossary, langs)
+    return f'<div class="bx-gl-hint">{html.escape(hint)}</div>' if hint else ""
+
+
 def flags_html(flags: Sequence[quality.Finding]) -> str:
     """Open QA flags of one link: a badge naming the check, then its reason, as text."""
     return "".join(f'<span class="bx-flag bx-flag-{html.escape(f.flag.code)}">'
@@ -592,11 +652,12 @@ def confidence_badge(confidence: float | None) -> str:
             f'(log-probability {confidence:.2f})">{p * 100:.0f}%</span>')
 
 
-def _sentence_html(seg: SegmentRow, query: str, confidence: float | None = None) -> str:
+def _sentence_html(seg: SegmentRow, query: str, confidence: float | None = None,
+                   terms: dict[str, str] | None = None) -> str:
     status = html.escape(seg.status)
     label = html.escape(STATUS_LABELS.get(seg.status, seg.status))
     return (f'<span class="bx-s bx-{status}" data-sid="{html.escape(seg.id)}">'
-            f'{highlight(seg.text, query)}<span class="bx-dot" title="{label}"></span>'
+            f'{highlight(seg.text, query, terms)}<span class="bx-dot" title="{label}"></span>'
             f'{confidence_badge(confidence)}</span>')
 
 
@@ -610,6 +671,8 @@ def offer_badge(offers: Sequence[OfferRow]) -> str:
             f'{int(best * 100 + 1e-9)}% match</span>')
 
 
+UNLINKED_HINT = ("Linked to no German sentence (a rejected suggestion, or text the German "
+                 "lacks): open the row to merge or move it")
 STALE_HINT = "English changed since this Chinese was made — 中文 from English"
 SUGGESTION_HINT = ("The aligner is unsure of this link: open the row to accept or reject it "
                    "(suggestions are left out of exports until accepted)")
@@ -629,15 +692,18 @@ def open_offers(snapshot: Snapshot, langs: Sequence[str]) -> int:
 NOT_TRANSLATED = '<span class="bx-missing">not translated</span>'
 
 
-def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
+def cell_html(cell: Cell, query: str = "", low: float = 0.5,
+              terms: dict[str, str] | None = None) -> str:
     """A cell's linked sentences; whatever has no translation text (no link, a link without
-    target, an emptied sentence) shows once, as NOT_TRANSLATED, never as a bare score."""
+    target, an emptied sentence) shows once, as NOT_TRANSLATED, never as a bare score.
+    `terms`: the glossary's required translations to mark (see `required_terms`)."""
     parts = []
     for link in cell.links:
         shown = [s for s in cell.sentences if s.id in link.tgt_ids and has_text(s)]
         if not shown:
             continue
-        sents = " ".join(_sentence_html(cell_seg, query, cell.confidence.get(cell_seg.id))
+        sents = " ".join(_sentence_html(cell_seg, query, cell.confidence.get(cell_seg.id),
+                                        terms)
                          for cell_seg in shown)
         if cell.stale & set(link.tgt_ids):
             sents += (f' <span class="bx-stale" title="Open the row and press “中文 from '
@@ -646,6 +712,10 @@ def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
         if getattr(link, "suggested", False):
             fixed += ' bx-suggested'
             sents += f' <span class="bx-sugg" title="{SUGGESTION_HINT}">suggested</span>'
+        if not link.src_ids:
+            # Shown beside the row before it, but translating none of its German.
+            fixed += ' bx-unlinked'
+            sents += f' <span class="bx-sugg" title="{UNLINKED_HINT}">no German</span>'
         first = link.tgt_ids[0] if link.tgt_ids else None
         flags = flags_html([f for f in cell.flags if f.unit.segment_id == first])
         parts.append(f'<span class="bx-link{fixed}">{sents}{score_badge(link.score, low)}'
@@ -659,9 +729,11 @@ def cell_html(cell: Cell, query: str = "", low: float = 0.5) -> str:
 
 def row_html(row: Row, langs: Sequence[str], query: str = "", low: float = 0.5,
              selected: bool = False, clickable: bool = True, where: str = "",
-             terms: dict[str, str] | None = None) -> str:
+             terms: dict[str, str] | None = None,
+             glossary: dict[str, list[tuple[str, str]]] | None = None) -> str:
     """`where`: the row's turn, named inside the row (the ranked view has no turn headers);
-    `terms`: glossary terms to mark in the German (see `glossary_marks`)."""
+    `terms`: glossary terms to mark in the German (see `glossary_marks`); `glossary`: each
+    language's term pairs, to mark the required translation in its column too."""
     src = " ".join(f'<span class="bx-s">{highlight(s.text, query, terms)}</span>'
                    for s in row.sources)
     if where:
@@ -669,7 +741,8 @@ def row_html(row: Row, langs: Sequence[str], query: str = "", low: float = 0.5,
     cols = [f'<div class="bx-cell bx-src" lang="de">{src}</div>']
     for lang in langs:
         cell = row.cells.get(lang)
-        body = cell_html(cell, query, low) if cell else ""
+        wanted = required_terms(row, glossary.get(lang, ())) if glossary else None
+        body = cell_html(cell, query, low, wanted) if cell else ""
         cols.append(f'<div class="bx-cell" lang="{html.escape(lang)}">{body}</div>')
     cls = "bx-row bx-selected" if selected else "bx-row"
     if any(c.open_flags for c in row.cells.values()):
@@ -720,8 +793,9 @@ def block_header_html(view: BlockView, query: str = "") -> str:
         alias = f' <span class="bx-alias">written “{html.escape(b.speaker_label)}”</span>'
     kind = html.escape(b.kind)
     more = ""
-    if len(view.rows) < view.total_rows:
-        more = f' <span class="bx-alias">{len(view.rows)} of {view.total_rows} rows match</span>'
+    matching = len(view.rows) - len(view.held)
+    if matching < view.total_rows:
+        more = f' <span class="bx-alias">{matching} of {view.total_rows} rows match</span>'
     return (f'<div class="bx-head bx-{kind}"><span class="bx-num">{view.number}</span>'
             f'<span class="bx-who">{who}</span>{alias}{more}</div>')
 
@@ -814,7 +888,50 @@ def decide_suggestion(project: Project, link_id: int, accept: bool) -> str:
         project.accept_suggestion(link_id)
         return "Suggestion accepted: a normal link now"
     project.reject_suggestion(link_id)
-    return "Suggestion rejected: the sentences are unlinked"
+    return "Suggestion rejected: the sentences are unlinked (Undo takes it back)"
+
+
+def where_suggestions_are(n: int) -> str:
+    """After an import that left suggested links: where to find them ("" when none)."""
+    if not n:
+        return ""
+    return (f"Sidebar → Status → “suggested links” lists the {plural(n, 'suggested link')} "
+            f"to accept or reject")
+
+
+# ----- undo of an accept or reject ------------------------------------------------------------
+def undoable_decisions(project: Project, row: Row, langs: Sequence[str]) -> list[Decision]:
+    """Per shown language, the latest Accept/Reject of a suggested link on this row's
+    sentences that Undo can still take back."""
+    src = [s.id for s in row.sources]
+    out = []
+    for lang in langs:
+        cell = row.cells.get(lang)
+        d = project.last_decision(lang, src, [t.id for t in cell.sentences] if cell else [])
+        if d is not None:
+            out.append(d)
+    return out
+
+
+def decision_label(d: Decision) -> str:
+    return "↶ Undo accept" if d.accepted else "↶ Undo reject"
+
+
+def undo_decision(project: Project, history_id: int) -> str:
+    d = project.undo_decision(history_id)
+    return ("Accept undone: the link is a suggestion again" if d.accepted else
+            "Reject undone: the sentences are linked again, as a suggestion")
+
+
+def undo_sentence(project: Project, seg_id: str) -> str | None:
+    """A sentence's Undo: its latest change, which may be the Accept or Reject of the
+    suggested link it is in (a mistaken click is taken back like an edit). None: nothing
+    left to undo."""
+    seg = project.segment(seg_id)
+    d = project.last_decision(seg.lang, (), [seg_id])
+    if d is not None and project.decision_after(d, seg_id):
+        return undo_decision(project, d.history_id)
+    return "Undone" if project.undo(seg_id) is not None else None
 
 
 def history_lines(project: Project, seg_id: str, limit: int = 20) -> list[str]:
@@ -890,6 +1007,7 @@ READER_CSS = """
 .bx-link.bx-suggested { border: 1px dashed #b9a06a; border-radius: 4px; padding: 0 .25rem;
   background: repeating-linear-gradient(135deg, #fffaf0, #fffaf0 6px, #fbf3df 6px, #fbf3df 12px);
   color: #5c5446; }
+.bx-link.bx-unlinked { opacity: .75; font-style: italic; }
 .bx-sugg { display: inline-block; margin-left: .3rem; padding: 0 .35rem; border-radius: 4px;
   background: #efe6cf; color: #6b5a2e; font: italic .74rem/1.6 "Source Sans 3", sans-serif; }
 .bx-row mark { background: #ffe57a; padding: 0 .08rem; border-radius: 2px; }
@@ -914,6 +1032,8 @@ READER_CSS = """
   padding: .3rem .8rem; cursor: pointer; font: inherit; }
 .bx-guard-buttons button[data-act="save"] { background: #ff4b4b; border-color: #ff4b4b;
   color: #fff; }
+.bx-gl-hint { font-size: .8rem; color: #2f6fb0; margin-top: .3rem; }
+.bx-held { font-size: .8rem; color: #8a6d00; padding: .1rem .6rem; }
 .bx-conflict { background: #fbfaf6; padding: .5rem .7rem; border-radius: 6px;
   border: 1px solid #e8e2d2; white-space: pre-wrap; }
 """
@@ -933,6 +1053,7 @@ READER_JS = """<script>
   if (window.__bxPick) return;
   window.__bxPick = true;
   const EDITOR = '[class*="st-key-editor-"]';
+  const LEAVE_EDITOR = '.st-key-langs, .st-key-imp_go, .st-key-proj_open, .st-key-proj_open_path';
   const send = (key) => {
     const input = document.querySelector('.st-key-pick input');
     if (!input) return;
@@ -952,16 +1073,38 @@ READER_JS = """<script>
   // ----- unsaved text --------------------------------------------------------------------
   // textarea -> its value just before the person first changed it (not when it was drawn:
   // the box may get its text a moment after it appears)
-  const seen = new WeakMap();
+  // Keyed by the box's widget key, not the element: a rerun (a filter moving the row) may
+  // draw the same box anew, with the typed text still in it.
+  const seen = new Map();
+  const boxKey = (ta) => {
+    const holder = ta.closest('[class*="st-key-ta-"], [class*="st-key-new-"]');
+    return holder ? Array.from(holder.classList).find((c) => c.startsWith('st-key-')) : null;
+  };
   const remember = (e) => {
     const ta = e.target;
-    if (ta.tagName === 'TEXTAREA' && editorOf(ta) && !seen.has(ta)) seen.set(ta, ta.value);
+    const key = ta.tagName === 'TEXTAREA' && editorOf(ta) ? boxKey(ta) : null;
+    if (key && !seen.has(key)) seen.set(key, ta.value);
   };
   ['beforeinput', 'keydown', 'paste', 'cut', 'drop'].forEach(
     (type) => document.addEventListener(type, remember, true));
   const boxes = () => Array.from(document.querySelectorAll(EDITOR + ' textarea'));
-  const dirty = () => boxes().some((ta) => seen.has(ta) && seen.get(ta) !== ta.value);
-  const markClean = () => boxes().forEach((ta) => seen.set(ta, ta.value));
+  const dirty = () => boxes().some((ta) => {
+    const key = boxKey(ta);
+    return key && seen.has(key) && seen.get(key) !== ta.value;
+  });
+  const markClean = () => seen.clear();
+  // Discard: the boxes get back what they held before the typing (the editor may stay open,
+  // e.g. after a column change), as if typed, so the form holds that text again.
+  const restore = () => {
+    const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set;
+    boxes().forEach((ta) => {
+      const key = boxKey(ta);
+      if (!key || !seen.has(key) || seen.get(key) === ta.value) return;
+      set.call(ta, seen.get(key));
+      ta.dispatchEvent(new Event('input', {bubbles: true}));
+    });
+    markClean();
+  };
   window.__bxDirty = dirty;
   const isSave = (el) => !!(el && el.closest &&
     el.closest('[class*="st-key-save-"], [class*="st-key-savenext-"]'));
@@ -1010,7 +1153,10 @@ READER_JS = """<script>
     guard.appendChild(box);
     const keep = () => {
       closeGuard();
-      const box = focusBack && document.contains(focusBack) ? focusBack : boxes()[0];
+      // Back to typing: the box that had the focus, else the editor's first box (not the
+      // row or the button whose click raised the question).
+      const box = focusBack && document.contains(focusBack) && editorOf(focusBack)
+        ? focusBack : boxes()[0];
       if (box) box.focus();
     };
     guard.addEventListener('keydown', (e) => {
@@ -1022,7 +1168,7 @@ READER_JS = """<script>
       e.stopPropagation();
       if (act === 'keep') return keep();
       closeGuard();
-      if (act === 'discard') { markClean(); return proceed(); }
+      if (act === 'discard') { restore(); return proceed(); }
       const save = document.querySelector(EDITOR + ' [class*="st-key-save-"] button');
       markClean();
       if (!save) return;
@@ -1032,7 +1178,8 @@ READER_JS = """<script>
         if (!document.querySelector('[class*="st-key-cf-keep-"]')) proceed();
       });
     });
-    document.body.appendChild(guard);
+    // Inside an open dialog, or the modal dialog leaves the question inert.
+    (document.querySelector('[role="dialog"]') || document.body).appendChild(guard);
     guard.querySelector('[data-act="keep"]').focus();
   };
   const clickAgain = (selector) => () => {
@@ -1042,6 +1189,13 @@ READER_JS = """<script>
 
   document.addEventListener('click', (e) => {
     if (guard && guard.contains(e.target)) return;
+    if (guard) {
+      // Nothing else is clicked while the question is open: some widgets (the column pills)
+      // click themselves again a moment after a click they did not see arrive.
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      return;
+    }
     const row = rowOf(e.target);
     if (row) {
       // Selecting text to copy is reading, not a request to edit.
@@ -1053,8 +1207,12 @@ READER_JS = """<script>
     if (!dirty() || !e.isTrusted) return;
     // A button that reruns the page while the editor has unsaved text: ask first.
     const btn = e.target.closest && e.target.closest('button');
-    if (!btn || isSave(btn) || inDialog(btn)) return;
-    if (!btn.closest('[data-testid="stMain"]')) return;
+    // Outside the page itself only what takes the editor's boxes away: the column choice
+    // and opening another project (the filters keep the edited row in view instead, see
+    // build_view; other dialog buttons leave the editor as it is).
+    const leaves = btn && btn.closest(LEAVE_EDITOR);
+    if (!btn || isSave(btn) || (inDialog(btn) && !leaves)) return;
+    if (!btn.closest('[data-testid="stMain"]') && !leaves) return;
     e.preventDefault();
     e.stopImmediatePropagation();
     const holder = btn.closest('[class*="st-key-"]');

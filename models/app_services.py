@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from align.errors import BitextError, InputError, ModelNotFoundError
-from align.store import Project
+from align.store import HUMAN_STATUSES, Project
 
 ProgressFn = Callable[[int, int], None]
 ROOT = Path(__file__).resolve().parent.parent
@@ -299,6 +299,33 @@ def import_bundled(directory: Path):
 
 
 TRANSLATION_TYPES = ("txt", "md", "tmx", "tsv", "jsonl", "xlf", "xliff")
+
+
+@dataclass(frozen=True)
+class ImportReplaces:
+    """What importing a translation would take out of view: the language's current
+    sentences (archived, with a backup first, but no longer shown)."""
+    sentences: int
+    human: int          # typed, corrected, reviewed or imported by a person
+
+    def message(self, label: str) -> str:
+        own = (f", {self.human} of them a person's work: typed, corrected, reviewed or "
+               f"imported" if self.human else "")
+        return (f"Importing replaces the current {label} ({self.sentences} sentence"
+                f"{'' if self.sentences == 1 else 's'}{own}): it is archived, and a backup "
+                f"is taken first, but it is no longer shown or exported.")
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.human > 0
+
+
+def import_replaces(project: Project, lang: str) -> ImportReplaces | None:
+    """None when `lang` has no text yet (an import then takes nothing away)."""
+    shown = [s for s in project.target_segments(lang) if s.text.strip()]
+    if not shown:
+        return None
+    return ImportReplaces(len(shown), sum(s.status in HUMAN_STATUSES for s in shown))
 
 
 def import_translation(project: Project, raw: bytes, name: str, lang: str):

@@ -79,6 +79,13 @@ def test_glossary_flag_filter_and_dismiss(app, tmp_path):
     term = row(page, sesame).locator(".bx-term")
     assert term.inner_text() == "Sesame Credit"
     assert term.get_attribute("title") == "glossary · en: Sesame Credit"
+    # The editor names the terms its German asks for.
+    row(page, sesame).click()
+    wait_idle(page)
+    assert "Glossary: Sesame Credit → Sesame Credit (English)" in \
+        page.locator(f".st-key-editor-{sesame} .bx-gl-hint").inner_text()
+    button(page, f"close-{sesame}").click()
+    wait_idle(page)
     screenshot(page, "qa-02-only-flagged")
 
     # Dismissing a flag in the editor is recorded, and the row leaves the flagged view.
@@ -91,7 +98,11 @@ def test_glossary_flag_filter_and_dismiss(app, tmp_path):
     with Project.open(directory) as p:
         assert [d[:2] for d in p.dismissals()] == [(staff_en, "numbers")]
         assert any(h.action == "dismiss" for h in p.history(staff_en))
-    # Dismissed, the row no longer matches "only flagged" (its editor goes with it).
+    # Dismissed, the row no longer matches "only flagged": it stays in view, marked, while
+    # its editor is open, and goes when the editor closes.
+    assert row(page, staff).count() == 1 and page.locator(".bx-held").count() == 1
+    button(page, f"close-{staff}").click()
+    wait_idle(page)
     assert row(page, staff).count() == 0
     assert row(page, sesame).count() == 1
 
@@ -123,3 +134,9 @@ def test_glossary_flag_filter_and_dismiss(app, tmp_path):
     assert page.locator(".bx-row[data-row]").count() == 0
     assert "No open QA flags" in page.locator("[data-testid='stMain']").inner_text()
     assert page.locator("[data-testid='stException']").count() == 0
+    # The term's required translation is marked in the English column too.
+    page.locator(".st-key-flagged label").first.click()
+    wait_idle(page)
+    marked = page.locator(".bx-row .bx-cell[lang='en'] .bx-term")
+    assert marked.count() >= 1 and marked.first.inner_text() == "Davos Forum"
+    assert marked.first.get_attribute("title") == "glossary · Davos Forum → Davos Forum"

@@ -1,5 +1,6 @@
 """In headless Chromium: a suggested link looks different, and Accept / Reject in the row's
-editor make it a normal link or unlink its sentences (saved, recorded in the history)."""
+editor make it a normal link or unlink its sentences (saved, recorded in the history); a
+mistaken Reject is taken back with Undo."""
 from __future__ import annotations
 
 import pytest
@@ -63,3 +64,24 @@ def test_accept_and_reject_a_suggestion(app):
         actions = [h.action for h in p.history(limit=10)]
     assert "accept-suggestion" in actions and "reject-suggestion" in actions
     screenshot(page, "suggestion-decided")
+
+
+def test_a_mistaken_reject_is_undone(app):
+    page, directory = app
+    # GERMAN[3] was rejected above (its editor is still open): the row offers the undo.
+    src, link = state(directory, GERMAN[3])
+    assert link is None
+    with Project.open(directory) as p:
+        decision = p.last_decision("en", [src])
+    if page.locator(f".st-key-editor-{src}").count() == 0:
+        page.locator(f".bx-row[data-row='{src}']").click()
+        wait_idle(page)
+    undo = button(page, f"undo-decision-{decision.history_id}")
+    assert undo.inner_text().strip() == "↶ Undo reject"
+    undo.click()
+    wait_idle(page)
+    _, back = state(directory, GERMAN[3])
+    assert back.id == decision.link_id and back.suggested
+    row = page.locator(f".bx-row[data-row='{src}']")
+    assert row.locator(".bx-suggested").count() == 1 and ENGLISH[3] in row.inner_text()
+    assert button(page, f"reject-{back.id}").count() == 1

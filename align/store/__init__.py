@@ -12,6 +12,7 @@ This module opens and creates projects; `Project` is assembled from one mixin pe
 - redo:          taking back an undo
 - links:         re-alignment and a person's merge/split/move of links
 - suggestions:   accepting or rejecting a link the aligner was unsure of
+- suggestion_undo: taking back such an accept or reject
 - summary:       the project at a glance
 - confidence:    the model's confidence per machine translation
 - offers:        a correction offered to sentences with the same or a similar source
@@ -48,20 +49,21 @@ from align.store.schema import (DB_NAME, HUMAN_STATUSES, SCHEMA, SCHEMA_VERSION,
 from align.store.source_import import SourceImportMixin
 from align.store.offers import OfferRow, OffersMixin
 from align.store.suggestions import SuggestionsMixin
+from align.store.suggestion_undo import Decision, SuggestionUndoMixin
 from align.store.summary import SummaryMixin
 from align.store.tracks import TracksMixin
 
 __all__ = [
     "BACKUP_DIR", "DB_NAME", "HUMAN_STATUSES", "SCHEMA", "SCHEMA_VERSION", "TARGET_STATUSES",
     "BlockRow", "HistoryRow", "ImportReport", "LinkRow", "Project", "SegmentRow", "Summary",
-    "OfferRow",
+    "OfferRow", "Decision",
     "check_database", "connect", "new_id", "now", "restore_damaged", "text_sig",
 ]
 
 
 class Project(ReadingMixin, SourceImportMixin, TracksMixin, EditsMixin, RedoMixin, LinksMixin,
               SuggestionsMixin, SummaryMixin, BackupMixin, QualityMixin, ConfidenceMixin,
-              OffersMixin, ImportDetailsMixin, ProjectConnection):
+              OffersMixin, ImportDetailsMixin, SuggestionUndoMixin, ProjectConnection):
     """A bitext project folder holding `project.sqlite` and `backups/`.
 
     One Project may be shared by several threads: a lock serialises its connection, so a
