@@ -23,7 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "html and epub write a parallel book (one file): title, contents, speakers, "
                     "side by side on wide screens and interleaved on phones.")
     p.add_argument("project", help="project folder")
-    p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt")
+    p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt",
+                   help="tmx, tsv, moses, jsonl or xliff (one language pair); html or epub "
+                        "for a parallel book")
     p.add_argument("--langs", help="comma-separated languages; the source language, when "
                                    "included, must come first (default: all)")
     p.add_argument("--status", default="mt", choices=STATUS_FILTERS,
@@ -43,7 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--output", required=True,
                    help="file to write, or - for standard output (for moses: the file name "
                         "before .<lang>)")
-    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument("--force", action="store_true", help="overwrite existing files (without it an "
+                                                            "existing output is refused)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(

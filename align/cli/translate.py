@@ -42,7 +42,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     _generation_args(p)
     p.set_defaults(func=cmd_translate)
 
-    p = sub.add_parser("translate-project", help="machine-translate a project's missing sentences")
+    p = sub.add_parser("translate-project", help="machine-translate a project's missing sentences",
+                       description="Machine-translate the sentences that have no translation "
+                                   "or whose source changed, in resumable chunks; a sentence a "
+                                   "person edited or reviewed is never overwritten. The models "
+                                   "must be on disk (bitext models pull, or bitext prepare).")
     p.add_argument("project", help="project folder")
     p.add_argument("--to", default="en,zh", help="target languages, comma-separated (default en,zh)")
     p.add_argument("--zh-route", choices=("pivot", "direct"), default=None,
@@ -58,10 +62,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     pull = msub.add_parser("pull", help="download models into the cache (resumes; needs network)")
     pull.add_argument("names", nargs="*", metavar="PAIR",
                       help="pairs (de-en, de-zh, en-zh) or Hub ids (default: de-en en-zh)")
-    pull.add_argument("--cache-dir")
+    pull.add_argument("--cache-dir", help="where models go (default $BITEXT_CACHE or "
+                                          "~/.cache/bitext/models)")
     pull.set_defaults(func=cmd_models_pull)
-    ls = msub.add_parser("list", help="show the models on disk")
-    ls.add_argument("--cache-dir")
+    ls = msub.add_parser("list", help="show the models on disk and the device (cpu or cuda) "
+                                      "that runs them")
+    ls.add_argument("--cache-dir", help="where to look (default $BITEXT_CACHE or "
+                                        "~/.cache/bitext/models)")
     ls.set_defaults(func=cmd_models_list)
 
 
