@@ -58,3 +58,15 @@ def test_qa_dismiss_help_names_the_check_codes(capsys):
     out = " ".join(capsys.readouterr().out.split())
     for code in CHECKS:
         assert code in out.split("--dismiss SENTENCE_ID CHECK", 2)[-1], code
+
+
+@pytest.mark.parametrize("path,parser,summary", COMMANDS, ids=[" ".join(c[0]) for c in COMMANDS])
+def test_numbers_and_folders_are_named_as_such(path, parser, summary):
+    """`--beam N` and `--cache-dir DIR`, not `--beam BEAM` and `--cache-dir CACHE_DIR`."""
+    for action in parser._actions:
+        if not action.option_strings or action.nargs == 0:
+            continue
+        if action.type in (int, float):
+            assert action.metavar == "N", (path, action.option_strings)
+        if action.dest.endswith("_dir"):
+            assert action.metavar == "DIR", (path, action.option_strings)

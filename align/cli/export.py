@@ -26,8 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt",
                    help="tmx, tsv, moses, jsonl or xliff (one language pair); html or epub "
                         "for a parallel book")
-    p.add_argument("--langs", help="comma-separated languages; the source language, when "
-                                   "included, must come first (default: all)")
+    p.add_argument("--langs", metavar="LANGS",
+                   help="comma-separated languages; the source language, when included, must "
+                        "come first (default: all)")
     p.add_argument("--status", default="mt", choices=STATUS_FILTERS,
                    help="minimum status of every translated sentence of a row: mt (all, the "
                         "default), edited (touched by a person), reviewed")
@@ -42,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="TSV: add confidence_<lang> columns (the model's mean log-probability "
                         "per token of an uncorrected machine translation); TMX, JSONL and "
                         "XLIFF always carry it")
-    p.add_argument("--output", required=True,
+    p.add_argument("--output", required=True, metavar="PATH",
                    help="file to write, or - for standard output (for moses: the file name "
                         "before .<lang>)")
     p.add_argument("--force", action="store_true", help="overwrite existing files (without it an "
