@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--output", required=True, help="output folder")
     run.add_argument("--engine", choices=("local", "ray"), default="local",
                      help="local loop (default) or Ray Data actor pools")
-    run.add_argument("--to", default="en,zh",
+    run.add_argument("--to", default="en,zh", metavar="LANGS",
                      help="languages to machine-translate where no translation is given "
                           "(default en,zh; '' for none)")
     run.add_argument("--align-with", action="append", default=[], metavar="LANG=COLUMN",
@@ -40,30 +40,33 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="Chinese through English (pivot, default) or with opus-mt-de-ZH (direct)")
     run.add_argument("--backend", choices=("torch", "ctranslate2"), default=None,
                      help="translation backend (default: the one bitext translate uses)")
-    run.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
-    run.add_argument("--max-length", type=int, default=512,
+    run.add_argument("--beam", type=int, metavar="N", default=4, help="beam size (default 4)")
+    run.add_argument("--max-length", type=int, metavar="N", default=512,
                      help="most tokens generated per sentence (default 512)")
-    run.add_argument("--batch-size", type=int, default=16, help="sentences per batch (default 16)")
+    run.add_argument("--batch-size", type=int, metavar="N", default=16,
+                     help="sentences per batch (default 16)")
     run.add_argument("--encoder", default="e5",
                      help="sentence encoder for aligning human translations (default e5)")
-    run.add_argument("--cache-dir", help="model and translation cache (default $BITEXT_CACHE "
-                                         "or ~/.cache/bitext/models)")
-    run.add_argument("--threads", type=int, default=None,
+    run.add_argument("--cache-dir", metavar="DIR",
+                     help="model and translation cache (default $BITEXT_CACHE or "
+                          "~/.cache/bitext/models)")
+    run.add_argument("--threads", type=int, metavar="N", default=None,
                      help="CPU threads per worker (local default: all cores; Ray: "
                           "--cpus-per-actor)")
     run.add_argument("--address", default=None,
                      help="Ray: join a running cluster ('auto', or ray://HOST:10001); "
                           "default: start a local one")
-    run.add_argument("--actors", type=int, default=None,
+    run.add_argument("--actors", type=int, metavar="N", default=None,
                      help="Ray: actors in the pool (default: as many as the cluster's CPUs, or "
                           "GPUs, allow)")
-    run.add_argument("--cpus-per-actor", type=int, default=1, help="Ray: CPUs per actor (default 1)")
-    run.add_argument("--gpus-per-actor", type=float, default=None,
+    run.add_argument("--cpus-per-actor", type=int, metavar="N", default=1,
+                     help="Ray: CPUs per actor (default 1)")
+    run.add_argument("--gpus-per-actor", type=float, metavar="N", default=None,
                      help="Ray: GPUs per actor (default: 1 when the cluster has GPUs, else 0)")
     run.add_argument("--include-suggested", action="store_true",
                      help="also keep links the aligner was unsure of (suggestions; left out by "
                           "default, as in bitext export), marked \"suggested\" in every row")
-    run.add_argument("--rows-per-shard", type=int, default=50_000,
+    run.add_argument("--rows-per-shard", type=int, metavar="N", default=50_000,
                      help="rows per output shard (whole documents; default 50000)")
     run.set_defaults(func=cmd_run)
 

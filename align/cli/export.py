@@ -23,9 +23,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "html and epub write a parallel book (one file): title, contents, speakers, "
                     "side by side on wide screens and interleaved on phones.")
     p.add_argument("project", help="project folder")
-    p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt")
-    p.add_argument("--langs", help="comma-separated languages; the source language, when "
-                                   "included, must come first (default: all)")
+    p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt",
+                   help="tmx, tsv, moses, jsonl or xliff (one language pair); html or epub "
+                        "for a parallel book")
+    p.add_argument("--langs", metavar="LANGS",
+                   help="comma-separated languages; the source language, when included, must "
+                        "come first (default: all)")
     p.add_argument("--status", default="mt", choices=STATUS_FILTERS,
                    help="minimum status of every translated sentence of a row: mt (all, the "
                         "default), edited (touched by a person), reviewed")
@@ -40,10 +43,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="TSV: add confidence_<lang> columns (the model's mean log-probability "
                         "per token of an uncorrected machine translation); TMX, JSONL and "
                         "XLIFF always carry it")
-    p.add_argument("--output", required=True,
+    p.add_argument("--output", required=True, metavar="PATH",
                    help="file to write, or - for standard output (for moses: the file name "
                         "before .<lang>)")
-    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument("--force", action="store_true", help="overwrite existing files (without it an "
+                                                            "existing output is refused)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(

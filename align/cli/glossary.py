@@ -17,15 +17,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     actions = p.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
     a = actions.add_parser("add", help="add a term pair (or change its target)")
-    a.add_argument("source")
-    a.add_argument("target")
+    a.add_argument("source", help="the German term (quote a term of several words)")
+    a.add_argument("target", help="its required translation")
     a = actions.add_parser("remove", help="remove a term")
-    a.add_argument("source")
+    a.add_argument("source", help="the German term")
     actions.add_parser("list", help="list the terms")
     a = actions.add_parser("import", help="add the pairs of a TSV file")
-    a.add_argument("file")
+    a.add_argument("file", help="TSV file: source<TAB>target, one pair a line (UTF-8)")
     a = actions.add_parser("export", help="write the terms as TSV")
-    a.add_argument("--output", "-o", default="-", help="file (default: standard output)")
+    a.add_argument("--output", "-o", default="-", help="file to write, replaced if it exists "
+                                                         "(default: standard output)")
     for action in actions.choices.values():
         action.add_argument("--lang", default="en", help="target language (default en)")
     p.set_defaults(func=cmd_glossary)

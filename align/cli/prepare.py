@@ -22,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "when all is translated. Offline it says why in one line and exits 0, so "
                     "`make app` still opens the reader.")
     p.add_argument("project", help="project folder")
-    p.add_argument("--to", default="en,zh", help="target languages, comma-separated (default en,zh)")
+    p.add_argument("--to", default="en,zh", metavar="LANGS",
+                   help="target languages, comma-separated (default en,zh)")
     p.add_argument("--zh-route", choices=("pivot", "direct"), default=None,
                    help="Chinese through English (pivot, default) or with opus-mt-de-ZH (direct)")
     p.add_argument("--model", action="append", default=[], metavar="PAIR=MODEL",

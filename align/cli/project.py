@@ -8,8 +8,12 @@ from align.errors import ProjectError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import", help="import a German text into a project (created if missing)")
-    p.add_argument("file", help="UTF-8 text file")
+    p = sub.add_parser("import", help="import a German text into a project (created if missing)",
+                       description="Segment a text and store it as a project's source text. "
+                                   "Importing into an existing project keeps the translations "
+                                   "of unchanged sentences (a backup is taken first).")
+    p.add_argument("file", help="the text file (UTF-8, UTF-16/32 with BOM, or a recognisable "
+                                "legacy encoding)")
     p.add_argument("--project", required=True, help="project folder")
     p.add_argument("--lang", default="de", help="source language (default de)")
     p.set_defaults(func=cmd_import)
@@ -19,20 +23,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("backup", help="take a consistent snapshot of a project")
-    p.add_argument("project")
+    p.add_argument("project", help="project folder")
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("restore", help="restore a project from a backup (newest by default)")
-    p.add_argument("project")
-    p.add_argument("backup", nargs="?", help="backup file (see `bitext backups DIR`)")
+    p = sub.add_parser("restore", help="restore a project from a backup (newest by default)",
+                       description="Restore a project from a backup; the current state is "
+                                   "backed up first, so a restore can be undone.")
+    p.add_argument("project", help="project folder")
+    p.add_argument("backup", nargs="?", help="backup file, by name or path (see `bitext "
+                                             "backups DIR`; default: the newest)")
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("check", help="check a project's database for damage")
-    p.add_argument("project")
+    p.add_argument("project", help="project folder")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("backups", help="list a project's backups")
-    p.add_argument("project")
+    p.add_argument("project", help="project folder")
     p.set_defaults(func=cmd_backups)
 
 

@@ -5,6 +5,8 @@ import argparse
 import json
 import sys
 
+from align.qa.checks import CHECKS
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -19,7 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="one JSON object per flag, a line each")
     p.add_argument("--all", action="store_true", help="list dismissed flags too (marked)")
     p.add_argument("--dismiss", nargs=2, metavar=("SENTENCE_ID", "CHECK"),
-                   help="dismiss one flag (needs --lang when the project has several)")
+                   help="dismiss one flag (needs --lang when the project has several): the "
+                        "sentence id and the check as listed, one of " + ", ".join(CHECKS))
     p.set_defaults(func=cmd_qa)
 
 

@@ -15,36 +15,46 @@ NOTES_SHOWN = 20
 
 
 def _generation_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
-    p.add_argument("--max-length", type=int, default=512,
+    p.add_argument("--beam", type=int, metavar="N", default=4, help="beam size (default 4)")
+    p.add_argument("--max-length", type=int, metavar="N", default=512,
                    help="most tokens generated per sentence (default 512)")
-    p.add_argument("--batch-size", type=int, default=16, help="sentences per batch (default 16)")
+    p.add_argument("--batch-size", type=int, metavar="N", default=16,
+                   help="sentences per batch (default 16)")
     p.add_argument("--backend", choices=("torch", "ctranslate2"), default=None,
                    help="ctranslate2 (int8; the default where it is installed, about 3x "
                         "faster) or torch (transformers, the reference)")
-    p.add_argument("--cache-dir", help="model and translation cache (default $BITEXT_CACHE "
-                                       "or ~/.cache/bitext/models)")
+    p.add_argument("--cache-dir", metavar="DIR",
+                   help="model and translation cache (default $BITEXT_CACHE or "
+                        "~/.cache/bitext/models)")
     p.add_argument("--no-cache", action="store_true", help="do not reuse or store translations")
-    p.add_argument("--threads", type=int, default=None, help="CPU threads (default: all cores)")
+    p.add_argument("--threads", type=int, metavar="N", default=None,
+                   help="CPU threads (default: all cores)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("translate", help="translate a file, one sentence per line",
                        description="Translate one sentence per line; the output has exactly as "
                                    "many lines. Give --model twice to pivot (de-en, then en-zh).")
-    p.add_argument("--model", action="append", default=None,
+    p.add_argument("--model", action="append", default=None, metavar="MODEL",
                    help="model folder, pair (de-en, de-zh, en-zh) or Hugging Face id "
                         "(default de-en); repeat to chain models")
-    p.add_argument("--input", required=True, help="input file (UTF-8), or - for stdin")
-    p.add_argument("--output", required=True, help="output file, or - for stdout")
-    p.add_argument("--target-token", help="target-language token for multi-target models, "
-                                          "e.g. '>>cmn_Hans<<' (applies to the last model)")
+    p.add_argument("--input", required=True, metavar="FILE",
+                   help="input file (UTF-8), or - for stdin")
+    p.add_argument("--output", required=True, metavar="FILE", help="output file, or - for stdout")
+    p.add_argument("--target-token", metavar="TOKEN",
+                   help="target-language token for multi-target models, e.g. '>>cmn_Hans<<' "
+                        "(applies to the last model)")
     _generation_args(p)
     p.set_defaults(func=cmd_translate)
 
-    p = sub.add_parser("translate-project", help="machine-translate a project's missing sentences")
+    p = sub.add_parser("translate-project", help="machine-translate a project's missing sentences",
+                       description="Machine-translate the sentences that have no translation "
+                                   "or whose source changed, in resumable chunks; a sentence a "
+                                   "person edited or reviewed is never overwritten. The models "
+                                   "must be on disk (bitext models pull, or bitext prepare).")
     p.add_argument("project", help="project folder")
-    p.add_argument("--to", default="en,zh", help="target languages, comma-separated (default en,zh)")
+    p.add_argument("--to", default="en,zh", metavar="LANGS",
+                   help="target languages, comma-separated (default en,zh)")
     p.add_argument("--zh-route", choices=("pivot", "direct"), default=None,
                    help="Chinese through English (pivot, default) or with opus-mt-de-ZH (direct)")
     p.add_argument("--model", action="append", default=[], metavar="PAIR=MODEL",
@@ -58,10 +68,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     pull = msub.add_parser("pull", help="download models into the cache (resumes; needs network)")
     pull.add_argument("names", nargs="*", metavar="PAIR",
                       help="pairs (de-en, de-zh, en-zh) or Hub ids (default: de-en en-zh)")
-    pull.add_argument("--cache-dir")
+    pull.add_argument("--cache-dir", metavar="DIR",
+                      help="where models go (default $BITEXT_CACHE or ~/.cache/bitext/models)")
     pull.set_defaults(func=cmd_models_pull)
-    ls = msub.add_parser("list", help="show the models on disk")
-    ls.add_argument("--cache-dir")
+    ls = msub.add_parser("list", help="show the models on disk and the device (cpu or cuda) "
+                                      "that runs them")
+    ls.add_argument("--cache-dir", metavar="DIR",
+                    help="where to look (default $BITEXT_CACHE or ~/.cache/bitext/models)")
     ls.set_defaults(func=cmd_models_list)
 
 
