@@ -107,7 +107,9 @@ def test_an_abridged_stretch_stays_unaligned(dev_encoder):
     """The French of 50 consecutive gold links (61 sentences) left out, as in an abridged
     translation: the 65 German sentences without counterpart stay unaligned, instead of being
     paired one by one with French sentences from before or after the gap. Measured: 1 such
-    link (0.896 strict F1) with affine gaps, 6 (0.885) when every skipped sentence cost the same."""
+    link (0.908 strict F1) with affine gaps and the length ratio of the sentences the first
+    pass links (0.896 with the ratio of the two texts' totals), 6 (0.885) when every skipped
+    sentence cost the same."""
     from align.alignment import AlignConfig
 
     src, tgt = _read("dev.de"), _read("dev.fr")
@@ -122,7 +124,7 @@ def test_an_abridged_stretch_stays_unaligned(dev_encoder):
     paired = [l for l in links if l.tgt and set(l.src) & dropped_de]
     assert len(paired) <= 2, paired
     score = score_alignments([abridged_gold], [[(l.src, l.tgt) for l in links]])
-    assert score.f1_strict >= 0.89
+    assert score.f1_strict >= 0.905
     flat = align_texts(src, [tgt[j] for j in kept], "de", "fr", encoder=dev_encoder,
                        config=AlignConfig(skip_extend=AlignConfig().skip))  # every skip alike
     assert len([l for l in flat if l.tgt and set(l.src) & dropped_de]) > len(paired)
