@@ -12,6 +12,7 @@ from align.errors import InputError
 from align.alignment.config import AlignConfig, Link
 from align.alignment.features import (Block, SideFeatures, shared_anchor_sets, span_vectors_from_sentences,
                                        with_signals)
+from align.alignment.length_ratio import first_length_ratio, linked_length_ratio
 from align.alignment.scoring import DocumentContext
 from align.alignment.search import align_features
 
@@ -165,45 +166,27 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
         return [align_with_anchors(fs, ft, fixed, config, context, None if wanted is None else wanted[b])
                 for b, ((fs, ft), fixed) in enumerate(zip(feats[:n_aligned], anchors))]
 
+    # The length ratio: the caller's; else, for the first pass, the texts' totals (unless the
+    # clearest sentence pairs say they are far off), then the ratio of what that pass links.
+    given = length_ratio
     if config.span_encoding == "all":
         sides.embed(embed, sides.all_spans())
         feats = features(sides.vectors())
+        length_ratio = given or first_length_ratio(feats[:n_aligned])
         first = align_all(feats)
-        if length_ratio or not (length_ratio := linked_length_ratio(first, feats[:n_aligned])):
+        if given or not (length_ratio := linked_length_ratio(first, feats[:n_aligned]) or length_ratio):
             return first
         return align_all(feats)
     # Sentence-first: embed sentences; first pass with runs as sums of their sentences.
     sides.embed(embed, sides.sentences_only())
     wanted = sides.sentences_only()
     feats = features(sides.vectors(from_sentences=True))
+    length_ratio = given or first_length_ratio(feats[:n_aligned])
     first = align_all(feats, wanted)
-    length_ratio = length_ratio or linked_length_ratio(first, feats[:n_aligned])
+    length_ratio = given or linked_length_ratio(first, feats[:n_aligned]) or length_ratio
     sides.top_up(wanted, config.min_chance_spans, np.random.default_rng(config.seed))
     sides.embed(embed, wanted)
     return align_all(features(sides.vectors(), wanted))
-
-
-def linked_length_ratio(per_block: Sequence[Sequence[Link]], feats: Sequence[tuple[SideFeatures, SideFeatures]],
-                        min_links: int = 20) -> float | None:
-    """Source characters per target character over the sentences a first pass links.
-
-    The totals of both texts count what has no counterpart too: a translation that leaves
-    out a chapter has far fewer characters than its source, though each sentence is as long
-    as ever, and every link would look too short by the ratio of the totals. On texts that
-    leave nothing out the two agree within 2% (both dev sets). None with fewer than
-    `min_links` two-sided links (a turn re-aligned alone): the totals then stand.
-    """
-    src_chars = tgt_chars = 0.0
-    n = 0
-    for links, (fs, ft) in zip(per_block, feats):
-        for link in links:
-            if link.src and link.tgt:
-                src_chars += float(fs.lengths[list(link.src)].sum())
-                tgt_chars += float(ft.lengths[list(link.tgt)].sum())
-                n += 1
-    if n < min_links or not src_chars or not tgt_chars:
-        return None
-    return src_chars / tgt_chars
 
 
 class _Sides:
