@@ -28,7 +28,7 @@ from align.errors import InputError
 from align.text.textio import read_user_bytes
 from align.formats import READ_BY_EXTENSION, get_format
 from align.formats.rows import STATUS_RANK, Table, clean, joiner
-from align.text.speakers import label_prefix, line_labels
+from align.text.speakers import colon_labelled, label_prefix, line_labels
 from align.alignment.transcript_turns import matching_turn_groups, split_turns
 from align.alignment.suggestions import is_suggestion
 from align.alignment.turn_assignment import pair_length_ratio, place_sentences
@@ -291,6 +291,8 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     source_of = {b.id: project.source_segments(b.id) for b in blocks}
     # A transcript whose turns match the project's is aligned turn by turn; its own labels
     # ("马云：") come off the lines that open its turns, and nowhere else.
+    # A screenplay's names alone on their lines become "NAME: " labels (they are no sentences).
+    text = colon_labelled(text)
     lines = text.splitlines()
     own = line_labels(text)
     groups = matching_turn_groups(lines, own, blocks,

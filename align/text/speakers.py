@@ -57,9 +57,9 @@ _DETERMINERS = frozenset("der die das des dem den ein eine einer eines einem ein
                          "the a an my our this that these those in on at for with by from of".split())
 # A timestamp right before a label: "[00:12:03] ", "00:12 – ", "(01:02:03.5) ", with a date
 # before the time in a chat export ("[12.03.24, 18:02:11] ").
-_TIMESTAMP_BEFORE = re.compile(
-    r"(?<!\S)[\[(]?(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4},?[ \t]+)?"
-    r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?[ \t]*(?:[-–—|][ \t]*)?$")
+_TIMESTAMP = (r"[\[(]?(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4},?[ \t]+)?"
+              r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?[ \t]*(?:[-–—|][ \t]*)?")
+_TIMESTAMP_BEFORE = re.compile(rf"(?<!\S){_TIMESTAMP}$")
 # A role in parentheses right before a label's colon.
 _ROLE_BEFORE = re.compile(r"(?<=\S)[ \t]+\([^()\n:]{1,40}\)$")
 # A meeting export (Teams, Zoom): a name and a time alone on a line, the speech below.
@@ -188,17 +188,36 @@ def line_labels(text: str) -> set[str]:
     """
     found = []
     for cands in _candidates(text).values():
-        # A timestamped label is left alone here: `label_prefix` reads labels at a line start.
-        at_line_start = [c for c in cands if c.opens_line and c.turn_start == c.start]
+        # A timestamp may stand before the label ("[12.03.24, 18:02:11] Anna:"); `label_prefix`
+        # takes it off with the label.
+        at_line_start = [c for c in cands if c.opens_line]
         if at_line_start and _may_be_speaker(at_line_start[0].label):
             found.append(at_line_start[0].label)
     return set(found) if len(found) >= 2 else set()
 
 
 def label_prefix(labels: Iterable[str]) -> re.Pattern:
-    """Matches one of `labels` with its colon (and the spaces around) at the start of a text."""
+    """Matches one of `labels` with its colon (and the spaces around) at the start of a text,
+    with a timestamp before it if there is one ("[00:12:03] ", "[12.03.24, 18:02:11] ");
+    group 1 is the label."""
     alternatives = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
-    return re.compile(rf"^[\s\u3000]*({alternatives})[ \t\u3000]*[:：][\s\u3000]*")
+    return re.compile(rf"^[\s\u3000]*(?:{_TIMESTAMP})?({alternatives})[ \t\u3000]*[:：][\s\u3000]*")
+
+
+def colon_labelled(text: str) -> str:
+    """A screenplay ("JONAS" alone on a line, the speech below) or a meeting export ("Anna
+    Schulz   0:03" alone on a line) written as a colon transcript ("JONAS: " before the first
+    line of the speech), so that a translation laid out that way has labels `line_labels`
+    finds; any other text comes back as it is. Only for a text with no colon labels."""
+    if line_labels(text):
+        return text
+    turns = _screenplay_turns(text) or _name_time_turns(text)
+    out, at = [], 0
+    for turn in turns:
+        out.append(text[at:turn.start])
+        out.append(f"{turn.label}: ")
+        at = turn.end
+    return "".join(out) + text[at:]
 
 
 def _candidates(text: str) -> dict[int, list[_Candidate]]:
