@@ -19,6 +19,7 @@ states (e.g. mt:<model>) is not kept per sentence. Statuses are kept.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,6 +218,29 @@ def split_lines(text: str, lang: str) -> list[str]:
     return [s for line in text.splitlines() if line.strip() for s in split_sentences(line, lang)]
 
 
+STAGE_NOTE = re.compile(r"^\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
+
+
+def split_at_stage_notes(turns):
+    """A stage note alone on a line inside a turn ("(Applause from the SPD)", "[laughter]")
+    is no part of the speech: the project's segmenter makes such a line between paragraphs
+    narration, and the speech after it a turn of its own. The translation's turn is cut the
+    same way, (label, speech), (None, [note]), (label, speech), so that placing its
+    sentences does not have to move through narration inside one turn (which it prices as a
+    jump and rather leaves the sentences unplaced). A note on the labelled line stays."""
+    out = []
+    for label, turn_lines in turns:
+        out.append((label, [turn_lines[0]]))
+        for line in turn_lines[1:]:
+            if STAGE_NOTE.match(line):
+                out.append((None, [line]))
+            elif out[-1][0] is None and out[-1][1] and STAGE_NOTE.match(out[-1][1][-1]):
+                out.append((label, [line]))
+            else:
+                out[-1][1].append(line)
+    return out
+
+
 def _placed_parts(lines: Sequence[str], own_labels: set[str], blocks, source_of, lang: str,
                   project_labels: Sequence[str], aligner):
     """([(source segments, translation sentences)] in the translation's order, length ratio)
@@ -229,6 +253,7 @@ def _placed_parts(lines: Sequence[str], own_labels: set[str], blocks, source_of,
     counts = Counter(label for label, _ in turns)
     if not turns or max(counts.values()) < 2 or not hasattr(aligner, "similarity"):
         return None
+    turns = split_at_stage_notes(turns)
     sentences: list[str] = []
     turn_of: list[int] = []
     label_of: list[str | None] = []
