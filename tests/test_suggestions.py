@@ -147,3 +147,42 @@ def test_status_filter_lists_the_rows_with_suggestions(project):
     views = rd.build_view(snapshot, ["en"], rd.RowFilter(status="suggested"))
     texts = [s.text for v in views for r in v.rows for s in r.sources]
     assert texts == [GERMAN[1], GERMAN[3]]
+
+
+def test_a_sentence_with_no_source_is_never_a_units_whole_translation(tmp_path):
+    """An English sentence the aligner left without German (a 0:1 link) joins the row before
+    it, as a translator's addition; but after a suggestion that is left out, that row would
+    hold nothing else and the export would pair it with German it does not translate."""
+    directory = make_gold_project(tmp_path / "gold")
+    added = "And that was the whole story."
+
+    def aligner(blocks):
+        out = []
+        for src, tgt in blocks:
+            links = []
+            for j, t in enumerate(tgt):
+                if t == added:
+                    links.append(((), (j,), 0.01))
+                else:
+                    k = ENGLISH.index(t)
+                    links.append(((src.index(GERMAN[k]),), (j,), SCORES[k]))
+            out.append(links)
+        return out
+
+    english = ENGLISH[:2] + [added] + ENGLISH[2:]   # the addition follows a suggestion (0.31)
+    with Project.open(directory) as p:
+        import_text(p, "\n".join(english) + "\n", "en", "en.txt", aligner)
+        pairs = [(row.cells["de"].text, row.cells["en"].text)
+                 for row in export_rows(p, include_suggested=False)]
+        assert all(added not in en for _, en in pairs), pairs
+        assert (GERMAN[0], ENGLISH[0]) in pairs
+        # asked for, the suggestion is there and the addition joins it
+        pairs = [(row.cells["de"].text, row.cells["en"].text)
+                 for row in export_rows(p, include_suggested=True)]
+        assert (GERMAN[1], f"{ENGLISH[1]} {added}") in pairs
+
+
+def export_rows(p, include_suggested):
+    from align.formats.rows import build_table
+
+    return build_table(p, ["de", "en"], include_suggested=include_suggested).rows

@@ -14,7 +14,9 @@ ids of one block):
   space (with nothing for Chinese and Japanese, written without spaces). The German side
   is its source sentences, joined the same way.
 - A target sentence with no source (a 0:n link) joins the row of the link before it in the
-  same block (the next one when it comes first).
+  same block (the next one when it comes first), and only a row that has a translation of
+  its own in that language: alone, it would be exported as the translation of German it does
+  not translate. When that link is a suggestion left out, the sentence is left out with it.
 - Per language, a row carries the lowest status of its sentences (mt < edited < reviewed),
   their origin ("human", or "mt:" and the model id), the alignment score (the link's
   score; for a row made of several links the lowest one, none when no link has one), and
@@ -221,6 +223,21 @@ def build_table(project, langs: Sequence[str] | None = None, status: str = "mt",
                  suggestions=len(left_out), with_suggested=include_suggested)
 
 
+def _without_suggestions(links: Sequence) -> list:
+    """The links of one block and language less the suggestions, and less the sentences with
+    no source that go with a suggestion (those right after it, or before the first link when
+    that one is a suggestion): without it they would join a row they do not translate."""
+    first = next((link for link in links if link.src_ids), None)
+    after_suggestion = bool(first is not None and first.suggested)
+    kept = []
+    for link in links:
+        if link.src_ids:
+            after_suggestion = link.suggested
+        if not (link.suggested or (not link.src_ids and after_suggestion)):
+            kept.append(link)
+    return kept
+
+
 def _block_rows(project, block, source: str, chosen: Sequence[str],
                 targets: Sequence[str], left_out: list[int] | None = None,
                 confidences: dict | None = None) -> list[Row]:
@@ -234,8 +251,7 @@ def _block_rows(project, block, source: str, chosen: Sequence[str],
     links = {lang: project.links(lang, block.id) for lang in targets}
     if left_out is not None:
         left_out.extend(link.id for lang_links in links.values() for link in lang_links if link.suggested)
-        links = {lang: [link for link in lang_links if not link.suggested]
-                 for lang, lang_links in links.items()}
+        links = {lang: _without_suggestions(lang_links) for lang, lang_links in links.items()}
     for lang_links in links.values():
         for link in lang_links:
             groups.union(link.src_ids)
@@ -274,6 +290,8 @@ def _block_rows(project, block, source: str, chosen: Sequence[str],
                                  SOURCE_STATUS, "source")
         for lang in targets:
             group_links = assigned[lang].get(root, [])
+            if not any(link.src_ids for link in group_links):  # only sentences with no source
+                continue
             sentences = [segs[i] for link in group_links for i in link.tgt_ids if i in segs]
             sentences = [s for s in sentences if s.text.strip()]
             if not sentences:
