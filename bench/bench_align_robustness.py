@@ -15,6 +15,8 @@ links changed to match, and aligned with the defaults:
 - resegmented: in one in five of the 1:1 links, that target sentence is joined to the next
   1:1 link's (a translation cut into sentences differently), giving 2:1 gold links;
 - abridged: the target of 50 consecutive gold links (from a third of the way in) left out;
+- partial: only the first third of the target (a translation of the opening), against the
+  whole source;
 - swapped: target and source exchanged (French or English as the source language).
 
 Strict and lax F1 per variant, summed over the documents (vecalign's score). Vectors: the
@@ -45,8 +47,12 @@ def rebuild(src, tgt, groups) -> tuple[list[str], list[str], Gold]:
     """Texts and gold from (source ids, target ids) groups kept in order, renumbered."""
     s_out, t_out, gold = [], [], []
     for s_ids, t_ids in groups:
-        gold.append((tuple(range(len(s_out), len(s_out) + len(s_ids))),
-                     tuple(range(len(t_out), len(t_out) + len(t_ids)))))
+        new_s = tuple(range(len(s_out), len(s_out) + len(s_ids)))
+        new_t = tuple(range(len(t_out), len(t_out) + len(t_ids)))
+        if new_s and new_t:
+            gold.append((new_s, new_t))
+        else:  # a sentence with no counterpart is a link of its own, as in the gold files
+            gold += [((i,), ()) for i in new_s] + [((), (j,)) for j in new_t]
         s_out += [src[i] for i in s_ids]
         t_out += [tgt[j] for j in t_ids]
     return s_out, t_out, gold
@@ -93,6 +99,13 @@ def abridged(src, tgt, gold, length=50):
     return [rebuild(src, tgt, [(s, t) for s, t in groups if s or t])]
 
 
+def partial(src, tgt, gold):
+    """A translation of the first third only: the whole source against a third of the target."""
+    third = len(gold) // 3
+    groups = [(s, t if k < third else ()) for k, (s, t) in enumerate(gold)]
+    return [rebuild(src, tgt, [(s, t) for s, t in groups if s or t])]
+
+
 def swapped(src, tgt, gold):
     return [(list(tgt), list(src), [(t, s) for s, t in gold])]
 
@@ -100,6 +113,7 @@ def swapped(src, tgt, gold):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", nargs="+", default=["defr", "zhen"], choices=["defr", "zhen"])
+    parser.add_argument("--only", nargs="+", metavar="WORD", help="only the variants whose label has one of these words")
     args = parser.parse_args()
     from models.alignment import align_texts
     from models.encoders import default_cache_path, get_encoder
@@ -113,12 +127,15 @@ def main() -> None:
         ("mostly 1:1, draw 2", lambda s, t, g: mostly_one_to_one(s, t, g, 2), False),
         ("resegmented target (1 in 5 1:1 links joined to the next)", resegmented, False),
         ("abridged (target of 50 consecutive links left out)", abridged, False),
+        ("partial (a translation of the first third only)", partial, False),
         ("swapped (target language as the source)", swapped, True),
     ]
     for name, docs in dev_sets(args.sets, None):
         print(f"{name}: {len(docs)} document(s)")
         print(f"  {'variant':<58} {'docs':>4} {'links':>6} {'strict F1':>9} {'lax F1':>7}   time")
         for label, make, swap in variants:
+            if args.only and not any(word in label for word in args.only):
+                continue
             start = time.perf_counter()
             golds, preds = [], []
             for src, tgt, gold, sl, tl in docs:

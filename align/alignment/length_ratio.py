@@ -22,7 +22,7 @@ from align.alignment.features import SideFeatures
 
 CLEAR_Z = 3.0          # a pair this many spreads above the document's mean cosine translates
 CLEAR_MARGIN = 1.0     # ... and beats the target's second-best source by this much
-MIN_PAIRS = 5          # fewer clear pairs tell nothing
+MIN_PAIRS = 5          # fewer clear pairs tell nothing (a short translation: half its sentences, 3 at least)
 MAX_TARGETS = 2000     # target sentences sampled (a 10,000-sentence side costs 2000 x n dots)
 FAR_OFF = np.log(1.5)  # the totals are overruled only when the pairs differ by half or more
 MIN_LINKS = 20         # fewer links (one turn re-aligned alone): keep the first pass's ratio
@@ -39,7 +39,8 @@ def clear_pair_ratio(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_len: np.nda
     """Median source/target character ratio of the sentence pairs that clearly translate each
     other: for (a sample of) target sentences, the best source sentence by cosine, kept when
     it is CLEAR_Z spreads above the document's mean cosine and CLEAR_MARGIN above the
-    second best. None with fewer than MIN_PAIRS such pairs."""
+    second best. None with fewer than MIN_PAIRS such pairs (half the target sentences, and 3 at
+    least, for a translation shorter than ten sentences)."""
     n, m = src_vecs.shape[0], tgt_vecs.shape[0]
     if n < 2 or m < 1:
         return None
@@ -53,7 +54,7 @@ def clear_pair_ratio(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_len: np.nda
     clear = (top2[:, 0] >= CLEAR_Z) & (top2[:, 0] - top2[:, 1] >= CLEAR_MARGIN)
     s_len, t_len = src_len[best[clear]], tgt_len[rows[clear]]
     ok = (s_len > 0) & (t_len > 0)
-    if int(ok.sum()) < MIN_PAIRS:
+    if int(ok.sum()) < min(MIN_PAIRS, max(3, m // 2)):
         return None
     return float(np.exp(np.median(np.log(s_len[ok] / t_len[ok]))))
 
