@@ -166,24 +166,28 @@ def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
         return [align_with_anchors(fs, ft, fixed, config, context, None if wanted is None else wanted[b])
                 for b, ((fs, ft), fixed) in enumerate(zip(feats[:n_aligned], anchors))]
 
-    # The length ratio: the caller's; else, for the first pass, the texts' totals (unless the
-    # clearest sentence pairs say they are far off), then the ratio of what that pass links.
     given = length_ratio
+
+    def first_pass(feats, wanted=None) -> tuple[list[list[Link]], bool]:
+        """Align once. The length ratio is the caller's, else the texts' totals (unless the
+        clearest sentence pairs say they are far off); after this pass, the ratio of what it
+        links when it links enough. Returns the links and whether that ratio changed."""
+        nonlocal length_ratio
+        length_ratio = given or first_length_ratio(feats[:n_aligned])
+        first = align_all(feats, wanted)
+        linked = None if given else linked_length_ratio(first, feats[:n_aligned])
+        length_ratio = linked or length_ratio
+        return first, linked is not None
+
     if config.span_encoding == "all":
         sides.embed(embed, sides.all_spans())
         feats = features(sides.vectors())
-        length_ratio = given or first_length_ratio(feats[:n_aligned])
-        first = align_all(feats)
-        if given or not (length_ratio := linked_length_ratio(first, feats[:n_aligned]) or length_ratio):
-            return first
-        return align_all(feats)
+        first, changed = first_pass(feats)
+        return align_all(feats) if changed else first
     # Sentence-first: embed sentences; first pass with runs as sums of their sentences.
     sides.embed(embed, sides.sentences_only())
     wanted = sides.sentences_only()
-    feats = features(sides.vectors(from_sentences=True))
-    length_ratio = given or first_length_ratio(feats[:n_aligned])
-    first = align_all(feats, wanted)
-    length_ratio = given or linked_length_ratio(first, feats[:n_aligned]) or length_ratio
+    first_pass(features(sides.vectors(from_sentences=True)), wanted)  # also marks the runs worth embedding
     sides.top_up(wanted, config.min_chance_spans, np.random.default_rng(config.seed))
     sides.embed(embed, wanted)
     return align_all(features(sides.vectors(), wanted))
