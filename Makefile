@@ -6,7 +6,7 @@ PY     := $(VENV)/bin/python
 PROJECT ?= data/projects/davos
 PORT   ?= 8501
 
-.PHONY: app test setup browser bench clean
+.PHONY: app test setup browser bench clean docs docs-serve screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found"; exit 1; }
@@ -39,11 +39,26 @@ app: $(VENV)/.installed $(PROJECT)/project.sqlite
 	BITEXT_PROJECT=$(PROJECT) $(VENV)/bin/streamlit run app.py \
 	  --server.address 127.0.0.1 --server.port $(PORT) --browser.gatherUsageStats false
 
+# The docs site is built strictly too, so a broken link or a missing page fails the tests.
 test: $(VENV)/.installed browser
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m mkdocs build --strict --quiet
+
+# The documentation site (docs/, mkdocs.yml) into site/ (git-ignored); `docs-serve` serves it
+# at http://127.0.0.1:8000 and rebuilds on every change.
+docs: $(VENV)/.installed
+	$(PY) -m mkdocs build --strict
+
+docs-serve: $(VENV)/.installed
+	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+# The screenshots in docs/images/, taken from the real app in Chromium (offline: the bundled
+# interview with the hand-written English and Chinese of tests/).
+screenshots: $(VENV)/.installed browser
+	$(PY) docs/screenshots.py
 
 bench: $(VENV)/.installed
 	for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache tests/artifacts
+	rm -rf $(VENV) .pytest_cache tests/artifacts site

@@ -1,0 +1,84 @@
+"""Take the documentation's screenshots from the real app: `make screenshots`.
+
+The bundled interview is imported into a fresh project, the hand-written English and Chinese
+reference translations that ship with the tests are imported into it as a person's work would
+be (`bitext import-translation`, TSV), and `streamlit run app.py` is driven in Debian's
+Chromium, as the browser tests do (tests/browser_util.py). No machine translation is needed,
+so this runs offline. The images are written to docs/images/ and kept in the repository.
+"""
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser_util import AppServer, browser, open_app  # noqa: E402
+from tests.conftest import INTERVIEW, REFERENCE  # noqa: E402
+
+IMAGES = ROOT / "docs" / "images"
+ENGLISH = ROOT / "tests" / "data" / "interview_reference_en.tsv"
+
+
+def bitext(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "align.cli", *args], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def write_tsv(path: Path, lang: str, pairs: dict[str, str]) -> Path:
+    """A parallel TSV as `bitext export` writes it: turn, speaker, German, the translation."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f, delimiter="\t", lineterminator="\n")
+        out.writerow(["turn", "speaker", "de", lang, f"status_{lang}"])
+        for german, text in pairs.items():
+            out.writerow(["", "", german, text, "edited"])
+    return path
+
+
+def reference_english() -> dict[str, str]:
+    pairs = {}
+    for line in ENGLISH.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or "\t" not in line:
+            continue
+        german, english = line.split("\t", 1)
+        pairs[german] = english
+    # The opening's hand translations (tests/conftest.py) cover sentences the file may not.
+    pairs.update({de: en for de, (en, _) in REFERENCE.items() if de not in pairs})
+    return pairs
+
+
+def make_project(folder: Path) -> Path:
+    project = folder / "davos"
+    bitext("import", str(INTERVIEW), "--project", str(project))
+    en = write_tsv(folder / "en.tsv", "en", reference_english())
+    zh = write_tsv(folder / "zh.tsv", "zh", {de: zh for de, (_, zh) in REFERENCE.items()})
+    bitext("import-translation", str(project), "--lang", "en", str(en))
+    bitext("import-translation", str(project), "--lang", "zh", str(zh))
+    return project
+
+
+def reader_three_columns(page, url: str, path: Path) -> None:
+    open_app(page, url)
+    # German, English and 中文 (the reader's default columns): three header cells.
+    page.wait_for_function(
+        "() => document.querySelector('.bx-colhead')?.children.length === 3")
+    page.screenshot(path=str(path))
+
+
+def main() -> int:
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bitext-shots-") as tmp:
+        project = make_project(Path(tmp))
+        with AppServer(project) as server, browser(viewport=(1440, 1280)) as page:
+            target = IMAGES / "reader-three-columns.png"
+            reader_three_columns(page, server.url, target)
+            print(f"wrote {target.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
