@@ -42,15 +42,15 @@ app: $(VENV)/.installed $(PROJECT)/project.sqlite
 # The docs site is built strictly too, so a broken link or a missing page fails the tests.
 test: $(VENV)/.installed browser
 	$(PY) -m pytest -q $(PYTEST_ARGS)
-	$(PY) -m mkdocs build --strict --quiet
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --quiet
 
 # The documentation site (docs/, mkdocs.yml) into site/ (git-ignored); `docs-serve` serves it
 # at http://127.0.0.1:8000 and rebuilds on every change.
 docs: $(VENV)/.installed
-	$(PY) -m mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict
 
 docs-serve: $(VENV)/.installed
-	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
 # The screenshots in docs/images/, taken from the real app in Chromium (offline: the bundled
 # interview with the hand-written English and Chinese of tests/).
