@@ -14,7 +14,7 @@ and compared with the gold:
 The texts came in four batches, each written with its gold before the segmenter was run on
 it and then used to fix the rules: the eight without a prefix, then heldout_*, fresh_* and
 blind_* (three each). Each batch is summed apart; `--code` on an older commit shows what a
-batch scored when it was new (README, "Transcript layouts").
+batch scored when it was new (docs/benchmarks.md, "Segmentation").
 
 Positions are counted in the text with all whitespace removed, so a sentence joined from
 two lines compares equal; a timestamp or label left in a sentence moves its start. Nothing

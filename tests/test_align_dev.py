@@ -23,7 +23,7 @@ from models.encoders import CachedEncoder, E5Encoder
 DEV = Path(__file__).parent / "data" / "align-dev"
 VECTORS = Path(__file__).parent / "data" / "align_dev_e5_query.npz"
 
-# Reached with the default AlignConfig and e5 (query prefix); see README "Aligning". Sentence-
+# Reached with the default AlignConfig and e5 (query prefix); see docs/benchmarks.md. Sentence-
 # first encoding (the default) gives 0.941 (lax 0.993); 0.939 (lax 0.994) when the length
 # ratio came from the two texts' totals rather than from the sentences the first pass links.
 # (0.922 with shapes up to 4:4; runs of five target sentences are not in the shipped file and

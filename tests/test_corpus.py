@@ -33,7 +33,7 @@ def models():
 
 
 def model_args(models, cache: Path) -> list[str]:
-    # --threads 1: the same thread count as one Ray actor (see the README on identical rows)
+    # --threads 1: the same thread count as one Ray actor (see docs/how-to/corpus.md on identical rows)
     return ["--model", f"de-en={models['de-en']}", "--model", f"en-zh={models['en-zh']}",
             "--max-length", "8", "--threads", "1", "--cache-dir", str(cache)]
 

@@ -1,4 +1,4 @@
-"""The direction of imports is a rule (README, "Design"): checked here on the source itself.
+"""The direction of imports is a rule (docs/explanation/architecture.md): checked here on the source itself.
 
 Each file's imports are read with `ast` (module level and inside functions alike), so a
 lazy import is held to the same rule as a top-level one, except where the rule says lazy.
@@ -75,7 +75,7 @@ SOURCES = sorted(p for pkg in ("align", "models", "corpus") for p in (ROOT / pkg
 def test_imports_flow_one_way(path: Path) -> None:
     me = module_name(path)
     layer = layer_of(me)
-    assert layer in ALLOWED, f"{me} belongs to no layer; add it to the rule and the README"
+    assert layer in ALLOWED, f"{me} belongs to no layer; add it to the rule and docs/explanation/architecture.md"
     for name, top_level in imports_of(path):
         root = name.split(".")[0]
         assert root != "streamlit", f"{me} imports streamlit: only app.py may"
