@@ -121,3 +121,9 @@ def test_the_reader_style_and_script_are_the_package_files():
     # no stylesheet or script left as a Python string in the module
     source = (ROOT / "align" / "reader.py").read_text(encoding="utf-8")
     assert "grid-template-columns" not in source and "addEventListener" not in source
+
+
+def test_help_text_is_escaped_in_the_generated_reference():
+    text = _hook().cli_reference()
+    # `bitext export --with-confidence` speaks of confidence_<lang> columns: shown, not a tag
+    assert "confidence_&lt;lang&gt;" in text and "confidence_<lang>" not in text

@@ -10,6 +10,7 @@ tests/test_docs.py checks the generated text against the parsers and the schema.
 from __future__ import annotations
 
 import argparse
+import html
 import sqlite3
 import sys
 import tempfile
@@ -33,7 +34,8 @@ def _subcommands(parser: argparse.ArgumentParser):
 
 
 def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """Help text as one Markdown table cell: "<lang>" must show, not open an HTML tag."""
+    return html.escape(" ".join(str(text).split()), quote=False).replace("|", "\\|")
 
 
 def _option_rows(parser: argparse.ArgumentParser) -> list[str]:
