@@ -61,22 +61,37 @@ def make_project(folder: Path) -> Path:
     return project
 
 
-def reader_three_columns(page, url: str, path: Path) -> None:
+def reader_three_columns(page, url: str, path: Path) -> dict[str, int]:
     open_app(page, url)
     # German, English and 中文 (the reader's default columns): three header cells.
     page.wait_for_function(
         "() => document.querySelector('.bx-colhead')?.children.length === 3")
+    # A picture of empty columns would show nothing: each language must have text on screen.
+    filled = page.evaluate("""() => Object.fromEntries(['de', 'en', 'zh'].map(lang => [lang,
+        [...document.querySelectorAll(`.bx-row[data-row] .bx-cell[lang='${lang}']`)]
+          .filter(c => c.textContent.trim() && !c.querySelector('.bx-missing')).length]))""")
+    if min(filled.values()) < 3:
+        raise RuntimeError(f"too few rows with text on screen per language: {filled}")
     page.screenshot(path=str(path))
+    return filled
 
 
-def main() -> int:
-    IMAGES.mkdir(parents=True, exist_ok=True)
+def take(images: Path = IMAGES) -> list[Path]:
+    """Every screenshot of the docs, written to `images`."""
+    images.mkdir(parents=True, exist_ok=True)
+    written = []
     with tempfile.TemporaryDirectory(prefix="bitext-shots-") as tmp:
         project = make_project(Path(tmp))
         with AppServer(project) as server, browser(viewport=(1440, 1280)) as page:
-            target = IMAGES / "reader-three-columns.png"
+            target = images / "reader-three-columns.png"
             reader_three_columns(page, server.url, target)
-            print(f"wrote {target.relative_to(ROOT)}")
+            written.append(target)
+    return written
+
+
+def main() -> int:
+    for path in take():
+        print(f"wrote {path.relative_to(ROOT)}")
     return 0
 
 
