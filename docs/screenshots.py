@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser_util import AppServer, browser, open_app  # noqa: E402
+from tests.browser_util import AppServer, browser, open_app, wait_idle  # noqa: E402
 from tests.conftest import INTERVIEW, REFERENCE  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
@@ -76,6 +76,19 @@ def reader_three_columns(page, url: str, path: Path) -> dict[str, int]:
     return filled
 
 
+def row_editor(page, path: Path, german: str) -> None:
+    """The editor of the row whose German starts with `german`, opened by a click."""
+    row = page.locator(".bx-row[data-row]", has_text=german).first
+    key = row.get_attribute("data-row")
+    row.click()
+    wait_idle(page)
+    box = page.locator(f".st-key-editor-{key}")
+    box.locator("textarea").first.wait_for()
+    box.evaluate("el => el.scrollIntoView({block: 'center'})")
+    page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => r(true)))")
+    page.screenshot(path=str(path))
+
+
 def take(images: Path = IMAGES) -> list[Path]:
     """Every screenshot of the docs, written to `images`."""
     images.mkdir(parents=True, exist_ok=True)
@@ -85,6 +98,9 @@ def take(images: Path = IMAGES) -> list[Path]:
         with AppServer(project) as server, browser(viewport=(1440, 1280)) as page:
             target = images / "reader-three-columns.png"
             reader_three_columns(page, server.url, target)
+            written.append(target)
+            target = images / "row-editor.png"
+            row_editor(page, target, "Sie haben gerade den Trump Tower")
             written.append(target)
     return written
 

@@ -18,7 +18,7 @@ def test_the_screenshot_command_writes_the_reader_with_three_filled_columns(tmp_
     shots = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(shots)
     written = shots.take(tmp_path)
-    assert [p.name for p in written] == ["reader-three-columns.png"]
+    assert [p.name for p in written] == ["reader-three-columns.png", "row-editor.png"]
     data = written[0].read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
