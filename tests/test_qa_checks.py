@@ -59,6 +59,38 @@ def test_numbers_that_differ(source, target, ctx, lost):
     assert f"not in the translation: {lost}" in flags[0].reason
 
 
+# issue 26: a number written as a word answers a digit in either direction, in English,
+# German and Chinese alike (before, "thirty" answered 30 but "thirteen" did not answer 13).
+@pytest.mark.parametrize("source, target, ctx", [
+    ("In den letzten 30 Jahren haben die USA 14,2 Billionen Dollar für 13 Kriege ausgegeben.",
+     "In the last thirty years the US spent 14.2 trillion dollars on thirteen wars.", EN),
+    ("In den letzten dreißig Jahren für dreizehn Kriege", "In the last 30 years for 13 wars", EN),
+    ("In den letzten 30 Jahren für 13 Kriege", "在过去三十年里为十三场战争", ZH),
+    ("In den letzten dreißig Jahren für dreizehn Kriege", "在过去30年里为13场战争", ZH),
+    ("Er ist 23 Jahre alt.", "He is twenty-three.", EN),
+    ("Er ist dreiundzwanzig Jahre alt.", "He is 23.", EN),
+    ("Sie kamen 2018 an.", "They arrived in two thousand and eighteen.", EN),
+    ("Sie kamen zweitausendachtzehn an.", "They arrived in 2018.", EN),
+    ("hundertfünfzig Gäste", "150 guests", EN),
+    ("150 Gäste", "a hundred and fifty guests", EN),
+    ("Wir haben 1 Kind.", "We have one child.", EN),
+    ("Wir haben ein Kind.", "We have 1 child.", EN),
+    ("12 Eier", "a dozen eggs", EN),
+])
+def test_number_words_answer_digits_both_ways(source, target, ctx):
+    assert check_numbers(source, target, ctx) == []
+
+
+def test_number_words_still_catch_a_wrong_number():
+    [flag] = check_numbers("für 13 Kriege", "for thirty wars", EN)
+    assert flag.reason == "not in the translation: 13"
+    [flag] = check_numbers("für dreizehn Kriege", "for 30 wars", EN)
+    assert flag.reason == "not in the source: 30"
+    assert nums.german_number("dreiundzwanzig") == 23
+    assert nums.german_number("Tausende") is None and nums.german_number("Achtung") is None
+    assert nums.english_number("one hundred and five") == 105
+
+
 def test_number_readings():
     assert nums.extract("四万五千", "zh")[0].values == (45000.0,)
     assert nums.extract("十四万亿", "zh")[0].values == (14e12,)
@@ -68,7 +100,8 @@ def test_number_readings():
     # German "Billion" is 10^12, English "billion" 10^9.
     assert nums.extract("2 Billionen", "de")[0].values == (2e12,)
     assert nums.extract("2 billion", "en")[0].values == (2e9,)
-    assert not nums.extract("eine Frage", "de")    # "eine" is a number only before a scale
+    assert [n.hard for n in nums.extract("eine Frage", "de")] == [False]   # soft: never missed
+    assert not nums.extract("a question", "en")    # "a" is a number only before a scale
 
 
 def test_copy_loop_empty_brackets_length_names_glossary_one_by_one():
