@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from align.qa import names
 from align.qa import numbers as nums
 from align.qa.checks import (CHECKS, Context, DocumentContext, bracket_problem, check_brackets,
                              check_empty, check_glossary, check_length, check_names,
@@ -136,6 +137,63 @@ def test_copy_loop_empty_brackets_length_names_glossary_one_by_one():
     assert check_glossary("über Sesame Credit", "about sesame loans", terms)[0].reason == \
         "“Sesame Credit” should be “Sesame Credit”"
     assert check_glossary("über Sesame Credit", "about Sesame Credit", terms) == []
+
+
+def test_names_from_the_german_alone():
+    """issue 26: capitalised words that recur mid-sentence where German puts no common noun
+    (beside another capitalised word, as a genitive before its noun), seldom after an
+    article; not the polite "Sie", titles, or nouns that show their articles."""
+    german = ("Gestern traf Jack Ma den designierten Präsidenten Donald Trump.",
+              "Es war Trump, der auf Jack Ma zuging.",
+              "Trumps Bemerkungen über China hörten alle.",
+              "Wir sprachen mit Trump über Handel und Kriege.",
+              "Der Handel zwischen China und den USA wächst.",
+              "Haben Sie Ihre Meinung zum freien Handel geändert?",
+              "Können Sie uns von Ihrem Treffen erzählen?",
+              "Vor zehn Jahren dauerte es acht Tage, Pakete von Peking nach Hangzhou zu schicken.",
+              "Jetzt verkauften wir 600 Millionen Pakete auf unserer Plattform Waren im Wert.",
+              "Frau Keller, wo stehen wir?")
+    found = names.source_names(german)
+    assert {"Jack", "Ma", "Trump"} <= found
+    assert not found & {"Sie", "Ihre", "Ihrem", "Handel", "Pakete", "Waren", "Präsidenten",
+                        "Frau", "Kriege", "Meinung"}
+    # Speakers and their aliases are names, unless the German shows them as nouns.
+    with_speakers = names.source_names(german + ("Das Publikum lachte, und das Publikum "
+                                                 "klatschte.",), ("Sorkin", "Solkin", "Publikum",
+                                                                 "Prof. Dr. Anna Keller"))
+    assert {"Sorkin", "Solkin", "Anna", "Keller"} <= with_speakers
+    assert not with_speakers & {"Publikum", "Prof", "Dr"}
+
+
+def test_names_in_genitives_compounds_and_other_spellings():
+    ctx = Context("de", "en", names=frozenset({"Trump", "Alibaba", "Ma", "Peking", "Mexiko"}))
+    assert check_names("Trumps Bemerkungen", "Trump's remarks", ctx) == []
+    assert check_names("Trumps Bemerkungen", "his remarks", ctx)[0].reason == \
+        "not in the translation: Trump"
+    assert check_names("der Alibaba-Chef", "the head of the company", ctx)[0].reason == \
+        "not in the translation: Alibaba"
+    assert check_names("der Alibaba-Chef", "Alibaba's boss", ctx) == []
+    assert check_names("von Peking nach Mexiko", "from Beijing to Mexico", ctx) == []
+    # A whole word: "Ma" is not in "many".
+    assert check_names("Jack Ma sagt", "many say", ctx)[0].reason == "not in the translation: Ma"
+    assert check_names("Jack Ma sagt", "马云说 Ma", Context("de", "zh", names=ctx.names)) == []
+
+
+def test_partly_translated_names_need_no_translated_evidence():
+    """The document's German and its speakers say "Trump" and "Ma" are names; its few
+    translations say nothing (English) -- Chinese still needs a translation that keeps one."""
+    german = ("Gestern traf Jack Ma den designierten Präsidenten Donald Trump.",
+              "Es war Trump, der auf Jack Ma zuging.", "Dann sprach Trump mit Jack Ma.")
+    pairs = [(german[1], "It was he who approached him.")]
+    en = DocumentContext(pairs, german, ("Jack Ma",)).context("de", "en")
+    assert {"Trump", "Jack", "Ma"} <= en.names
+    assert check_names(*pairs[0], en)[0].reason == "not in the translation: Trump, Jack, Ma"
+    zh = DocumentContext([(german[1], "是他走向了他。")], german, ("Jack Ma",)).context("de", "zh")
+    assert zh.names == frozenset()
+    # Translations that leave a word out twice or more show it is no name to keep.
+    pairs = [(german[0], "Yesterday Jack Ma met the president-elect."),
+             (german[2], "Then the president-elect spoke with Jack Ma.")]
+    assert "Trump" not in DocumentContext(pairs, german).context("de", "en").names
 
 
 def test_term_spans_respect_word_edges():
