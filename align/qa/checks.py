@@ -210,7 +210,7 @@ def check_names(source: str, target: str, ctx: Context) -> list[Flag]:
     """A name of the document (see align/qa/names.py) in the source but not the
     translation; a genitive ("Trumps") or a compound ("Alibaba-Chef") is its name."""
     missing = []
-    for token in name_tokens(source):
+    for token in names.checked_tokens(source):
         name = names.name_of(token, ctx.names)
         if name is not None and name not in missing and not names.kept(name, target):
             missing.append(name)

@@ -35,7 +35,12 @@ EN_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "si
             "eighteen": 18, "nineteen": 19}
 EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
            "eighty": 80, "ninety": 90}
-EN_OTHER = {"dozen": 12}
+EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+               "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,
+               "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+               "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+               "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
+               "hundredth": 100, "thousandth": 1000}
 DE_UNITS = {"null": 0, "eins": 1, "ein": 1, "eine": 1, "einen": 1, "einem": 1, "einer": 1,
             "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,
             "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "dreizehn": 13, "vierzehn": 14,
@@ -103,6 +108,25 @@ def _readings(token: str, lang: str, lenient: bool) -> tuple[float, ...]:
     return tuple(dict.fromkeys(values)) or (float(re.sub(r"[.,]", "", token)),)
 
 
+_SUPERSCRIPTS = re.compile("[\u00b9\u00b2\u00b3\u2070-\u209f]")
+_CLOCK_AFTER = re.compile(r"\s*(?:Uhr\b|h\b|[ap]\.?\s?m\b\.?)", re.IGNORECASE)
+
+
+def _clock_readings(token: str, text: str, end: int) -> tuple[float, ...]:
+    """A clock time ("22.30 Uhr", "10.30 pm", "22 Uhr") is also read on the other
+    clock: 22.30 = 10.30 pm, 9 pm = 21 Uhr."""
+    m = re.fullmatch(r"(\d{1,2})(?:[.:](\d{2}))?", token)
+    if not m or not _CLOCK_AFTER.match(text, end):
+        return ()
+    hour, minutes = int(m.group(1)), int(m.group(2) or 0)
+    value = hour + minutes / 100
+    if 13 <= hour <= 24:
+        return (value - 12,)
+    if 1 <= hour <= 12:
+        return (value + 12,)
+    return ()
+
+
 def _scale_after(text: str, end: int, lang: str) -> tuple[float, int]:
     """A scale word right after a number ("Millionen", "trillion", "万", "亿"): its factor
     and where it ends; (1, end) when there is none."""
@@ -149,7 +173,8 @@ def _digit_string(run: str) -> float | None:
     return None
 
 
-_EN_WORD = "|".join(sorted([*EN_UNITS, *EN_TENS, "hundred", "thousand"], key=len, reverse=True))
+_EN_WORD = "|".join(sorted([*EN_UNITS, *EN_TENS, *EN_ORDINALS, "hundred", "thousand"],
+                          key=len, reverse=True))
 # A run of English number words: "twenty-one", "a hundred and five", "two thousand".
 _EN_RUN = re.compile(
     rf"(?<![^\W\d_])(?:(?:a|an)[ -]+(?=hundred|thousand))?(?:{_EN_WORD})"
@@ -170,6 +195,9 @@ def english_number(run: str) -> float | None:
             current += EN_UNITS[word]
         elif word in EN_TENS:
             current += EN_TENS[word]
+        elif word in EN_ORDINALS:          # "the first of April", "twenty-first"
+            value = EN_ORDINALS[word]
+            current = current * value if value >= 100 else current + value
         elif word in ("dozen", "dozens"):
             current = (current or 1) * 12
         elif word == "hundred":
@@ -185,9 +213,24 @@ def english_number(run: str) -> float | None:
 @functools.lru_cache(maxsize=4096)
 def german_number(word: str) -> float | None:
     """One German number word: "dreizehn" -> 13, "dreiundzwanzig" -> 23, "hundertfünfzig"
-    -> 150, "zweitausendachtzehn" -> 2018, "eine" -> 1; None for any other word."""
+    -> 150, "zweitausendachtzehn" -> 2018, "eine" -> 1, "ersten" -> 1; None for any other
+    word."""
     word = word.casefold().replace("ß", "ss")
+    # Ordinals: "ersten", "dritte", "zwanzigsten", "hundertster".
+    for ending in ("sten", "ste", "ster", "stes", "stem", "ten", "te", "ter", "tes", "tem"):
+        if word.endswith(ending) and len(word) > len(ending) + 1:
+            head = word[:-len(ending)]
+            special = {"er": 1, "drit": 3, "sieb": 7, "ach": 8}
+            if head in special and ending.startswith("s" if head == "er" else "t"):
+                return special[head]
+            value = _cardinal(head)
+            if value is not None:
+                return value
+    return _cardinal(word)
 
+
+def _cardinal(word: str) -> float | None:
+    """A German cardinal in one word (casefolded, ß as ss)."""
     def below_hundred(w: str) -> float | None:
         units = {k.replace("ß", "ss"): v for k, v in DE_UNITS.items()}
         tens = {k.replace("ß", "ss"): v for k, v in DE_TENS.items()}
@@ -219,13 +262,15 @@ def german_number(word: str) -> float | None:
 
 def extract(text: str, lang: str, lenient: bool = False) -> list[Number]:
     """Every number in `text` (`lang`: "de", "en", "zh" or another code read as English)."""
-    text = unicodedata.normalize("NFKC", text)
+    # Footnote marks ("2023.¹") are no digits: NFKC would make "2023.1" of them.
+    text = unicodedata.normalize("NFKC", _SUPERSCRIPTS.sub(" ", text))
     base = lang.split("-")[0].split("_")[0].casefold()
     out: list[Number] = []
     taken = [False] * (len(text) + 1)
     for m in _DIGITS.finditer(text):
         values = _readings(m.group(1), base, lenient)
         factor, end = _scale_after(text, m.end(), base)
+        values = values + _clock_readings(m.group(1), text, m.end())
         # "1月19日": the month of a Chinese date is a soft number (German writes the name).
         hard = not (base == "zh" and text[m.end():m.end() + 1] == "月")
         out.append(Number(tuple(v * factor for v in values), hard, text[m.start():end]))
