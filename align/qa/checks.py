@@ -313,6 +313,8 @@ class DocumentContext:
         copy_check = Context(tgt_lang=tgt_lang)
         shown = [(s, t) for s, t in self.pairs if not check_untranslated(s, t, copy_check)]
         found = names.document_names(shown, tgt_lang, self.sources, self.speakers)
+        # Glossary terms that stay themselves (one word: "WTO"; a term of several words,
+        # "Wall Street", is the glossary check's, which flags it once).
         found |= {s for s, t in glossary if s == t}
         return Context(src_lang, tgt_lang, median, spread, frozenset(found),
                        tuple(sorted(glossary)))

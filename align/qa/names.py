@@ -22,6 +22,8 @@ import re
 from collections import Counter
 from typing import Iterable
 
+from align.qa.numbers import german_number
+
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ž"          # Latin capitals ("Österreich", "Şahin"); filtered by isupper
 _NAME = re.compile(rf"\b[{_UPPER}][\w'-]*[^\W_]|\b[a-z]+[A-Z][\w-]*", re.UNICODE)
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]", re.UNICODE)
@@ -143,7 +145,8 @@ def kept(name: str, target: str) -> bool:
     if len(name) >= 5:
         head = name[:max(4, len(name) - 2)].casefold()
         for w in re.findall(rf"[{_LATIN}]+", target):
-            if w.casefold().startswith(head) and abs(len(w) - len(name)) <= 2:
+            # "Chinese" is not "China": the English spelling is at most a letter longer.
+            if w.casefold().startswith(head) and -2 <= len(w) - len(name) <= 1:
                 return True
             # A short form: "Jeff" for "Jeffrey", "Alex" for "Alexander".
             if len(name) >= 6 and len(w) >= 4 and w[0].isupper() and name.startswith(w):
@@ -217,6 +220,15 @@ def source_names(sources: tuple[str, ...], speakers: tuple[str, ...] = ()) -> fr
 
     mid: Counter[str] = Counter()
     led: Counter[str] = Counter()
+    # The first part of a capitalised compound ("Hollywood-Filme", "Afghanistan-Krieg"):
+    # German joins a common noun without a hyphen; the article is the compound's.
+    compound: Counter[str] = Counter()
+    for tokens in sentences:
+        for i in range(len(tokens) - 2):
+            first, dash, head = tokens[i:i + 3]
+            if dash == "-" and plain(first) and len(first) >= 3 and _capitalised(head) \
+                    and (i == 0 or tokens[i - 1] != "-"):
+                compound[key(first)] += 1
     strong: Counter[str] = Counter()
     bare: Counter[str] = Counter()
     for tokens in sentences:
@@ -248,6 +260,16 @@ def source_names(sources: tuple[str, ...], speakers: tuple[str, ...] = ()) -> fr
              if len(k) >= 2 and (strong[k] and (n >= 2 and led[k] * 3 <= n
                                                 or n == 1 and led[k] == 0 and not bare[k])
                                  or _ACRONYM.fullmatch(k))}
+    found |= {k for k in compound if len(k) >= 3 and german_number(k) is None}
+    # A name of several words after an article: "den Trump Tower", "der Alibaba Group":
+    # the words beside a name found above are the name's (an acronym excepted: "den USA
+    # Arbeitsplätze" are two things).
+    for tokens in sentences:
+        for i in range(1, len(tokens) - 1):
+            first, second = tokens[i], tokens[i + 1]
+            if tokens[i - 1].casefold() in DETERMINERS and first in found \
+                    and not _ACRONYM.fullmatch(first) and plain(second) and key(second) == second:
+                found.add(second)
     for speaker in speakers:
         for token in name_tokens(re.sub(r"\(.*?\)", "", speaker)):
             for form in {token, token.title() if token.isupper() and len(token) > 3 else token}:
