@@ -15,8 +15,22 @@ flags. Flags on sentences with another kind of damage are counted apart ("other"
 sentence also loses its numbers, which the numbers check rightly reports, but it is not the
 damage that check is measured on. "clean" counts flags on undamaged sentences: false alarms.
 
-    python bench/bench_qa.py [--rounds 40] [--per-kind 3]
+Two modes (issue 26): "full", every reference pair translated; "partial", only a fifth of
+them (31 pairs, drawn anew each round, one sentence damaged each way), the rest of the
+interview's German known but untranslated, as in a project where a person imported a
+handful of English sentences. Names come from the translated pairs, all the German
+sentences and the speakers (`--translations-only`: from the translated pairs alone, the
+evidence before issue 26). "precision (flag true)" also counts as right a flag on another
+damage that the damage caused (a cut sentence loses its names: the undamaged translation
+did not raise that flag).
+
+    python bench/bench_qa.py [--rounds 40] [--per-kind 3] [--mode full|partial|both]
+    python bench/bench_qa.py --human [--no-transcript]
     python bench/bench_qa.py --reader [--runs 7]
+
+`--human` runs every check over the human English in tests/data (the reference, the layout
+translations on their gold links, the loose transcript imported with the real aligner; see
+tests/qa_human.py) and prints flags per 100 English sentences per check, then each flag.
 
 `--reader` times what QA adds to a page of the reader, without a browser: the interview
 machine-translated into English and Chinese by the tiny random MarianMT (as bench_app.py
