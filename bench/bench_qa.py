@@ -257,8 +257,9 @@ def main() -> None:
                                           fraction, rng)
         n = round(len(reference) * fraction)
         print(f"## {mode}: {n} of {len(reference)} sentence pairs translated"
-              + (f" (drawn anew each round), the other {len(knowledge[0]) - n} German sentences "
-                 "untranslated" if mode == "partial" else ""))
+              + (" (drawn anew each round)" if mode == "partial" else "")
+              + (f", the other {len(knowledge[0]) - n} German sentences untranslated"
+                 if mode == "partial" and knowledge[0] else ""))
         print(f"{args.rounds} rounds, {per_kind} sentences damaged each way per round; glossary of "
               f"{len(glossary)} terms; names from "
               + ("the translated pairs only" if args.translations_only else

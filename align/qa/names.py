@@ -318,9 +318,11 @@ def document_names(pairs: Iterable[tuple[str, str]], tgt_lang: str = "en",
     pairs = list(pairs)
     seen, kept_in = translated_evidence(pairs)
     # "In" of "In den letzten 30 Jahren" kept as "In the last 30 years" is no name: a name
-    # is capitalised mid-sentence somewhere in the document.
+    # is capitalised mid-sentence somewhere in the document; nor are number words
+    # ("Billionen", kept as "billion"), the polite "Sie" or titles.
     midway = mid_sentence_words(tuple(sources) + tuple(s for s, _ in pairs))
-    names = {n for n, k in kept_in.items() if k >= 1 and k * 2 >= seen[n] and n in midway}
+    names = {n for n, k in kept_in.items() if k >= 1 and k * 2 >= seen[n] and n in midway
+             and n.casefold() not in DETERMINERS | PRONOUNS and not is_title(n)}
     if tgt_lang.split("-")[0].casefold() not in ("zh", "ja", "ko"):
         for n in source_names(tuple(sources), tuple(speakers)):
             if not (seen[n] >= 2 and kept_in[n] * 2 < seen[n]):
