@@ -77,12 +77,21 @@ def test_numbers_that_differ(source, target, ctx, lost):
     ("Wir haben 1 Kind.", "We have one child.", EN),
     ("Wir haben ein Kind.", "We have 1 child.", EN),
     ("12 Eier", "a dozen eggs", EN),
+    # Found on human translations (bench_qa.py --human): ordinals, clocks, footnote marks.
+    ("Am 1. April", "On the first of April", EN),
+    ("am zwanzigsten Tag", "on day 20", EN),
+    ("der 21. Juni", "the twenty-first of June", EN),
+    ("Ein Zug, der um 22.30 Uhr abfährt", "a train leaving at 10.30 pm", EN),
+    ("um 21 Uhr", "at 9 p.m.", EN),
+    ("zwischen 2019 und 2023 um ca. 40 %.¹", "between 2019 and 2023 by about 40%.¹", EN),
 ])
 def test_number_words_answer_digits_both_ways(source, target, ctx):
     assert check_numbers(source, target, ctx) == []
 
 
 def test_number_words_still_catch_a_wrong_number():
+    [flag] = check_numbers("um 21 Uhr", "at 10 pm", EN)
+    assert flag.reason == "not in the translation: 21; not in the source: 10"
     [flag] = check_numbers("für 13 Kriege", "for thirty wars", EN)
     assert flag.reason == "not in the translation: 13"
     [flag] = check_numbers("für dreizehn Kriege", "for 30 wars", EN)
@@ -177,6 +186,12 @@ def test_names_in_genitives_compounds_and_other_spellings():
     # A whole word: "Ma" is not in "many".
     assert check_names("Jack Ma sagt", "many say", ctx)[0].reason == "not in the translation: Ma"
     assert check_names("Jack Ma sagt", "马云说 Ma", Context("de", "zh", names=ctx.names)) == []
+    # "Chinese" does not stand in for "China"; a name after a number or an article is a noun.
+    china = Context("de", "en", names=frozenset({"China", "Keller"}))
+    assert check_names("Als China wuchs", "As a Chinese grew", china)
+    assert check_names("ca. 300 Keller standen unter Wasser", "300 cellars were flooded",
+                       china) == []
+    assert check_names("Frau Keller, wo stehen wir?", "Ms Brandt, where are we?", china)
 
 
 def test_partly_translated_names_need_no_translated_evidence():
@@ -190,6 +205,10 @@ def test_partly_translated_names_need_no_translated_evidence():
     assert check_names(*pairs[0], en)[0].reason == "not in the translation: Trump, Jack, Ma"
     zh = DocumentContext([(german[1], "是他走向了他。")], german, ("Jack Ma",)).context("de", "zh")
     assert zh.names == frozenset()
+    # A sentence-initial word a translation keeps ("In" -> "In") and number words are no names.
+    pairs = [("In den letzten 30 Jahren stieg es um 2 Billionen.", "In the last 30 years it "
+              "rose by 2 billion.")]
+    assert DocumentContext(pairs).context("de", "en").names == frozenset()
     # Translations that leave a word out twice or more show it is no name to keep.
     pairs = [(german[0], "Yesterday Jack Ma met the president-elect."),
              (german[2], "Then the president-elect spoke with Jack Ma.")]
