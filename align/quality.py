@@ -5,6 +5,10 @@ in the store.
 A flag belongs to a link and is shown on its first target sentence (`segment_id`); a
 dismissal is recorded on that sentence for the exact pair of texts it was made on.
 
+Names come from the whole document, not only its translated links: its speakers and
+their aliases, and every source sentence, translated or not (`Knowledge`), so a partly
+translated document knows its names too.
+
 Checks run only on pairs whose texts (or whose document context: the usual length ratio,
 the names the document keeps, the glossary) changed since they were last checked: results
 are cached in memory by a signature of all of that, so the reader re-renders without
@@ -58,6 +62,22 @@ class Finding:
                 "dismissed": self.dismissed}
 
 
+@dataclass(frozen=True)
+class Knowledge:
+    """What the document says about names beyond its translations: every source sentence
+    of its blocks (boilerplate aside) and its speakers' names as merged and as written."""
+    sources: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+
+
+def knowledge_of(blocks: Sequence[BlockRow],
+                 sources: Mapping[str, Sequence[SegmentRow]]) -> Knowledge:
+    texts = tuple(s.text for b in blocks if not b.excluded for s in sources.get(b.id, ()))
+    speakers = {name for b in blocks if b.kind == "turn"
+                for name in (b.speaker, b.speaker_label) if name}
+    return Knowledge(texts, tuple(sorted(speakers)))
+
+
 def join(texts: Iterable[str], lang: str) -> str:
     sep = "" if lang.split("-")[0] in ("zh", "ja") else " "
     return sep.join(t.strip() for t in texts if t.strip())
@@ -83,11 +103,20 @@ def units_of(lang: str, blocks: Sequence[BlockRow], sources: Mapping[str, Sequen
     return out
 
 
-def project_units(project: Project, lang: str) -> list[Unit]:
-    blocks = project.blocks()
+def _sources(project: Project) -> dict[str, list[SegmentRow]]:
     sources: dict[str, list[SegmentRow]] = {}
     for seg in project.source_segments():
         sources.setdefault(seg.block_id, []).append(seg)
+    return sources
+
+
+def project_knowledge(project: Project) -> Knowledge:
+    return knowledge_of(project.blocks(), _sources(project))
+
+
+def project_units(project: Project, lang: str) -> list[Unit]:
+    blocks = project.blocks()
+    sources = _sources(project)
     targets = {t.id: t for t in project.target_segments(lang)}
     links: dict[str, list[LinkRow]] = {}
     for link in project.links(lang):
@@ -96,14 +125,17 @@ def project_units(project: Project, lang: str) -> list[Unit]:
 
 
 def context_for(units: Sequence[Unit], src_lang: str, lang: str,
-                glossary: Sequence[tuple[str, str]]) -> Context:
+                glossary: Sequence[tuple[str, str]], knowledge: Knowledge = Knowledge()) -> Context:
     key = text_sig(json.dumps([src_lang, lang, list(glossary),
-                               [(u.source, u.target) for u in units]], ensure_ascii=False))
+                               [(u.source, u.target) for u in units],
+                               list(knowledge.sources), list(knowledge.speakers)],
+                              ensure_ascii=False))
     ctx = _CONTEXTS.get(key)
     if ctx is None:
         if len(_CONTEXTS) > 64:
             _CONTEXTS.clear()
-        ctx = DocumentContext([(u.source, u.target) for u in units]).context(src_lang, lang, glossary)
+        ctx = DocumentContext([(u.source, u.target) for u in units], knowledge.sources,
+                              knowledge.speakers).context(src_lang, lang, glossary)
         _CONTEXTS[key] = ctx
     return ctx
 
@@ -126,8 +158,9 @@ def flags_of(unit: Unit, ctx: Context) -> tuple[Flag, ...]:
 
 def findings(units: Sequence[Unit], src_lang: str, lang: str,
              glossary: Sequence[tuple[str, str]],
-             dismissed: set[tuple[str, str, str]]) -> list[Finding]:
-    ctx = context_for(units, src_lang, lang, glossary)
+             dismissed: set[tuple[str, str, str]],
+             knowledge: Knowledge = Knowledge()) -> list[Finding]:
+    ctx = context_for(units, src_lang, lang, glossary, knowledge)
     out = []
     for unit in units:
         for flag in flags_of(unit, ctx):
@@ -139,7 +172,7 @@ def run_qa(project: Project, lang: str) -> list[Finding]:
     """Every flag of one target language, dismissed ones included (marked)."""
     units = project_units(project, lang)
     return findings(units, project.source_lang, lang, project.glossary(lang),
-                    project.dismissals())
+                    project.dismissals(), project_knowledge(project))
 
 
 def dismiss(project: Project, finding: Finding, actor: str = "user") -> bool:

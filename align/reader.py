@@ -93,13 +93,15 @@ def attach_qa(project: Project, snapshot: Snapshot) -> None:
     """QA flags and glossaries of the loaded languages (checks are cached by text, so only
     pairs changed since the last read are checked again)."""
     dismissed = project.dismissals()
+    knowledge = quality.knowledge_of(snapshot.blocks, snapshot.sources)
     for lang in snapshot.targets:
         terms = project.glossary(lang)
         snapshot.glossary[lang] = terms
         units = quality.units_of(lang, snapshot.blocks, snapshot.sources, snapshot.targets[lang],
                                  snapshot.links.get(lang, {}), snapshot.source_lang)
         per_unit: dict[str, tuple[quality.Finding, ...]] = {}
-        for finding in quality.findings(units, snapshot.source_lang, lang, terms, dismissed):
+        for finding in quality.findings(units, snapshot.source_lang, lang, terms, dismissed,
+                                        knowledge):
             per_unit[finding.unit.segment_id] = per_unit.get(finding.unit.segment_id, ()) + (finding,)
         snapshot.flags[lang] = per_unit
 

@@ -7,6 +7,7 @@ when the pair offers nothing to damage that way (no number to garble, no name to
 """
 from __future__ import annotations
 
+import json
 import random
 import re
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from align.qa.checks import name_tokens
 
 REFERENCE_EN = Path(__file__).resolve().parent / "data" / "interview_reference_en.tsv"
+INTERVIEW_GOLD = Path(__file__).resolve().parent / "fixtures" / "interview_gold.json"
 
 # Terms of the interview with the translation a style guide would require, and the
 # wording MT is wont to use instead.
@@ -33,6 +35,16 @@ def reference_pairs(path: Path = REFERENCE_EN) -> list[tuple[str, str]]:
             de, en = line.split("\t")
             out.append((de, en))
     return out
+
+
+def interview_knowledge() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(every German sentence of the interview, boilerplate aside; its speakers and their
+    aliases): what the document knows of names beyond its translations."""
+    data = json.loads(INTERVIEW_GOLD.read_text(encoding="utf-8"))
+    sources = tuple(s for b in data["blocks"] if b["kind"] != "boilerplate" for s in b["sentences"])
+    speakers = {b["speaker"] for b in data["blocks"] if b["kind"] == "turn" and b["speaker"]}
+    speakers |= {alias for aliases in data.get("speakers", {}).values() for alias in aliases}
+    return sources, tuple(sorted(speakers))
 
 
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")

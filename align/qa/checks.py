@@ -14,7 +14,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from align.qa import names
 from align.qa import numbers as nums
+from align.qa.names import name_tokens
 
 # code -> short label shown on the badge
 CHECKS = {
@@ -28,7 +30,7 @@ CHECKS = {
     "glossary": "glossary",
 }
 # Bump when a check changes, so cached flags are computed again.
-CHECKS_VERSION = "1"
+CHECKS_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,9 @@ class Context:
         """What of this context the checks of one pair depend on, the length ratio aside:
         the names and glossary terms its source has. A cache keyed by it (and the texts)
         stays valid when an edit elsewhere changes the document's names or glossary."""
-        names = sorted(self.names & set(name_tokens(source)))
+        found = sorted({n for t in name_tokens(source) if (n := names.name_of(t, self.names))})
         terms = [f"{s}={t}" for s, t in self.glossary if term_spans(source, s)]
-        return "|".join([CHECKS_VERSION, self.src_lang, self.tgt_lang, ",".join(names),
+        return "|".join([CHECKS_VERSION, self.src_lang, self.tgt_lang, ",".join(found),
                          ";".join(terms)])
 
 
@@ -204,47 +206,14 @@ def length_flags(ratio: float | None, ctx: Context) -> list[Flag]:
     return [Flag("length", f"{factor:.1f}× {side} than this document's translations usually are")]
 
 
-_NAME = re.compile(r"\b[A-Z][\w'-]*[A-Za-z0-9]|\b[a-z]+[A-Z][\w-]*", re.UNICODE)
-
-
-@functools.lru_cache(maxsize=65536)
-def name_tokens(text: str) -> tuple[str, ...]:
-    """Capitalised words and words with an inner capital (eWTP), hyphen parts split."""
-    out = []
-    for m in _NAME.finditer(text):
-        for part in m.group(0).split("-"):
-            part = part.strip("'")
-            if len(part) >= 2 and any(ch.isupper() for ch in part):
-                out.append(part)
-    return tuple(out)
-
-
-def _stem(name: str) -> str:
-    """German genitive: "Trumps" is Trump's."""
-    return name[:-1] if len(name) > 3 and name.endswith("s") else name
-
-
-def document_names(pairs: Iterable[tuple[str, str]], tgt_lang: str = "en") -> frozenset[str]:
-    """Names this document carries over: capitalised source words found as they are in the
-    translation of at least half of the pairs whose source has them (Trump, Alibaba, WTO).
-    German capitalises every noun, so a word counts only once the document shows it kept;
-    a pair whose translation is the source copied shows nothing and is skipped."""
-    seen: dict[str, int] = {}
-    kept: dict[str, int] = {}
-    copy_check = Context(tgt_lang=tgt_lang)
-    for source, target in pairs:
-        if check_untranslated(source, target, copy_check):
-            continue
-        for name in set(name_tokens(source)):
-            seen[name] = seen.get(name, 0) + 1
-            if name in target or _stem(name) in target:
-                kept[name] = kept.get(name, 0) + 1
-    return frozenset(n for n, k in kept.items() if k >= 1 and k * 2 >= seen[n])
-
-
 def check_names(source: str, target: str, ctx: Context) -> list[Flag]:
-    missing = [n for n in dict.fromkeys(name_tokens(source))
-               if n in ctx.names and n not in target and _stem(n) not in target]
+    """A name of the document (see align/qa/names.py) in the source but not the
+    translation; a genitive ("Trumps") or a compound ("Alibaba-Chef") is its name."""
+    missing = []
+    for token in names.checked_tokens(source):
+        name = names.name_of(token, ctx.names)
+        if name is not None and name not in missing and not names.kept(name, target):
+            missing.append(name)
     if not missing:
         return []
     return [Flag("names", "not in the translation: " + ", ".join(missing))]
@@ -330,12 +299,22 @@ def check_pair(source: str, target: str, ctx: Context, length: bool = True) -> l
 
 @dataclass
 class DocumentContext:
-    """Builds each language's Context from the document's pairs."""
+    """Builds each language's Context from the document: its translated pairs, and for
+    names also every source sentence (translated or not) and the speakers' names and
+    aliases."""
     pairs: list[tuple[str, str]] = field(default_factory=list)
+    sources: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
 
     def context(self, src_lang: str, tgt_lang: str,
                 glossary: Sequence[tuple[str, str]] = ()) -> Context:
         median, spread = ratio_stats(self.pairs)
-        names = document_names(self.pairs, tgt_lang) | {s for s, t in glossary if s == t}
-        return Context(src_lang, tgt_lang, median, spread, frozenset(names),
+        # A pair whose translation is the source copied shows nothing about names.
+        copy_check = Context(tgt_lang=tgt_lang)
+        shown = [(s, t) for s, t in self.pairs if not check_untranslated(s, t, copy_check)]
+        found = names.document_names(shown, tgt_lang, self.sources, self.speakers)
+        # Glossary terms that stay themselves (one word: "WTO"; a term of several words,
+        # "Wall Street", is the glossary check's, which flags it once).
+        found |= {s for s, t in glossary if s == t}
+        return Context(src_lang, tgt_lang, median, spread, frozenset(found),
                        tuple(sorted(glossary)))

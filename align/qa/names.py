@@ -1,0 +1,330 @@
+"""Names a translation should keep, from everything the document knows: its speakers (and
+their merged aliases), the German text as a whole (translated or not yet), and the
+translations it already has.
+
+German capitalises every noun, so a capitalised word is a name only on evidence:
+- a speaker of the document ("Jack Ma", "Sorkin", "Solkin");
+- the German itself: a word that recurs mid-sentence, seldom after an article, and at least
+  once where German would not put a common noun: next to another capitalised word
+  ("Jack Ma", "Donald Trump", "Trump Tower") or as a genitive before its noun ("Trumps
+  Bemerkungen");
+- translations that keep the word (at least half of those whose source has it).
+A word the document's translations mostly leave out (seen twice or more, kept less than
+half the time) is no name to check, whatever else says so.
+
+Only Latin-script targets take names from speakers and the German: Chinese writes
+"Trump" as 特朗普, so there a name needs a translation that keeps it.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from typing import Iterable
+
+from align.qa.numbers import german_number
+
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-ž"          # Latin capitals ("Österreich", "Şahin"); filtered by isupper
+_NAME = re.compile(rf"\b[{_UPPER}][\w'-]*[^\W_]|\b[a-z]+[A-Z][\w-]*", re.UNICODE)
+_TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]", re.UNICODE)
+
+# Capitalised mid-sentence without being names: the polite "Sie" and its forms, titles.
+PRONOUNS = frozenset("sie ihr ihre ihren ihrem ihrer ihres ihnen du dich dir dein deine deinen "
+                     "deinem deiner euch euer eure".split())
+TITLES = frozenset("herr herrn frau dr prof sankt st mr mrs ms".split())
+_TITLE_HEADS = ("präsident", "professor", "kanzler", "minister", "bürgermeister", "senator",
+                "abgeordnet", "vorsitzend", "gouverneur", "könig", "papst", "general",
+                # roles that speaker labels name instead of a person
+                "moderator", "sprecher", "zuschauer", "zeuge", "zeugin", "anwohner", "publikum",
+                "gemeinderat", "gemeinderät", "richter", "interviewer", "reporter", "frage",
+                "antwort", "ra")
+
+
+def is_title(word: str) -> bool:
+    """"Herr", "Dr", "Präsidentin", "designierten Präsidenten": a title before a name."""
+    w = word.casefold()
+    return w in TITLES or w.startswith(_TITLE_HEADS[:-1]) or w == "ra"
+# Words before a common noun: articles, possessives, demonstratives, quantifiers, and
+# prepositions fused with an article ("im", "zum").
+DETERMINERS = frozenset("""der die das den dem des ein eine einen einem einer eines kein keine
+keinen keinem keiner keines mein meine meinen meinem meiner meines dein deine deinen deinem
+deiner deines sein seine seinen seinem seiner seines ihr ihre ihren ihrem ihrer ihres unser
+unsere unseren unserem unserer unseres euer eure euren eurem eurer eures dieser diese diesen
+diesem dieses jener jene jenen jenem jenes jeder jede jeden jedem jedes welcher welche welchen
+welchem welches mancher manche manchen manchem solcher solche solchen solchem alle allen aller
+viele vielen vieler wenige wenigen einige einigen mehrere mehreren beide beiden zwei drei vier
+fünf sechs sieben acht neun zehn zwölf hundert tausend million millionen milliarde milliarden
+billion billionen tausende hunderte dutzend dutzende prozent
+im am zum zur vom beim ins ans aufs durchs fürs ums übers""".split())
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_ADJECTIVE_END = re.compile(r"(?:e|en|er|es|em)$")
+# Names English writes otherwise (a dropped "Peking" is one whose "Beijing" is missing too).
+EXONYMS = {
+    "Peking": ("Beijing",), "Deutschland": ("Germany",), "Österreich": ("Austria",),
+    "Schweiz": ("Switzerland",), "Wien": ("Vienna",), "München": ("Munich",),
+    "Köln": ("Cologne",), "Indien": ("India",), "Russland": ("Russia",),
+    "Frankreich": ("France",), "Italien": ("Italy",), "Spanien": ("Spain",),
+    "Kanada": ("Canada",), "Türkei": ("Turkey", "Türkiye"), "Griechenland": ("Greece",),
+    "Polen": ("Poland",), "Niederlande": ("Netherlands",), "Belgien": ("Belgium",),
+    "Dänemark": ("Denmark",), "Schweden": ("Sweden",), "Norwegen": ("Norway",),
+    "Ägypten": ("Egypt",), "Südafrika": ("South Africa",), "Brasilien": ("Brazil",),
+    "Argentinien": ("Argentina",), "Australien": ("Australia",), "Nürnberg": ("Nuremberg",), "Prag": ("Prague",),
+    "Warschau": ("Warsaw",), "Moskau": ("Moscow",), "Rom": ("Rome",), "Mailand": ("Milan",),
+    "Venedig": ("Venice",), "Genf": ("Geneva",), "Brüssel": ("Brussels",),
+    "Hongkong": ("Hong Kong",), "Oktober": ("October",), "Kalifornien": ("California",),
+    "USA": ("US", "U.S.", "America", "American", "United States"),
+    "US": ("U.S.", "America", "American", "United States", "dollar"),   # "US-Dollar": dollars
+    "EU": ("EU", "European Union"),
+    "KMU": ("SME", "small and medium"), "BIP": ("GDP",), "EZB": ("ECB",), "UNO": ("UN",),
+    "BRD": ("FRG", "Germany"), "DDR": ("GDR", "East Germany"), "OECD": ("OECD",),
+}
+
+
+@functools.lru_cache(maxsize=65536)
+def name_tokens(text: str) -> tuple[str, ...]:
+    """Capitalised words and words with an inner capital (eWTP), hyphen parts split."""
+    out = []
+    for m in _NAME.finditer(text):
+        for part in m.group(0).split("-"):
+            part = part.strip("'")
+            if len(part) >= 2 and any(ch.isupper() for ch in part) and part[0].isalpha():
+                out.append(part)
+    return tuple(out)
+
+
+def checked_tokens(text: str) -> list[str]:
+    """The name tokens of a source sentence that stand where a name can: not a word right
+    after an article or a number ("ca. 300 Keller" are cellars, though Keller is a
+    speaker), unless it is an acronym, part of a compound ("der Alibaba-Chef": the article
+    is the compound's) or the first of several capitalised words ("den Trump Tower")."""
+    out = []
+    for m in _NAME.finditer(text):
+        before = re.search(r"(\S+)\s+$", text[:m.start()])
+        prev = before.group(1).casefold() if before else ""
+        common = (prev in DETERMINERS or re.fullmatch(r"\d[\d.,]*", prev) is not None) \
+            and not _ACRONYM.fullmatch(m.group(0)) and "-" not in m.group(0) \
+            and not re.match(rf"\s+[{_UPPER}]", text[m.end():])
+        if not common:
+            out.extend(name_tokens(m.group(0)))
+    return out
+
+
+def stem(name: str) -> str:
+    """German genitive: "Trumps" is Trump's."""
+    return name[:-1] if len(name) > 3 and name.endswith("s") else name
+
+
+def name_of(token: str, names: frozenset[str] | set[str]) -> str | None:
+    """The document name a source token stands for: itself, or its genitive stem."""
+    if token in names:
+        return token
+    s = stem(token)
+    return s if s != token and s in names else None
+
+
+_LATIN = "A-Za-z\u00c0-\u024f"
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_pattern(name: str, flags: int = 0) -> re.Pattern:
+    # Whole words ("Ma" is not in "many"; Chinese characters around "WTO" are no letters
+    # of it), an ending allowed: "Trump's", "Alibabas".
+    return re.compile(rf"(?<![{_LATIN}]){re.escape(name)}(?:'s|’s|s)?(?![{_LATIN}])", flags)
+
+
+def kept(name: str, target: str) -> bool:
+    """Whether `target` keeps the name: as it is or as its genitive stem, as English writes
+    it ("Beijing" for "Peking"), spelt the English way ("Mexico" for "Mexiko": the same
+    word but for its last two letters), or shortened ("Jeff" for "Jeffrey")."""
+    for form in dict.fromkeys((name, stem(name)) + EXONYMS.get(name, ())):
+        if _name_pattern(form).search(target):
+            return True
+        # "Big Data" kept as "big data": the same word in other case.
+        if len(form) >= 3 and _name_pattern(form, re.IGNORECASE).search(target):
+            return True
+    if len(name) >= 5:
+        head = name[:max(4, len(name) - 2)].casefold()
+        for w in re.findall(rf"[{_LATIN}]+", target):
+            # "Chinese" is not "China": the English spelling is at most a letter longer.
+            if w.casefold().startswith(head) and -2 <= len(w) - len(name) <= 1:
+                return True
+            # A short form: "Jeff" for "Jeffrey", "Alex" for "Alexander".
+            if len(name) >= 6 and len(w) >= 4 and w[0].isupper() and name.startswith(w):
+                return True
+    return False
+
+
+# ----- evidence -------------------------------------------------------------------------------
+def _is_word(token: str) -> bool:
+    return token[:1].isalpha()
+
+
+def _capitalised(token: str) -> bool:
+    return _is_word(token) and token[0].isupper()
+
+
+def _mid(tokens: list[str], i: int) -> bool:
+    """Whether the word at i stands mid-sentence: after a word, a number or a comma (not at
+    the start, nor after a colon, a quotation mark, a bracket or a hyphen)."""
+    return i > 0 and (tokens[i - 1][:1].isalnum() or tokens[i - 1] in ",;")
+
+
+# Lowercase words with an adjective's ending that are none.
+_NOT_ADJECTIVES = frozenset("über unter aber oder wieder immer hinter wegen gegen neben ohne "
+                            "außer zwischen sondern seine seinem seinen seiner gerne heute "
+                            "habe haben hatte hatten werde werden wurde wurden sagte sagten "
+                            "bitte lange ebenfalls wie".split())
+
+
+def _adjective(word: str) -> bool:
+    return word[:1].islower() and len(word) > 3 and word not in _NOT_ADJECTIVES \
+        and _ADJECTIVE_END.search(word) is not None
+
+
+def _after_determiner(tokens: list[str], i: int) -> bool:
+    """An article, a possessive or a number before the word, perhaps with one or two
+    inflected adjectives between ("den freien Handel", "die Vereinigten Staaten")."""
+    j = i - 1
+    for _ in range(3):
+        if j < 0:
+            return False
+        word = tokens[j]
+        if word.casefold() in DETERMINERS or word.isdigit():
+            return True
+        if is_title(word):
+            return False              # "den Präsidenten Donald Trump": the article is the title's
+        if not (_is_word(word) and _ADJECTIVE_END.search(word.casefold())) or j == i - 3:
+            return False
+        j -= 1
+    return False
+
+
+@functools.lru_cache(maxsize=16)
+def source_names(sources: tuple[str, ...], speakers: tuple[str, ...] = ()) -> frozenset[str]:
+    """Names the German shows by itself (see the module's notes): speakers' words, and
+    words that recur mid-sentence, seldom after an article, and at least once beside
+    another capitalised word or as a genitive before a noun."""
+    # A heading or a caption ("April 1996, Militärmuseum Peking.") capitalises what it
+    # likes: only sentences with at least two lowercase words are evidence.
+    sentences = [tokens for tokens in map(_TOKEN.findall, sources)
+                 if sum(t[:1].islower() for t in tokens) >= 2]
+    words = {t for tokens in sentences for t in tokens if _capitalised(t)}
+
+    def key(token: str) -> str:
+        s = stem(token)
+        return s if s != token and s in words else token
+
+    def plain(token: str) -> bool:     # a capitalised word that may be a name
+        return _capitalised(token) and token.casefold() not in PRONOUNS \
+            and not is_title(token) and token.casefold() not in DETERMINERS
+
+    mid: Counter[str] = Counter()
+    led: Counter[str] = Counter()
+    # The first part of a capitalised compound ("Hollywood-Filme", "Afghanistan-Krieg"):
+    # German joins a common noun without a hyphen; the article is the compound's.
+    compound: Counter[str] = Counter()
+    for tokens in sentences:
+        for i in range(len(tokens) - 2):
+            first, dash, head = tokens[i:i + 3]
+            if dash == "-" and plain(first) and len(first) >= 3 and _capitalised(head) \
+                    and (i == 0 or tokens[i - 1] != "-"):
+                compound[key(first)] += 1
+    strong: Counter[str] = Counter()
+    bare: Counter[str] = Counter()
+    for tokens in sentences:
+        for i, token in enumerate(tokens):
+            if not plain(token) or not _mid(tokens, i):
+                continue
+            k = key(token)
+            mid[k] += 1
+            after_article = _after_determiner(tokens, i)
+            led[k] += after_article
+            # "pflegende Angehörige": an adjective without an article, before a noun.
+            bare[k] += _adjective(tokens[i - 1])
+            genitive = k != token
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            # Two capitalised words in a row, the first without an article: a name of two
+            # words ("Jack Ma", "Donald Trump"); "unserer Plattform Waren" is two nouns.
+            run_before = plain(tokens[i - 1]) and _mid(tokens, i - 1) \
+                and key(tokens[i - 1]) == tokens[i - 1] and not _after_determiner(tokens, i - 1) \
+                and not (i >= 2 and _adjective(tokens[i - 2]))
+            # "Vorteile Chinas Entwicklung": the genitive belongs to the noun after it.
+            run_after = plain(nxt) and not after_article and key(nxt) == nxt
+            if genitive and _capitalised(nxt):
+                strong[k] += 1                               # "Trumps Bemerkungen"
+            elif not genitive and (run_before or run_after):
+                strong[k] += 1
+    # A word seen twice needs an article at most a third of the time; a word seen once,
+    # never (and its evidence: "Jeffrey Bezos" once is a name, as is an acronym: "IBM").
+    found = {k for k, n in mid.items()
+             if len(k) >= 2 and (strong[k] and (n >= 2 and led[k] * 3 <= n
+                                                or n == 1 and led[k] == 0 and not bare[k])
+                                 or _ACRONYM.fullmatch(k))}
+    found |= {k for k in compound if len(k) >= 3 and german_number(k) is None}
+    # A name of several words after an article: "den Trump Tower", "der Alibaba Group":
+    # the words beside a name found above are the name's (an acronym excepted: "den USA
+    # Arbeitsplätze" are two things).
+    for tokens in sentences:
+        for i in range(1, len(tokens) - 1):
+            first, second = tokens[i], tokens[i + 1]
+            if tokens[i - 1].casefold() in DETERMINERS and first in found \
+                    and not _ACRONYM.fullmatch(first) and plain(second) and key(second) == second:
+                found.add(second)
+    for speaker in speakers:
+        for token in name_tokens(re.sub(r"\(.*?\)", "", speaker)):
+            for form in {token, token.title() if token.isupper() and len(token) > 3 else token}:
+                if form.casefold() in PRONOUNS or is_title(form) or len(form) < 2:
+                    continue
+                if led[form] * 3 <= mid[form]:              # "das Publikum" is no name
+                    found.add(form)
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=16)
+def mid_sentence_words(sources: tuple[str, ...]) -> frozenset[str]:
+    """Capitalised words found mid-sentence (genitives also under their stem)."""
+    out = set()
+    for text in sources:
+        tokens = _TOKEN.findall(text)
+        for i, token in enumerate(tokens):
+            if _capitalised(token) and _mid(tokens, i):
+                out.update((token, stem(token)))
+            elif _capitalised(token) and i > 0 and tokens[i - 1] == "-":
+                out.update((token, stem(token)))          # "Alibaba-Chef"
+    return frozenset(out)
+
+
+def translated_evidence(pairs: Iterable[tuple[str, str]]) -> tuple[Counter, Counter]:
+    """(seen, kept): per capitalised source word (genitives under their stem), in how many
+    pairs' sources it occurs and in how many of their translations it is kept."""
+    pairs = list(pairs)
+    words = {t for s, _ in pairs for t in name_tokens(s)}
+    seen: Counter[str] = Counter()
+    kept_in: Counter[str] = Counter()
+    for source, target in pairs:
+        keys = {stem(t) if stem(t) in words else t for t in name_tokens(source)}
+        for name in keys:
+            seen[name] += 1
+            kept_in[name] += kept(name, target)
+    return seen, kept_in
+
+
+def document_names(pairs: Iterable[tuple[str, str]], tgt_lang: str = "en",
+                   sources: tuple[str, ...] = (), speakers: tuple[str, ...] = ()
+                   ) -> frozenset[str]:
+    """Names this document's translations should keep. `pairs`: its translated links
+    (copies of the source left out); `sources`: all its source sentences; `speakers`: its
+    speaker names and aliases."""
+    pairs = list(pairs)
+    seen, kept_in = translated_evidence(pairs)
+    # "In" of "In den letzten 30 Jahren" kept as "In the last 30 years" is no name: a name
+    # is capitalised mid-sentence somewhere in the document; nor are number words
+    # ("Billionen", kept as "billion"), the polite "Sie" or titles.
+    midway = mid_sentence_words(tuple(sources) + tuple(s for s, _ in pairs))
+    names = {n for n, k in kept_in.items() if k >= 1 and k * 2 >= seen[n] and n in midway
+             and n.casefold() not in DETERMINERS | PRONOUNS and not is_title(n)}
+    if tgt_lang.split("-")[0].casefold() not in ("zh", "ja", "ko"):
+        for n in source_names(tuple(sources), tuple(speakers)):
+            if not (seen[n] >= 2 and kept_in[n] * 2 < seen[n]):
+                names.add(n)
+    return frozenset(names)
