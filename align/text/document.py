@@ -19,6 +19,8 @@ class Block:
     speaker: str | None = None
     # The label exactly as written in the text ("Solkin"), for undoing a merge.
     speaker_label: str | None = None
+    # (start, end) seconds per sentence, for a timed source (subtitles); None elsewhere.
+    times: list[tuple[float, float] | None] | None = None
 
     @property
     def excluded(self) -> bool:

@@ -21,6 +21,8 @@ for L in de en; do
   # ODT with speaker labels in bold paragraphs of their own: pandoc, then LibreOffice.
   pandoc "$S/interview-labels.$L.md" -o "$T/interview-labels.$L.docx"
   soffice --headless --convert-to odt --outdir . "$T/interview-labels.$L.docx" >/dev/null
+  # The interview as an EPUB 3 by pandoc (its title page is front matter, epub:type titlepage).
+  pandoc "$S/interview.$L.md" -o "interview.$L.epub"
   # The story as an EPUB: pandoc HTML, then Calibre (which adds a cover/title page).
   pandoc -s "$S/story.$L.md" -o "$T/story.$L.html"
   ebook-convert "$T/story.$L.html" "story.$L.epub" --level1-toc //h:h1 \
