@@ -166,9 +166,9 @@ def cmd_import_translation(args: argparse.Namespace) -> int:
     fmt = ti.detect_format(args.file, args.fmt)
     # Read and check the file before the project is opened for writing.
     if fmt == "text":
-        from align.text.textio import read_text_file
+        from align.text.readers import read_translation_file
 
-        text = read_text_file(args.file)
+        text, _ = read_translation_file(args.file)  # a document (DOCX, EPUB, SRT...) as text
         with Project.open(args.project) as project:
             result = ti.import_text(project, text, lang, args.file, _aligner(project, lang))
     else:

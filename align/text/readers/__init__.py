@@ -21,11 +21,15 @@ from align.errors import InputError
 from align.text.readers.model import Part, ReadDocument
 
 __all__ = ["Part", "ReadDocument", "EXTENSIONS", "detect_format", "read_document",
-           "UPLOAD_TYPES"]
+           "UPLOAD_TYPES", "MAX_DOCUMENT_BYTES", "read_translation",
+           "read_translation_file"]
 
 EXTENSIONS = {".epub": "epub", ".html": "html", ".htm": "html", ".xhtml": "html",
               ".docx": "docx", ".odt": "odt", ".pdf": "pdf", ".md": "markdown",
               ".markdown": "markdown", ".srt": "srt", ".vtt": "vtt"}
+# Documents may be larger than plain text (an EPUB holds its pictures); what they unpack
+# to is bounded by `safety`.
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 # File types the app's upload boxes accept for a document (plain .txt besides).
 UPLOAD_TYPES = tuple(sorted({ext.lstrip(".") for ext in EXTENSIONS}))
 NAMES = {"epub": "EPUB", "html": "HTML", "docx": "DOCX", "odt": "ODT", "pdf": "PDF",
@@ -95,3 +99,23 @@ def read_document(data: bytes, name: str) -> ReadDocument | None:
     if not any(p.kind != "boilerplate" for p in doc.parts):
         raise InputError(f"{name}: no text found in this {NAMES[fmt]} file")
     return doc
+
+
+def read_translation(data: bytes, name: str) -> tuple[str, ReadDocument | None]:
+    """(the text `import-translation` aligns, the read document or None for plain text).
+    A document's headings are lines of their own in that text; `ReadDocument.headings()`
+    says which lines they are."""
+    read = read_document(data, name)
+    if read is None:
+        from align.text.textio import decode_text
+
+        return decode_text(data, name), None
+    return read.translation_text(), read
+
+
+def read_translation_file(path) -> tuple[str, ReadDocument | None]:
+    """`read_translation` of a file the user named (size-checked before it is read)."""
+    from align.text.textio import MAX_BYTES, read_user_bytes
+
+    limit = MAX_DOCUMENT_BYTES if PurePath(str(path)).suffix.lower() in EXTENSIONS else MAX_BYTES
+    return read_translation(read_user_bytes(path, limit), PurePath(str(path)).name)
