@@ -1,0 +1,117 @@
+"""Documents made by other tools (pandoc, LibreOffice, Calibre; hand-written Markdown and
+subtitles) read as a source and as a translation: headings, speakers, boilerplate and
+times against a hand-checked gold per file (tests/data/formats/gold/)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from align.errors import InputError
+from align.imports.source import import_data, import_file
+from align.store import Project
+from align.text.readers import detect_format, read_document, read_translation
+from align.text.readers.structure import to_document
+
+DATA = Path(__file__).resolve().parent / "data" / "formats"
+GOLDS = sorted((DATA / "gold").glob("*.json"))
+
+
+def gold_of(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def blocks_of(document) -> list[dict]:
+    out = []
+    for b in document.blocks:
+        d = {"kind": b.kind, "speaker": b.speaker, "sentences": list(b.sentences)}
+        if b.times:
+            d["times"] = [list(t) for t in b.times]
+        out.append(d)
+    return out
+
+
+@pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
+def test_each_file_reads_as_its_gold(gold_path):
+    gold = gold_of(gold_path)
+    source = DATA / gold["file"]
+    read = read_document(source.read_bytes(), source.name)
+    assert read.fmt == gold["format"]
+    document = to_document(read, gold["lang"], title=source.stem)
+    assert document.title == gold["title"]
+    assert blocks_of(document) == gold["blocks"]
+
+
+@pytest.mark.parametrize("gold_path", GOLDS, ids=lambda p: p.stem)
+def test_each_file_gives_a_translation_its_lines_and_headings(gold_path):
+    gold = gold_of(gold_path)
+    source = DATA / gold["file"]
+    text, read = read_translation(source.read_bytes(), source.name)
+    assert text.splitlines() == gold["translation_lines"]
+    assert [list(h) for h in read.headings()] == gold["headings"]
+    # Every heading of the gold is a line of its own; no markup is left anywhere.
+    assert not any(mark in text for mark in ("**", "<v ", "-->", "<p>", "# "))
+
+
+@pytest.mark.parametrize("name", ["interview.de.docx", "interview-labels.de.odt",
+                                  "interview.de.srt", "story.de.epub", "story.de.pdf"])
+def test_importing_a_file_stores_its_structure_and_times(name, tmp_path):
+    gold = gold_of(DATA / "gold" / f"{name}.json")
+    report = import_file(DATA / name, tmp_path / "p", lang="de")
+    assert report.created
+    with Project.open(tmp_path / "p") as project:
+        blocks = project.blocks(include_excluded=True)
+        stored = [{"kind": b.kind, "speaker": b.speaker,
+                   "sentences": [s.text for s in project.source_segments(b.id)]} for b in blocks]
+        times = project.segment_times()
+        stored_times = [[list(times[s.id]) for s in project.source_segments(b.id)]
+                        for b in blocks if any(s.id in times for s in project.source_segments(b.id))]
+    assert stored == [{k: v for k, v in b.items() if k != "times"} for b in gold["blocks"]]
+    assert stored_times == [b["times"] for b in gold["blocks"] if "times" in b]
+
+
+def test_a_plain_text_reimport_clears_the_times(tmp_path):
+    import_file(DATA / "interview.de.srt", tmp_path / "p")
+    text = "\n\n".join(f"{line}" for line in gold_of(DATA / "gold" / "interview.de.srt.json")[
+        "translation_lines"]) + "\n"
+    import_data(text.encode("utf-8"), tmp_path / "p", "interview.txt")
+    with Project.open(tmp_path / "p") as project:
+        assert project.segment_times() == {}
+        assert len(project.source_segments()) == 7
+
+
+@pytest.mark.parametrize("name, data, fmt", [
+    ("film.txt", b"1\n00:00:01,000 --> 00:00:02,000\nHallo.\n", "srt"),
+    ("untitled", b"WEBVTT\n\n00:01.000 --> 00:02.000\nHallo.\n", "vtt"),
+    ("saved", b"<!DOCTYPE html><html><body><p>Hallo.</p></body></html>", "html"),
+    ("notes.txt", b"Ein ganz gew\xc3\xb6hnlicher Text.\n", None),
+])
+def test_the_format_is_found_by_content_where_the_name_says_nothing(name, data, fmt):
+    assert detect_format(name, data) == fmt
+
+
+def test_the_format_is_found_by_content_under_a_wrong_name():
+    pdf = (DATA / "story.de.pdf").read_bytes()
+    assert detect_format("story.txt", pdf) == "pdf"
+    read = read_document(pdf, "story.txt")
+    assert read.fmt == "pdf" and read.parts[0].text == "Erstes Kapitel"
+
+
+def test_a_name_that_promises_another_format_is_refused_in_one_line():
+    with pytest.raises(InputError) as info:
+        read_document((DATA / "story.de.pdf").read_bytes(), "story.docx")
+    assert str(info.value) == "story.docx: not a DOCX file (its content is PDF)"
+
+
+def test_every_reader_of_the_interview_gives_the_same_turns():
+    """The shared contract: whatever the format, the same speakers and sentences."""
+    def turns(name):
+        gold = gold_of(DATA / "gold" / f"{name}.json")
+        return [(b["speaker"], b["sentences"]) for b in gold["blocks"] if b["kind"] == "turn"]
+
+    expected = turns("interview.de.md")
+    for name in ("interview.de.docx", "interview.de.odt", "interview-labels.de.odt",
+                 "interview.de.html", "interview.de.pdf", "interview.de.epub",
+                 "interview.de.vtt", "interview.de.srt"):
+        assert turns(name) == expected, name
