@@ -101,7 +101,7 @@ def test_the_format_is_found_by_content_under_a_wrong_name():
 def test_a_name_that_promises_another_format_is_refused_in_one_line():
     with pytest.raises(InputError) as info:
         read_document((DATA / "story.de.pdf").read_bytes(), "story.docx")
-    assert str(info.value) == "story.docx: not a DOCX file (its content is PDF)"
+    assert str(info.value) == "story.docx: not a valid DOCX file (its content is PDF)"
 
 
 def test_every_reader_of_the_interview_gives_the_same_turns():

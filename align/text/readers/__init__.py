@@ -68,7 +68,7 @@ def detect_format(name: str, data: bytes) -> str | None:
     if by_name in ("epub", "docx", "odt", "pdf"):
         if by_content != by_name:
             found = {"zip": "a zip archive", None: "text"}.get(by_content, NAMES.get(by_content, by_content))
-            raise InputError(f"{name}: not a {NAMES[by_name]} file (its content is {found})")
+            raise InputError(f"{name}: not a valid {NAMES[by_name]} file (its content is {found})")
         return by_name
     if by_name is not None:
         return by_name

@@ -37,3 +37,10 @@ for L in de en; do
   # Markdown and subtitles are hand-written (any editor makes the same bytes).
   cp "$S/interview.$L.md" "$S/interview.$L.srt" "$S/interview.$L.vtt" .
 done
+# Files that must be refused: the story as a password-protected PDF (password "geheim"),
+# and a PDF with a drawing but no text (as a scanned page has none).
+sed -e "s/@LANG@/de/" -e "s/@COUNTRY@/DE/" -e "s/@TITLE@/Der Leuchtturm/" \
+    -e "/@BODY@/{r $S/story.de.fodt.body" -e "d}" "$S/story.fodt.in" > "$T/encrypted.fodt"
+soffice --headless --convert-to 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"geheim"}}' \
+    --outdir . "$T/encrypted.fodt" >/dev/null
+soffice --headless --convert-to pdf --outdir . "$S/scanned.fodt" >/dev/null
