@@ -11,7 +11,7 @@ from align.errors import InputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from align.formats import FORMATS
+    from align.formats import FORMATS, TIMED_FORMATS
     from align.formats.rows import STATUS_FILTERS
 
     p = sub.add_parser(
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "write bilingual subtitles (every language in each cue) for a project "
                     "imported from subtitles, timed by them.")
     p.add_argument("project", help="project folder")
-    p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt",
+    p.add_argument("--format", required=True, choices=sorted([*FORMATS, *TIMED_FORMATS]), dest="fmt",
                    help="tmx, tsv, moses, jsonl or xliff (one language pair); html or epub "
                         "for a parallel book; srt or vtt for bilingual subtitles")
     p.add_argument("--langs", metavar="LANGS",

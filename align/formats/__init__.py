@@ -54,6 +54,11 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            "side or interleaved", readable=False, book=True),
     Format("epub", "epub", ".epub", "parallel book: EPUB 3 for e-readers", readable=False,
            book=True),
+)}
+
+# Subtitles need a timed source (a project imported from SRT or WebVTT), so they are kept
+# apart from the formats every project can write.
+TIMED_FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("srt", "subtitles", ".srt", "bilingual subtitles (SubRip), timed by a subtitle "
            "source", readable=False, timed=True),
     Format("vtt", "subtitles", ".vtt", "bilingual subtitles (WebVTT, speakers as voices), "
@@ -67,9 +72,10 @@ READ_BY_EXTENSION = {".tmx": "tmx", ".tsv": "tsv", ".jsonl": "jsonl", ".xlf": "x
 
 def get_format(name: str) -> Format:
     try:
-        return FORMATS[name.lower()]
+        return {**FORMATS, **TIMED_FORMATS}[name.lower()]
     except KeyError:
-        raise InputError(f"unknown export format {name!r}; use one of {', '.join(FORMATS)}") from None
+        raise InputError(f"unknown export format {name!r}; use one of "
+                         f"{', '.join([*FORMATS, *TIMED_FORMATS])}") from None
 
 
 def export_table(project, fmt: str, langs: Sequence[str] | None = None, status: str = "mt",
