@@ -16,11 +16,13 @@ from align.text.document import Block, Document
 from align.text.readers.model import Part, ReadDocument
 
 
-def to_document(read: ReadDocument, lang: str = "de", title: str = "") -> Document:
+def to_document(read: ReadDocument, lang: str = "de", title: str = "",
+                undo_merges=()) -> Document:
     from align.text.segment import segment_document
 
     text, starts = read.source_text()
-    document = segment_document(text, lang=lang, title=read.title or title)
+    document = segment_document(text, lang=lang, title=read.title or title,
+                                undo_merges=undo_merges)
     locate = _Locator(text)
     for block in document.blocks:
         places = [locate(sentence) for sentence in block.sentences]
