@@ -112,6 +112,7 @@ def test_every_reader_of_the_interview_gives_the_same_turns():
 
     expected = turns("interview.de.md")
     for name in ("interview.de.docx", "interview.de.odt", "interview-labels.de.odt",
+                 "interview-plain.de.html",
                  "interview.de.html", "interview.de.pdf", "interview.de.epub",
                  "interview.de.vtt", "interview.de.srt"):
         assert turns(name) == expected, name

@@ -13,7 +13,7 @@ def read(data: bytes, name: str) -> ReadDocument:
     from lxml import etree
 
     refuse_entities(data, name)
-    extracted = trafilatura.extract(data, output_format="xml", include_formatting=True,
+    extracted = trafilatura.extract(_with_article(data), output_format="xml", include_formatting=True,
                                     include_comments=False, include_tables=False,
                                     include_images=False, with_metadata=True)
     if not extracted:
@@ -31,6 +31,26 @@ def read(data: bytes, name: str) -> ReadDocument:
             builder.paragraph(_runs(element))
     parts = builder.done()
     return ReadDocument("html", parts, title=root.get("title") or "")
+
+
+def _with_article(data: bytes) -> str:
+    """The page with its body wrapped in <article> when it has neither <article> nor <main>
+    (a page saved from a plain HTML file, pandoc's `-s` output): trafilatura then keeps the
+    headings it otherwise takes for page furniture. <nav>, <aside> and <footer> are still
+    left out by trafilatura itself."""
+    from lxml import html
+
+    try:
+        root = html.document_fromstring(data)
+    except Exception:  # not parseable as HTML: trafilatura gets the bytes and says so
+        return data.decode("utf-8", errors="replace")
+    body = root.find("body")
+    if body is not None and root.find(".//article") is None and root.find(".//main") is None:
+        article = html.Element("article")
+        for child in list(body):
+            article.append(child)
+        body.append(article)
+    return html.tostring(root, encoding="unicode")
 
 
 def _runs(element, bold: bool = False) -> list[Run]:

@@ -15,6 +15,8 @@ for L in de en; do
   # A saved web page: navigation, an advertisement and an author-bio footer around the article.
   pandoc -s "$S/interview.$L.md" --include-before-body "$S/nav.html" \
          --include-after-body "$S/footer.html" -o "interview.$L.html"
+  # The same page as pandoc writes it alone: no <article>, no navigation.
+  pandoc -s "$S/interview.$L.md" -o "interview-plain.$L.html"
   # ODT and PDF of the interview: LibreOffice from pandoc's DOCX.
   soffice --headless --convert-to odt --outdir . "interview.$L.docx" >/dev/null
   soffice --headless --convert-to pdf --outdir . "interview.$L.docx" >/dev/null
