@@ -48,7 +48,10 @@ def read(data: bytes, name: str) -> ReadDocument:
         if len(pages) > MAX_PAGES:
             raise InputError(f"{name}: {len(pages)} pages; the limit is {MAX_PAGES}")
         try:
-            layout = [(page.height, _lines(page)) for page in pages]
+            layout = []
+            for page in pages:
+                layout.append((page.height, _lines(page)))
+                page.close()    # pdfplumber caches every page's objects otherwise
         except Exception as exc:
             text = f"{type(exc).__name__} {exc}".lower()
             if "password" in text or "encrypt" in text:
@@ -113,19 +116,20 @@ def _build(layout) -> list:
             sizes[line["size"]] += len(line["chars"])
     body = sizes.most_common(1)[0][0]
     heading_sizes = sorted({s for s in sizes if s >= HEADING_SIZE * body}, reverse=True)
-    # Running heads: margin lines repeating on several pages, numbers aside.
-    margin_counts: Counter = Counter()
-    for height, lines in layout:
-        for sig in {_signature(l["text"]) for l in lines if _in_margin(l, height)}:
-            margin_counts[sig] += 1
-    repeated = {sig for sig, n in margin_counts.items() if n >= 2}
-
-    builder = PartsBuilder()
-    footnotes: list[str] = []
     gaps = [b["top"] - a["top"] for _, lines in layout for a, b in zip(lines, lines[1:])
             if a["size"] == b["size"] == body and b["top"] > a["top"]]
     # The line pitch: the smallest gap between lines of body text (paragraph gaps are larger).
     pitch = min((g for g in gaps if g >= 0.95 * body), default=1.2 * body)
+    # Running heads and feet: a page's first or last line, in the margin, set apart from the
+    # text (by a gap or another size), that repeats on other pages with only numbers changed;
+    # or that is only a page number.
+    furniture = [[l for l in _margin_lines(lines, height, body, pitch)] for height, lines in layout]
+    counts = Counter(sig for page in furniture for sig in {_signature(l["text"]) for l in page})
+    drop = {id(l) for page in furniture for l in page
+            if counts[_signature(l["text"])] >= 2 or _PAGE_NUMBER.match(l["text"].strip())}
+
+    builder = PartsBuilder()
+    footnotes: list[str] = []
     paragraph: list[Run] = []
     previous: dict | None = None
 
@@ -140,7 +144,7 @@ def _build(layout) -> list:
         first_on_page = True
         for line in lines:
             text = line["text"].strip()
-            if _in_margin(line, height) and (_signature(text) in repeated or _PAGE_NUMBER.match(text)):
+            if id(line) in drop:
                 continue
             if line["size"] < SMALL * body and line["top"] > height / 2:
                 if page_notes and not _MARKER.match(text.split()[0][:1] or "x"):
@@ -183,8 +187,19 @@ def _build(layout) -> list:
     return builder.done()
 
 
-def _in_margin(line: dict, height: float) -> bool:
-    return line["top"] < MARGIN * height or line["bottom"] > (1 - MARGIN) * height
+def _margin_lines(lines: list[dict], height: float, body: float, pitch: float) -> list[dict]:
+    """The page's first and last lines when they stand in the margin, apart from the text."""
+    ordered = sorted(lines, key=lambda l: l["top"])
+    out = []
+    if ordered and ordered[0]["top"] < MARGIN * height and (
+            len(ordered) == 1 or ordered[1]["top"] - ordered[0]["top"] > PARAGRAPH_GAP * pitch
+            or ordered[0]["size"] != body):
+        out.append(ordered[0])
+    if len(ordered) > 1 and ordered[-1]["bottom"] > (1 - MARGIN) * height and (
+            ordered[-1]["top"] - ordered[-2]["top"] > PARAGRAPH_GAP * pitch
+            or ordered[-1]["size"] != body):
+        out.append(ordered[-1])
+    return out
 
 
 def _plain(runs: list[Run]) -> str:
