@@ -116,3 +116,16 @@ def test_every_reader_of_the_interview_gives_the_same_turns():
                  "interview.de.html", "interview.de.pdf", "interview.de.epub",
                  "interview.de.vtt", "interview.de.srt"):
         assert turns(name) == expected, name
+
+
+def test_two_voices_in_one_cue_are_two_turns_sharing_its_time():
+    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Anna>Kommst du mit?\n<v Ben>Ja.\n\n"
+           "00:00:03.000 --> 00:00:05.000\n<v Anna>Ja. Ich warte.\n\n"
+           "00:00:05.000 --> 00:00:06.000\n<v Ben>Danke.\n").encode("utf-8")
+    document = to_document(read_document(vtt, "dialog.vtt"), "de")
+    assert blocks_of(document) == [
+        {"kind": "turn", "speaker": "Anna", "sentences": ["Kommst du mit?"], "times": [[1.0, 2.647]]},
+        {"kind": "turn", "speaker": "Ben", "sentences": ["Ja."], "times": [[2.647, 3.0]]},
+        {"kind": "turn", "speaker": "Anna", "sentences": ["Ja.", "Ich warte."],
+         "times": [[3.0, 3.429], [3.571, 5.0]]},
+        {"kind": "turn", "speaker": "Ben", "sentences": ["Danke."], "times": [[5.0, 6.0]]}]

@@ -25,7 +25,7 @@ def read_srt(text: str, name: str) -> ReadDocument:
     import srt
 
     try:
-        cues = [(c.start.total_seconds(), c.end.total_seconds(), c.content, None)
+        cues = [(c.start.total_seconds(), c.end.total_seconds(), [(None, c.content)])
                 for c in srt.parse(text, ignore_errors=False)]
     except (srt.SRTParseError, ValueError) as exc:
         raise InputError(f"{name}: not a valid SRT file ({_first_line(exc)})") from None
@@ -39,13 +39,23 @@ def read_vtt(text: str, name: str) -> ReadDocument:
         captions = webvtt.from_buffer(io.StringIO(text))
         cues = []
         for caption in captions:
-            raw = caption.raw_text
-            voice = _VOICE.search(raw)
-            cues.append((_seconds(caption.start), _seconds(caption.end), raw,
-                         voice.group(1).strip() if voice else None))
+            cues.append((_seconds(caption.start), _seconds(caption.end), _voices(caption.raw_text)))
     except Exception as exc:  # webvtt-py raises its own MalformedFileError and others
         raise InputError(f"{name}: not a valid WebVTT file ({_first_line(exc)})") from None
     return ReadDocument("vtt", _parts(cues, name))
+
+
+def _voices(raw: str) -> list[tuple[str | None, str]]:
+    """A cue's text cut at its voice tags: [(voice or None, text)]; two people may speak in
+    one cue ("<v Anna>Kommst du?\n<v Ben>Gleich.")."""
+    marks = list(_VOICE.finditer(raw))
+    if not marks:
+        return [(None, raw)]
+    pieces = [(None, raw[:marks[0].start()])] if raw[:marks[0].start()].strip() else []
+    for k, mark in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(raw)
+        pieces.append((mark.group(1).strip(), raw[mark.end():end]))
+    return pieces
 
 
 def _first_line(exc: Exception) -> str:
@@ -69,25 +79,33 @@ def _parts(cues, name: str) -> list[Part]:
         raise InputError(f"{name}: {len(cues)} cues; the limit is {MAX_CUES}")
     parts: list[Part] = []
     current: Part | None = None
-    for start, end, raw, voice in cues:
+    for start, end, pieces in cues:
         if end < start:
             raise InputError(f"{name}: a cue ends before it starts ({start:.3f} s -> {end:.3f} s)")
-        text = clean_text(_TAG.sub("", raw))
-        speaker = _name(voice) if voice else None
-        prefix = _NAME_PREFIX.match(text)
-        if prefix and not _NOT_A_NAME.match(prefix.group(1)):
-            speaker = speaker or _name(prefix.group(1))
-            text = text[prefix.end():]
-        if not text:
-            continue
-        if current is None or (speaker is not None and speaker != current.speaker):
-            current = Part("paragraph", "", speaker=speaker)
-            parts.append(current)
-        if current.text:
-            current.text += " "
-        first = len(current.text)
-        current.text += text
-        current.spans.append((first, len(current.text), start, end))
+        said = []
+        for voice, raw in pieces:
+            text = clean_text(_TAG.sub("", raw))
+            speaker = _name(voice) if voice else None
+            prefix = _NAME_PREFIX.match(text)
+            if prefix and not _NOT_A_NAME.match(prefix.group(1)):
+                speaker = speaker or _name(prefix.group(1))
+                text = text[prefix.end():]
+            if text:
+                said.append((speaker, text))
+        # Speakers sharing a cue share its time by the length of what each says.
+        total = sum(len(text) for _, text in said)
+        at = start
+        for k, (speaker, text) in enumerate(said):
+            until = end if k == len(said) - 1 else at + (end - start) * len(text) / total
+            if current is None or (speaker is not None and speaker != current.speaker):
+                current = Part("paragraph", "", speaker=speaker)
+                parts.append(current)
+            if current.text:
+                current.text += " "
+            first = len(current.text)
+            current.text += text
+            current.spans.append((first, len(current.text), at, until))
+            at = until
     if not parts:
         raise InputError(f"{name}: no subtitle text found")
     return parts
