@@ -129,3 +129,16 @@ def test_two_voices_in_one_cue_are_two_turns_sharing_its_time():
         {"kind": "turn", "speaker": "Anna", "sentences": ["Ja.", "Ich warte."],
          "times": [[3.0, 3.429], [3.571, 5.0]]},
         {"kind": "turn", "speaker": "Ben", "sentences": ["Danke."], "times": [[5.0, 6.0]]}]
+
+
+def test_a_bold_paragraph_is_a_speaker_only_when_names_recur():
+    from align.text.readers.markdown import read
+
+    parts = read("# Kapitel\n\n**Der Anfang**\n\nEs war einmal ein König.\n\n**Anna**\n\nHallo."
+                 "\n\n**Ben**\n\nHi.\n\n**Anna**\n\nTschüss.\n\n**Carla**\n\nGuten Tag.\n",
+                 "x.md").parts
+    assert [(p.kind, p.speaker, p.text) for p in parts] == [
+        ("heading", None, "Kapitel"), ("heading", None, "Der Anfang"),
+        ("paragraph", None, "Es war einmal ein König."), ("paragraph", "Anna", "Hallo."),
+        ("paragraph", "Ben", "Hi."), ("paragraph", "Anna", "Tschüss."),
+        ("paragraph", "Carla", "Guten Tag.")]

@@ -22,6 +22,7 @@ PartKind = Literal["heading", "paragraph", "boilerplate"]
 Span = tuple[int, int, float, float]
 
 MAX_LABEL_WORDS = 4
+MIN_TRANSCRIPT_TURNS = 3
 _LABEL = re.compile(r"^\s*([^\W\d_][\w.'’ -]{0,58}?)\s*:?\s*$")
 
 
@@ -135,14 +136,17 @@ def label_paragraph(runs: Iterable[Run]) -> str | None:
 
 class PartsBuilder:
     """Collects a reader's headings and paragraphs, turning speaker labels (bold at the
-    start of a paragraph, or a bold paragraph of their own) into the parts' speakers."""
+    start of a paragraph, or a bold paragraph of their own) into the parts' speakers.
+
+    A short bold paragraph is a speaker's name only when the same name stands alone at
+    least twice, each time before a paragraph of speech, or once after the first of three
+    such turns (as the speaker rules ask of labels in plain text); else it is a subheading."""
 
     def __init__(self) -> None:
         self.parts: list[Part] = []
-        self._pending_label: str | None = None
+        self._labels: list[int] = []     # indexes of bold-paragraph candidates in parts
 
     def heading(self, text: str, level: int = 1) -> None:
-        self._flush_label()
         text = clean_text(text)
         if text:
             self.parts.append(Part("heading", text, level=level))
@@ -156,23 +160,25 @@ class PartsBuilder:
         runs = list(runs)
         label = label_paragraph(runs)
         if label:
-            self._flush_label()
-            self._pending_label = label
+            self._labels.append(len(self.parts))
+            self.parts.append(Part("heading", label, level=2))   # until shown a speaker
             return
         speaker, text = split_bold_label(runs)
-        if not text:
-            return
-        if speaker is None and self._pending_label:
-            speaker = self._pending_label
-        self._pending_label = None
-        self.parts.append(Part("paragraph", text, speaker=speaker))
-
-    def _flush_label(self) -> None:
-        # A bold line not followed by speech was a subheading after all.
-        if self._pending_label:
-            self.parts.append(Part("heading", self._pending_label, level=2))
-            self._pending_label = None
+        if text:
+            self.parts.append(Part("paragraph", text, speaker=speaker))
 
     def done(self) -> list[Part]:
-        self._flush_label()
-        return self.parts
+        before_speech = [k for k in self._labels if k + 1 < len(self.parts)
+                         and self.parts[k + 1].kind == "paragraph"
+                         and self.parts[k + 1].speaker is None]
+        counts: dict[str, int] = {}
+        for k in before_speech:
+            counts[self.parts[k].text] = counts.get(self.parts[k].text, 0) + 1
+        speakers = {k for k in before_speech if counts[self.parts[k].text] >= 2}
+        # In a transcript of three turns or more, a name heard once after the first
+        # recurring one is a guest's.
+        if speakers and len(before_speech) >= MIN_TRANSCRIPT_TURNS:
+            speakers |= {k for k in before_speech if k > min(speakers)}
+        for k in speakers:
+            self.parts[k + 1].speaker = self.parts[k].text
+        return [p for k, p in enumerate(self.parts) if k not in speakers]
