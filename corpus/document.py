@@ -122,14 +122,13 @@ def _process(task: DocTask, tools: DocumentTools) -> dict:
     from align.formats.rows import build_table
     from align.imports.source import import_data
     from align.store import Project
-    from align.text.readers import EXTENSIONS, MAX_DOCUMENT_BYTES
-    from align.text.textio import MAX_BYTES, read_user_bytes
+    from align.text.readers import size_limit
+    from align.text.textio import read_user_bytes
     from models.project_translate import translate_project
 
     settings = tools.settings
     source = Path(task.source)
-    data = read_user_bytes(source, MAX_DOCUMENT_BYTES if source.suffix.lower() in EXTENSIONS
-                           else MAX_BYTES)
+    data = read_user_bytes(source, size_limit(source))   # documents may be larger than text
     with tempfile.TemporaryDirectory(prefix="bitext-corpus-") as tmp:
         folder = Path(tmp) / "project"
         import_data(data, folder, source.name, lang=settings.source_lang)

@@ -61,16 +61,15 @@ def open_document(output: str | Path, doc_id: str, project_dir: str | Path) -> d
     from align.imports import translation as ti
     from align.imports.source import import_data
     from align.store import Project
-    from align.text.readers import EXTENSIONS, MAX_DOCUMENT_BYTES
-    from align.text.textio import MAX_BYTES, read_user_bytes
+    from align.text.readers import size_limit
+    from align.text.textio import read_user_bytes
 
     result = find_result(output, doc_id)
     project_dir = Path(project_dir)
     if Project.exists(project_dir):
         raise InputError(f"{project_dir}: a project is already there; choose a new folder")
     source = Path(result["source"])
-    data = read_user_bytes(source, MAX_DOCUMENT_BYTES if source.suffix.lower() in EXTENSIONS
-                           else MAX_BYTES)
+    data = read_user_bytes(source, size_limit(source))   # documents may be larger than text
     if hashlib.sha256(data).hexdigest() != result["source_sha256"]:
         raise InputError(f"{source}: changed since the corpus run read it; run the corpus again")
     report = import_data(data, project_dir, source.name,

@@ -28,15 +28,14 @@ def cmd_segment(args: argparse.Namespace) -> int:
     import sys
 
     from align.text.languages import check_language
-    from align.text.readers import EXTENSIONS, MAX_DOCUMENT_BYTES, read_document
+    from align.text.readers import read_document, size_limit
     from align.text.readers.structure import to_document
     from align.text.segment import segment_document
-    from align.text.textio import MAX_BYTES, decode_text, read_user_bytes
+    from align.text.textio import decode_text, read_user_bytes
 
     lang = check_language(args.lang)
     path = Path(args.file)
-    data = read_user_bytes(path, MAX_DOCUMENT_BYTES if path.suffix.lower() in EXTENSIONS
-                           else MAX_BYTES)
+    data = read_user_bytes(path, size_limit(path))
     read = read_document(data, path.name)   # a document format (DOCX, EPUB, SRT...), or None
     if read is None:
         text = decode_text(data, str(path))

@@ -122,8 +122,8 @@ def import_data(data: bytes, project_dir: str | os.PathLike, source_name: str,
 
 def import_file(path: str | os.PathLike, project_dir: str | os.PathLike,
                 lang: str = "de") -> ImportReport:
-    from align.text.readers import EXTENSIONS, MAX_DOCUMENT_BYTES
-    from align.text.textio import MAX_BYTES, read_user_bytes
+    from align.text.readers import size_limit
+    from align.text.textio import read_user_bytes
 
-    limit = MAX_DOCUMENT_BYTES if Path(path).suffix.lower() in EXTENSIONS else MAX_BYTES
-    return import_data(read_user_bytes(path, limit), project_dir, Path(path).name, lang=lang)
+    return import_data(read_user_bytes(path, size_limit(path)), project_dir, Path(path).name,
+                       lang=lang)

@@ -21,7 +21,7 @@ from align.errors import InputError
 from align.text.readers.model import Part, ReadDocument
 
 __all__ = ["Part", "ReadDocument", "EXTENSIONS", "detect_format", "read_document",
-           "UPLOAD_TYPES", "MAX_DOCUMENT_BYTES", "read_translation",
+           "UPLOAD_TYPES", "MAX_DOCUMENT_BYTES", "size_limit", "read_translation",
            "read_translation_file"]
 
 EXTENSIONS = {".epub": "epub", ".html": "html", ".htm": "html", ".xhtml": "html",
@@ -30,6 +30,15 @@ EXTENSIONS = {".epub": "epub", ".html": "html", ".htm": "html", ".xhtml": "html"
 # Documents may be larger than plain text (an EPUB holds its pictures); what they unpack
 # to is bounded by `safety`.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+
+
+def size_limit(name) -> int:
+    """The most bytes read from a file of this name: more for documents than plain text."""
+    from align.text.textio import MAX_BYTES
+
+    return MAX_DOCUMENT_BYTES if PurePath(str(name)).suffix.lower() in EXTENSIONS else MAX_BYTES
+
+
 # File types the app's upload boxes accept for a document (plain .txt besides).
 UPLOAD_TYPES = tuple(sorted({ext.lstrip(".") for ext in EXTENSIONS}))
 NAMES = {"epub": "EPUB", "html": "HTML", "docx": "DOCX", "odt": "ODT", "pdf": "PDF",
@@ -115,7 +124,6 @@ def read_translation(data: bytes, name: str) -> tuple[str, ReadDocument | None]:
 
 def read_translation_file(path) -> tuple[str, ReadDocument | None]:
     """`read_translation` of a file the user named (size-checked before it is read)."""
-    from align.text.textio import MAX_BYTES, read_user_bytes
+    from align.text.textio import read_user_bytes
 
-    limit = MAX_DOCUMENT_BYTES if PurePath(str(path)).suffix.lower() in EXTENSIONS else MAX_BYTES
-    return read_translation(read_user_bytes(path, limit), PurePath(str(path)).name)
+    return read_translation(read_user_bytes(path, size_limit(path)), PurePath(str(path)).name)
