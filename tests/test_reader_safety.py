@@ -111,7 +111,7 @@ def test_a_huge_file_is_refused_before_it_is_read(project, tmp_path, capsys):
     ("broken.vtt", b"WEBVTT\n\nkeine Zeit --> auch nicht\nHallo.\n", "no subtitle text found"),
     ("fake.docx", b"just text", "not a valid DOCX file (its content is text)"),
     ("fake.epub", b"PK\x03\x04garbage", "not a valid EPUB file"),
-    ("empty.html", b"<html><body><nav>Start</nav></body></html>", "no text found in this HTML file"),
+    ("empty.html", b"<html><body><nav>Start</nav></body></html>", "no main text found in this web page"),
 ])
 def test_broken_files_are_refused_in_one_line(name, data, words, project, tmp_path, capsys):
     path = tmp_path / name

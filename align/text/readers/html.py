@@ -36,8 +36,8 @@ def read(data: bytes, name: str) -> ReadDocument:
 def _with_article(data: bytes) -> str:
     """The page with its body wrapped in <article> when it has neither <article> nor <main>
     (a page saved from a plain HTML file, pandoc's `-s` output): trafilatura then keeps the
-    headings it otherwise takes for page furniture. <nav>, <aside> and <footer> are still
-    left out by trafilatura itself."""
+    headings it otherwise takes for page furniture. Navigation, sidebars, footers and forms
+    are page furniture by their very tags: they go first."""
     from lxml import html
 
     try:
@@ -46,6 +46,8 @@ def _with_article(data: bytes) -> str:
         return data.decode("utf-8", errors="replace")
     body = root.find("body")
     if body is not None and root.find(".//article") is None and root.find(".//main") is None:
+        for furniture in body.xpath(".//nav | .//aside | .//footer | .//form"):
+            furniture.drop_tree()
         article = html.Element("article")
         for child in list(body):
             article.append(child)
