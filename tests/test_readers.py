@@ -142,3 +142,39 @@ def test_a_bold_paragraph_is_a_speaker_only_when_names_recur():
         ("paragraph", None, "Es war einmal ein König."), ("paragraph", "Anna", "Hallo."),
         ("paragraph", "Ben", "Hi."), ("paragraph", "Anna", "Tschüss."),
         ("paragraph", "Carla", "Guten Tag.")]
+
+
+def test_epub_front_and_back_matter_are_boilerplate_and_the_spine_gives_the_order(tmp_path):
+    """A book with a copyright page (by its epub:type), a dedication (by its name), and
+    acknowledgements left out of the reading order (linear="no"); chapters added to the
+    package in another order than the spine's."""
+    from ebooklib import epub
+
+    book = epub.EpubBook()
+    book.set_identifier("test-book")
+    book.set_title("Zwei Kapitel")
+    book.set_language("de")
+
+    def page(name, body):
+        item = epub.EpubHtml(title=name, file_name=f"{name}.xhtml", lang="de")
+        item.content = f"<html><body>{body}</body></html>"
+        book.add_item(item)
+        return item
+
+    two = page("kapitel2", "<h1>Zweites Kapitel</h1><p>Dann kam die Nacht.</p>")
+    one = page("kapitel1", "<h1>Erstes Kapitel</h1><p>Es war einmal ein Turm.</p>")
+    rights = page("rechte", '<section epub:type="copyright-page" '
+                  'xmlns:epub="http://www.idpf.org/2007/ops"><p>Alle Rechte frei.</p></section>')
+    dedication = page("dedication", "<p>Für Wiebke.</p>")
+    thanks = page("dank", "<p>Danke an alle.</p>")
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", rights, dedication, one, two, (thanks, "no")]
+    path = tmp_path / "buch.epub"
+    epub.write_epub(str(path), book)
+    parts = read_document(path.read_bytes(), path.name).parts
+    assert [(p.kind, p.text) for p in parts] == [
+        ("boilerplate", "Alle Rechte frei."), ("boilerplate", "Für Wiebke."),
+        ("heading", "Erstes Kapitel"), ("paragraph", "Es war einmal ein Turm."),
+        ("heading", "Zweites Kapitel"), ("paragraph", "Dann kam die Nacht."),
+        ("boilerplate", "Danke an alle.")]
