@@ -57,7 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "import-translation",
-        help="import an existing translation (TMX, XLIFF, TSV, JSONL or plain text)",
+        help="import an existing translation (TMX, XLIFF, TSV, JSONL, plain text, or a "
+             "document: EPUB, HTML, DOCX, ODT, PDF, Markdown, SRT, WebVTT)",
         description="Link an existing translation to the project's source text. Parallel "
                     "files are matched by their source text; plain text is split into "
                     "sentences and aligned. The previous translation in that language is "
