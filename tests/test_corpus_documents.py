@@ -1,12 +1,16 @@
 """A corpus manifest naming documents: a DOCX source and an EPUB translation run like text."""
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 from align.cli import main
 from tests.test_corpus import model_args, models, rows  # noqa: F401  (the tiny-model fixture)
 
 DATA = Path(__file__).resolve().parent / "data" / "formats"
+
+pytestmark = pytest.mark.slow  # the real e5 sentence aligner
 
 
 def test_a_manifest_of_documents_runs(models, tmp_path):  # noqa: F811

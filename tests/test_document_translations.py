@@ -15,6 +15,8 @@ from align.cli import main
 
 DATA = Path(__file__).resolve().parent / "data" / "formats"
 
+pytestmark = pytest.mark.slow  # the real e5 sentence aligner
+
 
 def sentences(name: str, kinds=("heading", "turn", "narration")) -> list[str]:
     gold = json.loads((DATA / "gold" / f"{name}.json").read_text(encoding="utf-8"))

@@ -14,6 +14,8 @@ from align.cli import main
 
 DATA = Path(__file__).resolve().parent / "data" / "formats"
 
+pytestmark = pytest.mark.slow  # the real e5 sentence aligner
+
 
 def gold(name: str) -> dict:
     return json.loads((DATA / "gold" / f"{name}.json").read_text(encoding="utf-8"))
