@@ -178,3 +178,17 @@ def test_epub_front_and_back_matter_are_boilerplate_and_the_spine_gives_the_orde
         ("heading", "Erstes Kapitel"), ("paragraph", "Es war einmal ein Turm."),
         ("heading", "Zweites Kapitel"), ("paragraph", "Dann kam die Nacht."),
         ("boilerplate", "Danke an alle.")]
+
+
+@pytest.mark.parametrize("first, second, joined", [
+    ("ein alter Leucht-", "turm stand dort.", "ein alter Leuchtturm stand dort."),
+    ("Ein-", "und Ausgang", "Ein- und Ausgang"),          # a conjunction follows: a real hyphen
+    ("per E-", "Mail geschickt", "per E- Mail geschickt"),  # a capital follows: kept as written
+    ("das Jahr 1990-", "dreißig", "das Jahr 1990- dreißig"),  # no letter before the hyphen
+    ("ein Satz", "geht weiter.", "ein Satz geht weiter."),
+])
+def test_pdf_lines_are_joined_and_line_end_hyphenation_undone(first, second, joined):
+    from align.text.readers.pdf import _join
+
+    runs = _join([(c, False) for c in first], [(c, False) for c in second])
+    assert "".join(t for t, _ in runs) == joined
