@@ -183,7 +183,7 @@ def test_epub_front_and_back_matter_are_boilerplate_and_the_spine_gives_the_orde
 @pytest.mark.parametrize("first, second, joined", [
     ("ein alter Leucht-", "turm stand dort.", "ein alter Leuchtturm stand dort."),
     ("Ein-", "und Ausgang", "Ein- und Ausgang"),          # a conjunction follows: a real hyphen
-    ("per E-", "Mail geschickt", "per E- Mail geschickt"),  # a capital follows: kept as written
+    ("per E-", "Mail geschickt", "per E-Mail geschickt"),   # a capital follows: the compound's hyphen
     ("das Jahr 1990-", "dreißig", "das Jahr 1990- dreißig"),  # no letter before the hyphen
     ("ein Satz", "geht weiter.", "ein Satz geht weiter."),
 ])

@@ -1,11 +1,13 @@
 """PDF with a text layer (pdfplumber): lines are rebuilt into headings and paragraphs.
 
-* Running heads and page numbers (lines in the top or bottom margin that repeat from page
-  to page with only their numbers changed, or are only a page number) are dropped.
+* Running heads and page numbers (a page's first or last line, in the margin and set apart
+  from the text, that repeats from page to page with only its numbers changed, or is only a
+  page number) are dropped.
 * Footnote markers (digits or symbols set smaller than their line) are dropped; footnote
   text (small lines in the lower half of a page) is kept as boilerplate at the end.
-* A word hyphenated at a line end is joined again ("Leucht-" + "turm" -> "Leuchtturm"),
-  unless the next line starts with a capital or a conjunction ("Ein- und Ausgang").
+* A word hyphenated at a line end is joined again ("Leucht-" + "turm" -> "Leuchtturm"); a
+  compound keeps its hyphen when the next line starts with a capital ("E-" + "Mail" ->
+  "E-Mail"), and a hyphen before a conjunction stays apart ("Ein- und Ausgang").
 * Lines set larger than the body text are headings (the larger, the higher the level);
   bold words opening a paragraph and ending in a colon are a speaker label.
 * A PDF without any text (scanned pages) or with a password is refused in one line.
@@ -207,16 +209,18 @@ def _plain(runs: list[Run]) -> str:
 
 
 def _join(paragraph: list[Run], runs: list[Run]) -> list[Run]:
-    """The next line joined to the paragraph, a line-end hyphenation undone."""
+    """The next line joined to the paragraph, a line-end hyphenation undone: "Leucht-" +
+    "turm" -> "Leuchtturm"; a compound's own hyphen stays ("E-" + "Mail" -> "E-Mail"), and so
+    does a hyphen before a conjunction ("Ein-" + "und Ausgang")."""
     before = _plain(paragraph)
     after = "".join(t for t, _ in runs).lstrip()
     first_word = re.match(r"[^\W\d_]+", after)
-    if (len(before) > 1 and before[-1] in "-\u00ad" and before[-2].isalpha() and first_word
-            and first_word.group()[0].islower()
-            and first_word.group().lower() not in _KEEP_HYPHEN_BEFORE):
+    if len(before) > 1 and before[-1] in "-\u00ad" and before[-2].isalpha() and first_word \
+            and first_word.group().lower() not in _KEEP_HYPHEN_BEFORE:
         while paragraph and not paragraph[-1][0].strip():
             paragraph.pop()
-        text, bold = paragraph[-1]
-        paragraph[-1] = (text.rstrip()[:-1], bold)
+        if first_word.group()[0].islower():
+            text, bold = paragraph[-1]
+            paragraph[-1] = (text.rstrip()[:-1], bold)
         return paragraph + runs
     return paragraph + [(" ", paragraph[-1][1] if paragraph else False)] + runs
