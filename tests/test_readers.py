@@ -192,3 +192,13 @@ def test_pdf_lines_are_joined_and_line_end_hyphenation_undone(first, second, joi
 
     runs = _join([(c, False) for c in first], [(c, False) for c in second])
     assert "".join(t for t, _ in runs) == joined
+
+
+def test_bitext_segment_shows_a_subtitle_files_times(capsys):
+    from align.cli import main
+
+    assert main(["segment", str(DATA / "interview.de.vtt"), "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    gold = gold_of(DATA / "gold" / "interview.de.vtt.json")
+    assert [(b["speaker"], b["sentences"], b["times"]) for b in shown["blocks"]] == \
+        [(b["speaker"], b["sentences"], b["times"]) for b in gold["blocks"]]

@@ -40,7 +40,8 @@ class Document:
         """The shape printed by `bitext segment FILE --json`."""
         return {
             "blocks": [
-                {"kind": b.kind, "speaker": b.speaker, "sentences": list(b.sentences)}
+                {"kind": b.kind, "speaker": b.speaker, "sentences": list(b.sentences),
+                 **({"times": [list(t) if t else None for t in b.times]} if b.times else {})}
                 for b in self.blocks
             ],
             "speakers": {k: list(v) for k, v in self.speakers.items()},
