@@ -416,7 +416,7 @@ def export_body(p: Project, langs: list[str]) -> None:
 def import_body() -> None:
     st.caption("A German text (upload or paste) becomes a new project; optionally add an "
                "existing English or Chinese translation to align against it.")
-    up = st.file_uploader("German text file", type=["txt", "md"], key="imp_file")
+    up = st.file_uploader("German text file", type=list(svc.SOURCE_TYPES), key="imp_file")
     pasted = st.text_area("…or paste the text", key="imp_text", height=120)
     name = st.text_input("Project name", key="imp_name", placeholder="my-interview")
     if st.button("Import", key="imp_go", type="primary"):

@@ -23,11 +23,12 @@ FOLDER = "documents"
 
 def input_key(task: DocTask, fingerprint: str) -> str:
     """The document's key; raises InputError (one line) for a missing or oversized file."""
-    from align.text.textio import MAX_BYTES, read_user_bytes
+    from align.text.readers import size_limit
+    from align.text.textio import read_user_bytes
 
     digest = hashlib.sha256()
     digest.update(json.dumps({"id": task.id, "settings": fingerprint}, sort_keys=True).encode())
-    digest.update(hashlib.sha256(read_user_bytes(task.source, MAX_BYTES)).digest())
+    digest.update(hashlib.sha256(read_user_bytes(task.source, size_limit(task.source))).digest())
     for lang in sorted(task.translations):
         data = read_user_bytes(task.translations[lang], MAX_TRANSLATION_BYTES)
         digest.update(lang.encode() + b"\0" + hashlib.sha256(data).digest())

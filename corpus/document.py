@@ -120,18 +120,18 @@ def _process(task: DocTask, tools: DocumentTools) -> dict:
     from align.errors import InputError
     from align.formats.jsonl import row_object
     from align.formats.rows import build_table
-    from align.imports.source import import_text
+    from align.imports.source import import_data
     from align.store import Project
-    from align.text.textio import read_user_bytes, decode_text
+    from align.text.readers import size_limit
+    from align.text.textio import read_user_bytes
     from models.project_translate import translate_project
 
     settings = tools.settings
     source = Path(task.source)
-    data = read_user_bytes(source)
-    text = decode_text(data, str(source))
+    data = read_user_bytes(source, size_limit(source))   # documents may be larger than text
     with tempfile.TemporaryDirectory(prefix="bitext-corpus-") as tmp:
         folder = Path(tmp) / "project"
-        import_text(text, folder, source.name, lang=settings.source_lang)
+        import_data(data, folder, source.name, lang=settings.source_lang)
         with Project.open(folder) as project:
             human = {lang: path for lang, path in task.translations.items() if lang in settings.langs}
             for lang, path in human.items():
@@ -163,10 +163,10 @@ def _import_translation(project, lang: str, path: str, tools: DocumentTools) -> 
     """What `bitext import-translation` does: a parallel file matched by its text, plain text
     aligned by the sentence aligner."""
     from align.imports import translation as ti
-    from align.text.textio import read_text_file
+    from align.text.readers import read_translation_file
 
     fmt = ti.detect_format(path)
     if fmt == "text":
-        ti.import_text(project, read_text_file(path), lang, path, tools.aligner(lang))
+        ti.import_text(project, read_translation_file(path)[0], lang, path, tools.aligner(lang))
     else:
         ti.import_table(project, ti.read_parallel(path, fmt), lang, path, fmt)

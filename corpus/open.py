@@ -59,19 +59,20 @@ def open_document(output: str | Path, doc_id: str, project_dir: str | Path) -> d
     {"sentences": n, "languages": {lang: (linked, units)}}."""
     from align.formats import jsonl
     from align.imports import translation as ti
-    from align.imports.source import import_text
+    from align.imports.source import import_data
     from align.store import Project
-    from align.text.textio import decode_text, read_user_bytes
+    from align.text.readers import size_limit
+    from align.text.textio import read_user_bytes
 
     result = find_result(output, doc_id)
     project_dir = Path(project_dir)
     if Project.exists(project_dir):
         raise InputError(f"{project_dir}: a project is already there; choose a new folder")
     source = Path(result["source"])
-    data = read_user_bytes(source)
+    data = read_user_bytes(source, size_limit(source))   # documents may be larger than text
     if hashlib.sha256(data).hexdigest() != result["source_sha256"]:
         raise InputError(f"{source}: changed since the corpus run read it; run the corpus again")
-    report = import_text(decode_text(data, str(source)), project_dir, source.name,
+    report = import_data(data, project_dir, source.name,
                          lang=result["source_lang"])
     rows = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in result["rows"]).encode("utf-8")
     table = jsonl.read(rows, f"{doc_id}.jsonl", source_lang=result["source_lang"])

@@ -258,9 +258,8 @@ def list_projects(root: Path) -> list[str]:
 
 def import_source(raw: bytes, source_name: str, project_name: str, root: Path):
     """A German text (uploaded bytes or pasted) becomes a new project under `root`."""
-    from align.imports.source import import_text
+    from align.imports.source import import_data
     from align.safepath import check_file_name
-    from align.text.textio import decode_text
 
     if not raw.strip():
         raise InputError("nothing to import: the text is empty")
@@ -272,8 +271,7 @@ def import_source(raw: bytes, source_name: str, project_name: str, root: Path):
     target = Path(root) / name
     if Project.exists(target):
         raise InputError(f"a project named {name!r} already exists; choose another name")
-    text = decode_text(raw, source_name)
-    report = import_text(text, target, source_name)
+    report = import_data(raw, target, source_name)   # plain text or a document format
     return target, report
 
 
@@ -298,7 +296,11 @@ def import_bundled(directory: Path):
     return import_file(BUNDLED, directory)
 
 
-TRANSLATION_TYPES = ("txt", "md", "tmx", "tsv", "jsonl", "xlf", "xliff")
+from align.text.readers import UPLOAD_TYPES  # noqa: E402  (a light module: no reader loaded)
+
+# Upload types: plain text and the document formats `align.text.readers` reads.
+SOURCE_TYPES = ("txt", *(t for t in UPLOAD_TYPES if t != "txt"))
+TRANSLATION_TYPES = (*SOURCE_TYPES, "tmx", "tsv", "jsonl", "xlf", "xliff")
 
 
 @dataclass(frozen=True)
@@ -336,13 +338,13 @@ def import_translation(project: Project, raw: bytes, name: str, lang: str):
 
     from align.imports import translation as ti
     from align.safepath import check_file_name
-    from align.text.textio import decode_text
+    from align.text.readers import read_translation
     from models.alignment import block_aligner
 
     name = check_file_name(Path(name).name)
     fmt = ti.detect_format(name)
     if fmt == "text":
-        return ti.import_text(project, decode_text(raw, name), lang, name,
+        return ti.import_text(project, read_translation(raw, name)[0], lang, name,
                               block_aligner(project.source_lang, lang))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name

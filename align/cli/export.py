@@ -11,7 +11,7 @@ from align.errors import InputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from align.formats import FORMATS
+    from align.formats import FORMATS, TIMED_FORMATS
     from align.formats.rows import STATUS_FILTERS
 
     p = sub.add_parser(
@@ -21,11 +21,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "language has text; boilerplate is left out unless asked for. Moses "
                     "writes one file per language: --output corpus gives corpus.de, corpus.en. "
                     "html and epub write a parallel book (one file): title, contents, speakers, "
-                    "side by side on wide screens and interleaved on phones.")
+                    "side by side on wide screens and interleaved on phones. srt and vtt "
+                    "write bilingual subtitles (every language in each cue) for a project "
+                    "imported from subtitles, timed by them.")
     p.add_argument("project", help="project folder")
-    p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt",
+    p.add_argument("--format", required=True, choices=sorted([*FORMATS, *TIMED_FORMATS]), dest="fmt",
                    help="tmx, tsv, moses, jsonl or xliff (one language pair); html or epub "
-                        "for a parallel book")
+                        "for a parallel book; srt or vtt for bilingual subtitles")
     p.add_argument("--langs", metavar="LANGS",
                    help="comma-separated languages; the source language, when included, must "
                         "come first (default: all)")
@@ -48,11 +50,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "before .<lang>)")
     p.add_argument("--force", action="store_true", help="overwrite existing files (without it an "
                                                             "existing output is refused)")
+    p.add_argument("--per-language", action="store_true",
+                   help="srt, vtt: one subtitle file per language (--output film.srt gives "
+                        "film.de.srt, film.en.srt) instead of every language in each cue")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
         "import-translation",
-        help="import an existing translation (TMX, XLIFF, TSV, JSONL or plain text)",
+        help="import an existing translation (TMX, XLIFF, TSV, JSONL, plain text, or a "
+             "document: EPUB, HTML, DOCX, ODT, PDF, Markdown, SRT, WebVTT)",
         description="Link an existing translation to the project's source text. Parallel "
                     "files are matched by their source text; plain text is split into "
                     "sentences and aligned. The previous translation in that language is "
@@ -70,7 +76,8 @@ def _langs(value: str | None) -> list[str] | None:
     return [x.strip() for x in value.split(",") if x.strip()] if value else None
 
 
-def output_paths(output: str, fmt: str, langs, force: bool) -> dict[str | None, Path]:
+def output_paths(output: str, fmt: str, langs, force: bool,
+                 per_language: bool = False) -> dict[str | None, Path]:
     """Where each file goes (None -> the single file), checked before anything is written."""
     from align.safepath import safe_output_path
 
@@ -81,6 +88,8 @@ def output_paths(output: str, fmt: str, langs, force: bool) -> dict[str | None, 
     if not parent.is_dir():
         raise InputError(f"{parent}: no such folder")
     names = {lang: f"{target.name}.{lang}" for lang in langs} if fmt == "moses" else {None: target.name}
+    if per_language:  # film.srt -> film.de.srt, film.en.srt
+        names = {lang: f"{target.stem}.{lang}{target.suffix}" for lang in langs}
     paths = {key: safe_output_path(parent, name) for key, name in names.items()}
     for path in paths.values():
         if path.name.startswith("project.sqlite"):
@@ -115,13 +124,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     from align.store import Project
 
     to_stdout = args.output == "-"
-    if to_stdout and get_format(args.fmt).multi_file:
+    per_language = getattr(args, "per_language", False)
+    if to_stdout and (get_format(args.fmt).multi_file or per_language):
         raise InputError(f"{args.fmt} writes one file per language, so it cannot go to standard "
                          f"output; give --output a file name prefix (e.g. --output corpus)")
     with Project.open(args.project) as project:
         table, data = export_table(project, args.fmt, _langs(args.langs), args.status,
                                    args.include_boilerplate, args.include_suggested,
-                                   args.with_confidence)
+                                   args.with_confidence, per_language=per_language)
     # With the data on stdout, the report goes to stderr so a pipe gets only the file.
     report = sys.stderr if to_stdout else sys.stdout
     if to_stdout:
@@ -130,7 +140,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.flush()
         where = "standard output"
     else:
-        paths = output_paths(args.output, args.fmt, table.langs, args.force)
+        paths = output_paths(args.output, args.fmt, table.langs, args.force, per_language)
         files = data if isinstance(data, dict) else {None: data}
         for key, path in paths.items():
             write_atomic(path, files[key])
@@ -166,9 +176,9 @@ def cmd_import_translation(args: argparse.Namespace) -> int:
     fmt = ti.detect_format(args.file, args.fmt)
     # Read and check the file before the project is opened for writing.
     if fmt == "text":
-        from align.text.textio import read_text_file
+        from align.text.readers import read_translation_file
 
-        text = read_text_file(args.file)
+        text, _ = read_translation_file(args.file)  # a document (DOCX, EPUB, SRT...) as text
         with Project.open(args.project) as project:
             result = ti.import_text(project, text, lang, args.file, _aligner(project, lang))
     else:

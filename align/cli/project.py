@@ -13,7 +13,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "Importing into an existing project keeps the translations "
                                    "of unchanged sentences (a backup is taken first).")
     p.add_argument("file", help="the text file (UTF-8, UTF-16/32 with BOM, or a recognisable "
-                                "legacy encoding)")
+                                "legacy encoding), or a document: EPUB, HTML, DOCX, ODT, PDF, "
+                                "Markdown, SRT or WebVTT (headings, speakers and subtitle "
+                                "times kept)")
     p.add_argument("--project", required=True, help="project folder")
     p.add_argument("--lang", default="de", help="source language (default de)")
     p.set_defaults(func=cmd_import)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 OUTLINE_WIDTH = 100
 
@@ -27,12 +28,21 @@ def cmd_segment(args: argparse.Namespace) -> int:
     import sys
 
     from align.text.languages import check_language
+    from align.text.readers import read_document, size_limit
+    from align.text.readers.structure import to_document
     from align.text.segment import segment_document
-    from align.text.textio import read_text_file
+    from align.text.textio import decode_text, read_user_bytes
 
     lang = check_language(args.lang)
-    text = read_text_file(args.file)
-    doc = segment_document(text, lang=lang, title=args.file, undo_merges=args.keep_apart)
+    path = Path(args.file)
+    data = read_user_bytes(path, size_limit(path))
+    read = read_document(data, path.name)   # a document format (DOCX, EPUB, SRT...), or None
+    if read is None:
+        text = decode_text(data, str(path))
+        doc = segment_document(text, lang=lang, title=args.file, undo_merges=args.keep_apart)
+    else:
+        text = read.source_text()[0]
+        doc = to_document(read, lang=lang, title=args.file, undo_merges=args.keep_apart)
     merged = {alias for aliases in segment_document(text, lang=lang).speakers.values()
               for alias in aliases} if args.keep_apart else set()
     for label in args.keep_apart:

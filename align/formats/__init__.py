@@ -31,6 +31,7 @@ class Format:
     pair_only: bool = False   # exactly two languages
     readable: bool = True     # import-translation can read it (Moses needs two files)
     book: bool = False        # a book to read: text, speakers, headings (no status or score)
+    timed: bool = False       # subtitles: cues timed by the source's times
 
     def load(self):
         return importlib.import_module(f"align.formats.{self.module}")
@@ -55,6 +56,15 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            book=True),
 )}
 
+# Subtitles need a timed source (a project imported from SRT or WebVTT), so they are kept
+# apart from the formats every project can write.
+TIMED_FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("srt", "subtitles", ".srt", "bilingual subtitles (SubRip), timed by a subtitle "
+           "source", readable=False, timed=True),
+    Format("vtt", "subtitles", ".vtt", "bilingual subtitles (WebVTT, speakers as voices), "
+           "timed by a subtitle source", readable=False, timed=True),
+)}
+
 # File endings import-translation recognises as a parallel format (anything else is text).
 READ_BY_EXTENSION = {".tmx": "tmx", ".tsv": "tsv", ".jsonl": "jsonl", ".xlf": "xliff",
                      ".xliff": "xliff"}
@@ -62,19 +72,25 @@ READ_BY_EXTENSION = {".tmx": "tmx", ".tsv": "tsv", ".jsonl": "jsonl", ".xlf": "x
 
 def get_format(name: str) -> Format:
     try:
-        return FORMATS[name.lower()]
+        return {**FORMATS, **TIMED_FORMATS}[name.lower()]
     except KeyError:
-        raise InputError(f"unknown export format {name!r}; use one of {', '.join(FORMATS)}") from None
+        raise InputError(f"unknown export format {name!r}; use one of "
+                         f"{', '.join([*FORMATS, *TIMED_FORMATS])}") from None
 
 
 def export_table(project, fmt: str, langs: Sequence[str] | None = None, status: str = "mt",
                  include_boilerplate: bool = False, include_suggested: bool = False,
-                 confidence_columns: bool = False):
+                 confidence_columns: bool = False, per_language: bool = False):
     """(table, data): the rows that were exported and the file contents.
-    confidence_columns: TSV also gets confidence_<lang> columns."""
-    from align.formats.rows import build_table
+    confidence_columns: TSV also gets confidence_<lang> columns.
+    per_language: subtitles (srt, vtt) as one file per language ({lang: bytes})."""
+    from align.formats.rows import Table, build_table
 
     spec = get_format(fmt)
+    times = project.segment_times() if spec.timed else None
+    if spec.timed:
+        from align.formats.subtitles import cues
+        cues(Table(project.source_lang, (), ()), times)   # refuses a source without times
     table = build_table(project, langs=langs, status=status,
                         include_boilerplate=include_boilerplate,
                         include_suggested=include_suggested)
@@ -85,6 +101,11 @@ def export_table(project, fmt: str, langs: Sequence[str] | None = None, status: 
     if spec.pair_only and len(table.langs) != 2:
         raise InputError(f"{spec.name} holds one language pair; choose two languages with "
                          f"--langs (e.g. --langs {table.langs[0]},{table.langs[1]})")
+    if per_language and not spec.timed:
+        raise InputError("one file per language is for subtitles (--format srt or vtt)")
+    if spec.timed:
+        write = getattr(spec.load(), f"write_{spec.name}")
+        return table, write(table, times, per_language=per_language)
     return table, spec.write(table, confidence_columns)
 
 

@@ -104,9 +104,26 @@ def import_text(text: str, project_dir: str | os.PathLike, source_name: str,
     return import_document(doc, project_dir, source_name, sha)
 
 
+def import_data(data: bytes, project_dir: str | os.PathLike, source_name: str,
+                lang: str = "de") -> ImportReport:
+    """Import a file's bytes: a document format (EPUB, DOCX, PDF, subtitles... see
+    `align.text.readers`) is read by its reader, anything else is decoded as plain text."""
+    from align.text.languages import check_language
+    from align.text.readers import read_document
+    from align.text.readers.structure import to_document
+    from align.text.textio import decode_text
+
+    read = read_document(data, source_name)
+    if read is None:
+        return import_text(decode_text(data, source_name), project_dir, source_name, lang=lang)
+    doc = to_document(read, lang=check_language(lang), title=Path(source_name).stem)
+    return import_document(doc, project_dir, source_name, hashlib.sha256(data).hexdigest())
+
+
 def import_file(path: str | os.PathLike, project_dir: str | os.PathLike,
                 lang: str = "de") -> ImportReport:
-    from align.text.textio import read_text_file
+    from align.text.readers import size_limit
+    from align.text.textio import read_user_bytes
 
-    text = read_text_file(path)
-    return import_text(text, project_dir, Path(path).name, lang=lang)
+    return import_data(read_user_bytes(path, size_limit(path)), project_dir, Path(path).name,
+                       lang=lang)

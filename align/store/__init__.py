@@ -17,6 +17,7 @@ This module opens and creates projects; `Project` is assembled from one mixin pe
 - confidence:    the model's confidence per machine translation
 - offers:        a correction offered to sentences with the same or a similar source
 - backup:        backups and restores
+- timings:       start and end times of a timed source's sentences (subtitles)
 - quality:       the glossary and dismissed QA flags
 - carry:         which old sentence a re-cut sentence continues (pure)
 - additions:     tables and columns added since schema 1 (one `additions_<feature>.py` each)
@@ -51,6 +52,7 @@ from align.store.offers import OfferRow, OffersMixin
 from align.store.suggestions import SuggestionsMixin
 from align.store.suggestion_undo import Decision, SuggestionUndoMixin
 from align.store.summary import SummaryMixin
+from align.store.timings import TimingsMixin
 from align.store.tracks import TracksMixin
 
 __all__ = [
@@ -63,7 +65,7 @@ __all__ = [
 
 class Project(ReadingMixin, SourceImportMixin, TracksMixin, EditsMixin, RedoMixin, LinksMixin,
               SuggestionsMixin, SummaryMixin, BackupMixin, QualityMixin, ConfidenceMixin,
-              OffersMixin, ImportDetailsMixin, SuggestionUndoMixin, ProjectConnection):
+              OffersMixin, ImportDetailsMixin, SuggestionUndoMixin, TimingsMixin, ProjectConnection):
     """A bitext project folder holding `project.sqlite` and `backups/`.
 
     One Project may be shared by several threads: a lock serialises its connection, so a

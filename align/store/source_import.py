@@ -16,6 +16,7 @@ from align.store.connection import ProjectConnection
 from align.store.rows import ImportReport
 from align.store.schema import HUMAN_STATUSES, new_id, now
 from align.store.sql import move_to_block, rows_by_id
+from align.store.timings import replace_times
 
 
 class SourceImportMixin(ProjectConnection):
@@ -85,6 +86,8 @@ class SourceImportMixin(ProjectConnection):
                         "INSERT INTO segments(id, block_id, lang, position, text, origin, status,"
                         " created_at, updated_at) VALUES(?,?,?,?,?,'source','source',?,?)",
                         (new_ids[-1], block_ids[bi], doc.lang, si, text, ts, ts))
+            replace_times(c, new_ids, [t for b in doc.blocks
+                                       for t in (b.times or [None] * len(b.sentences))])
             kept_ids = set(kept.values())
             orphaned = [r["id"] for r in old if r["id"] not in kept_ids]
             for seg_id in orphaned:

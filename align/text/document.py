@@ -19,6 +19,8 @@ class Block:
     speaker: str | None = None
     # The label exactly as written in the text ("Solkin"), for undoing a merge.
     speaker_label: str | None = None
+    # (start, end) seconds per sentence, for a timed source (subtitles); None elsewhere.
+    times: list[tuple[float, float] | None] | None = None
 
     @property
     def excluded(self) -> bool:
@@ -38,7 +40,8 @@ class Document:
         """The shape printed by `bitext segment FILE --json`."""
         return {
             "blocks": [
-                {"kind": b.kind, "speaker": b.speaker, "sentences": list(b.sentences)}
+                {"kind": b.kind, "speaker": b.speaker, "sentences": list(b.sentences),
+                 **({"times": [list(t) if t else None for t in b.times]} if b.times else {})}
                 for b in self.blocks
             ],
             "speakers": {k: list(v) for k, v in self.speakers.items()},
