@@ -8,7 +8,10 @@ export joins them), and the unit's target text is linked to them. This reads bac
 
 Plain text has no pairing: it is split into sentences (every line break ends one) and aligned to the stored source
 sentences by an aligner the caller passes in (the models layer's sentence aligner), so this
-module stays free of model code.
+module stays free of model code. When both texts have headings (Markdown `#` lines, or short
+lines of their own), the chapters are paired first and aligned one by one
+(`align.alignment.chapters`); a chapter one side lacks is reported. Readers of other formats
+give their structure as sections (`align.text.sections.Section`) to `import_sections`.
 
 Everything is read, checked and matched before the project is touched; a file that cannot
 be used raises InputError with one line, and the project stays as it was. The store then
@@ -25,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+import numpy as np
+
 from align.errors import InputError
 from align.text.textio import read_user_bytes
 from align.formats import READ_BY_EXTENSION, get_format
@@ -33,6 +38,8 @@ from align.text.speakers import colon_labelled, label_prefix, line_labels
 from align.alignment.transcript_turns import matching_turn_groups, split_turns
 from align.alignment.suggestions import is_suggestion
 from align.alignment.turn_assignment import pair_length_ratio, place_sentences
+from align.alignment.chapters import HEAD_SENTENCES, ChapterPairing, head_evidence, pair_chapters
+from align.text.sections import Section, sections_from_text
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 PREFIX = 8  # characters of a sentence used to find where a unit may start
@@ -42,6 +49,28 @@ PREFIX = 8  # characters of a sentence used to find where a unit may start
 # An aligner that also has `similarity(source, target)` (a (target, source) array of z-scores)
 # can place a transcript's sentences in turns first, and then takes `length_ratio=`.
 Aligner = Callable[[Sequence[tuple[Sequence[str], Sequence[str]]]], Sequence[Sequence]]
+
+
+@dataclass
+class ChapterReport:
+    """How a translation's chapters were paired with the source's."""
+    paired: int
+    source_total: int
+    target_total: int
+    missing: list[str] = field(default_factory=list)  # source headings the translation lacks
+    extra: list[str] = field(default_factory=list)    # translation headings the source lacks
+
+    def summary(self) -> str:
+        line = f"aligned chapter by chapter: {self.paired} of {self.source_total} chapters paired"
+        if self.missing:
+            line += (f"; no translation for {len(self.missing)} (left untranslated): "
+                     + ", ".join(f"“{h[:60]}”" for h in self.missing[:5])
+                     + (" …" if len(self.missing) > 5 else ""))
+        if self.extra:
+            line += (f"; {len(self.extra)} in the translation match no source chapter (kept "
+                     f"unlinked): " + ", ".join(f"“{h[:60]}”" for h in self.extra[:5])
+                     + (" …" if len(self.extra) > 5 else ""))
+        return line
 
 
 @dataclass
@@ -55,6 +84,7 @@ class ImportResult:
     unmatched_count: int = 0
     backup: Path | None = None
     suggested: int = 0              # links the aligner was unsure of, left for a person
+    chapters: ChapterReport | None = None  # when aligned chapter by chapter
 
     def summary(self) -> str:
         if self.kind == "text":
@@ -70,6 +100,8 @@ class ImportResult:
                 line += f", {self.suggested} of them marked as suggested links (kept as suggestions)"
         if self.unmatched_count:
             line += f"; {self.unmatched_count} did not match the stored source text and were left out"
+        if self.chapters:
+            line += f"; {self.chapters.summary()}"
         if self.backup:
             line += f"; backup: {self.backup}"
         return line
@@ -294,13 +326,120 @@ def _placed_parts(lines: Sequence[str], own_labels: set[str], blocks, source_of,
     return parts, ratio
 
 
+def _body_parts(blocks, lines: Sequence[str], own: set[str], source_of, lang: str,
+                labels: Sequence[str], aligner):
+    """([(source segments, target sentences)], length ratio or None) for translation lines
+    against the project's blocks: turn by turn when the lines are a transcript whose turns
+    match the blocks' (`transcript_turns`), block by block after placing a transcript's
+    sentences (`turn_assignment`), else as one text."""
+    groups = matching_turn_groups(lines, own, blocks,
+                                  [sum(len(s.text) for s in source_of[b.id]) for b in blocks])
+    if groups is None and own:
+        placed = _placed_parts(lines, own, blocks, source_of, lang, labels, aligner)
+        if placed is not None:
+            return placed
+    parts = []
+    for group_blocks, group_lines in groups or [(blocks, lines)]:
+        sentences = strip_speaker_labels(split_lines("\n".join(group_lines), lang), labels)
+        parts.append(([s for b in group_blocks for s in source_of[b.id]], sentences))
+    return parts, None
+
+
+def _source_sections(blocks) -> list[tuple[object | None, list]]:
+    """The project's blocks as (heading block or None, the blocks up to the next heading)."""
+    out: list[tuple[object | None, list]] = [(None, [])]
+    for b in blocks:
+        if b.kind == "heading":
+            out.append((b, []))
+        else:
+            out[-1][1].append(b)
+    if len(out) > 1 and not out[0][1]:
+        out.pop(0)
+    return out
+
+
+def _pair_sections(src_secs, tgt_secs: Sequence[Section], source_of, lang: str,
+                   aligner) -> ChapterPairing:
+    """Chapters paired by their lengths and, when the aligner compares sentences, by their
+    headings and first sentences (`align.alignment.chapters`)."""
+    src_chars = [sum(len(s.text) for b in ([h] if h else []) + body for s in source_of[b.id])
+                 for h, body in src_secs]
+    tgt_chars = [len(sec.heading or "") + sum(len(p.strip()) for p in sec.paragraphs)
+                 for sec in tgt_secs]
+    evidence = None
+    if hasattr(aligner, "similarity"):
+        src_heads, src_of, tgt_heads, tgt_of = [], [], [], []
+        for i, (h, body) in enumerate(src_secs):
+            head = [s.text for b in ([h] if h else []) + body for s in source_of[b.id]][:HEAD_SENTENCES]
+            src_heads += head
+            src_of += [i] * len(head)
+        for j, sec in enumerate(tgt_secs):
+            first = [p for p in sec.paragraphs if p.strip()][:HEAD_SENTENCES]
+            head = ([sec.heading] if sec.heading else []) + split_lines("\n".join(first), lang)
+            tgt_heads += head[:HEAD_SENTENCES]
+            tgt_of += [j] * len(head[:HEAD_SENTENCES])
+        if src_heads and tgt_heads:
+            sim = aligner.similarity(src_heads, tgt_heads)
+            evidence = head_evidence(sim, src_of, tgt_of, len(src_secs), len(tgt_secs))
+    return pair_chapters(src_chars, tgt_chars, evidence)
+
+
+def _chapter_parts(blocks, sections: Sequence[Section], own: set[str], source_of, lang: str,
+                   labels: Sequence[str], aligner):
+    """(parts, length ratio, ChapterReport) aligning chapter by chapter: each chapter of
+    the translation paired with one of the source (or none); a heading is a part of its own
+    (it translates the heading), each paired chapter's body is cut as `_body_parts` cuts a
+    text. A translation chapter with no source chapter keeps its sentences unlinked; a
+    source chapter with no translation stays untranslated. Both are reported."""
+    src_secs = _source_sections(blocks)
+    pairing = _pair_sections(src_secs, sections, source_of, lang, aligner)
+    parts: list[tuple[list, list[str]]] = []
+    ratios: list[float] = []
+    for i, j in pairing.pairs:
+        if j is None:
+            continue
+        sec = sections[j]
+        if i is None:
+            sentences = split_lines("\n".join([sec.heading or ""] + sec.paragraphs), lang)
+            parts.append(([], strip_speaker_labels(sentences, labels)))
+            continue
+        heading_block, body = src_secs[i]
+        if sec.heading:
+            parts.append((list(source_of[heading_block.id]) if heading_block else [], [sec.heading]))
+        body_parts, ratio = _body_parts(body, sec.paragraphs, own, source_of, lang, labels, aligner)
+        parts += body_parts
+        if ratio:
+            ratios.append(ratio)
+
+    def name(heading) -> str:
+        return clean(heading or "") or "(before the first heading)"
+
+    report = ChapterReport(
+        paired=len(pairing.paired), source_total=len(src_secs), target_total=len(sections),
+        missing=[name(" ".join(s.text for s in source_of[src_secs[i][0].id]) if src_secs[i][0] else None)
+                 for i in pairing.source_only],
+        extra=[name(sections[j].heading) for j in pairing.target_only])
+    return parts, (float(np.median(ratios)) if ratios else None), report
+
+
 def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
-    """(target sentences, links) for a plain-text translation aligned to the source text.
+    """(target sentences, links) for a plain-text translation aligned to the source text
+    (see `align_sections`)."""
+    sentences, links, _ = align_sections(project, sections_from_text(colon_labelled(text)),
+                                         lang, name, aligner)
+    return sentences, links
+
+
+def align_sections(project, sections: Sequence[Section], lang: str, name: str, aligner: Aligner):
+    """(target sentences, links, ChapterReport or None) for a translation given as sections
+    (heading, paragraphs), aligned to the source text.
 
     The translation is aligned against the source sentences of the blocks that are not
-    boilerplate, in document order: turn by turn when it is a transcript whose turns match the
-    project's (`align.alignment.transcript_turns`); block by block when it is a transcript
-    whose turns do not match, after placing its sentences in the project's blocks
+    boilerplate, in document order. When both sides have headings, chapter by chapter
+    first (`_chapter_parts`, `align.alignment.chapters`). Within a chapter (or the whole
+    text): turn by turn when it is a transcript whose turns match the project's
+    (`align.alignment.transcript_turns`); block by block when it is a transcript whose turns
+    do not match, after placing its sentences in the project's blocks
     (`align.alignment.turn_assignment`; needs an aligner with a `similarity` method); else as
     one text. A link may not cross a turn: when the aligner joins the last sentence of one
     block with the first of the next, the targets stay with the first block and the other
@@ -314,23 +453,17 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     labels = sorted({x for b in blocks for x in (b.speaker, b.speaker_label) if x}
                     | set(project.speaker_merges()))
     source_of = {b.id: project.source_segments(b.id) for b in blocks}
-    # A transcript whose turns match the project's is aligned turn by turn; its own labels
-    # ("马云：") come off the lines that open its turns, and nowhere else.
-    # A screenplay's names alone on their lines become "NAME: " labels (they are no sentences).
-    text = colon_labelled(text)
-    lines = text.splitlines()
-    own = line_labels(text)
-    groups = matching_turn_groups(lines, own, blocks,
-                                  [sum(len(s.text) for s in source_of[b.id]) for b in blocks])
-    parts = None  # per group: (source segments, target sentences)
-    ratio = None  # source characters per target character, when the placement tells
-    if groups is None and own:
-        parts, ratio = _placed_parts(lines, own, blocks, source_of, lang, labels, aligner) or (None, None)
-    if parts is None:
-        parts = []
-        for group_blocks, group_lines in groups or [(blocks, lines)]:
-            sentences = strip_speaker_labels(split_lines("\n".join(group_lines), lang), labels)
-            parts.append(([s for b in group_blocks for s in source_of[b.id]], sentences))
+    # A transcript's own labels ("马云：") come off the lines that open its turns, and nowhere
+    # else. (A screenplay's names alone on their lines were made "NAME: " labels before.)
+    own = line_labels("\n".join(p for sec in sections for p in sec.paragraphs))
+    report = None
+    if (len(sections) > 1 and sum(1 for b in blocks if b.kind == "heading")
+            and any(sec.heading for sec in sections)):
+        parts, ratio, report = _chapter_parts(blocks, sections, own, source_of, lang, labels,
+                                              aligner)
+    else:
+        lines = [line for sec in sections for line in ([sec.heading] if sec.heading else []) + sec.paragraphs]
+        parts, ratio = _body_parts(blocks, lines, own, source_of, lang, labels, aligner)
     sentences = [t for _, group_sentences in parts for t in group_sentences]
     if not sentences:
         raise InputError(f"{name}: no {lang} sentences in this file")
@@ -354,18 +487,28 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     covered = {t for _, tgt, _ in links for t in tgt}
     if not covered:
         raise InputError(f"{name}: no sentence of the translation could be aligned")
-    return sentences, links
+    return sentences, links, report
 
 
 def import_text(project, text: str, lang: str, name: str, aligner: Aligner) -> ImportResult:
-    sentences, links = align_text(project, text, lang, name, aligner)
+    """A plain-text or Markdown translation: its headings (`# ...`, or a short line of its
+    own) are its chapters."""
+    return import_sections(project, sections_from_text(colon_labelled(text)), lang, name,
+                           aligner)
+
+
+def import_sections(project, sections: Sequence[Section], lang: str, name: str,
+                    aligner: Aligner, kind: str = "text") -> ImportResult:
+    """Import a translation given as sections (heading, paragraphs), from any reader: aligned
+    chapter by chapter when both sides have headings, chapters one side lacks reported."""
+    sentences, links, chapters = align_sections(project, sections, lang, name, aligner)
     unsure = [bool(src and tgt) and is_suggestion(score) for src, tgt, score in links]
     backup = project.import_target_track(
-        lang, sentences, links, origin_detail={"imported_from": Path(name).name, "format": "text"},
+        lang, sentences, links, origin_detail={"imported_from": Path(name).name, "format": kind},
         suggested=unsure)
     linked = sum(1 for src, tgt, _ in links if src and tgt)
-    return ImportResult(lang=lang, name=name, kind="text", units=len(sentences), linked=linked,
-                        backup=backup, suggested=sum(unsure))
+    return ImportResult(lang=lang, name=name, kind=kind, units=len(sentences), linked=linked,
+                        backup=backup, suggested=sum(unsure), chapters=chapters)
 
 
 def detect_format(path: str | Path, fmt: str | None = None) -> str:
