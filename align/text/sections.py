@@ -66,3 +66,19 @@ def sections_from_text(text: str) -> list[Section]:
 
 def heading_count(sections: list[Section]) -> int:
     return sum(1 for s in sections if s.heading is not None)
+
+
+def title_of_text(text: str) -> str:
+    """The title a text gives itself: the heading it opens with, when that heading stands
+    above the others (a Markdown "# Title" over "## Chapter" headings, or a heading with no
+    text of its own before the next heading). "" when the text opens with a chapter's
+    heading or with text (the caller then names it, e.g. after its file)."""
+    secs = sections_from_text(text)
+    if not secs or secs[0].heading is None:
+        return ""
+    first, rest = secs[0], [s for s in secs[1:] if s.heading is not None]
+    if not rest or all(s.level > first.level for s in rest):
+        return " ".join(first.heading.split())
+    if not any(p.strip() for p in first.paragraphs) and rest[0].level >= first.level:
+        return " ".join(first.heading.split())
+    return ""
