@@ -131,3 +131,23 @@ def test_a_reader_gives_its_chapters_as_sections(small_book, dev_aligner, tmp_pa
         result = import_sections(p, sections, "fr", "book.epub", dev_aligner, kind="epub")
     assert result.chapters.missing == [book.dropped_heading]
     assert result.chapters.paired == book.chapters - 1 and result.kind == "epub"
+
+
+@pytest.mark.slow
+def test_the_cli_says_which_chapter_has_no_translation(small_book, dev_aligner, tmp_path,
+                                                       monkeypatch, capsys):
+    """`bitext import-translation` prints the chapters paired and the one missing (the app
+    shows the same summary). The aligner is the CLI's, with the dev set's vectors loaded."""
+    from align.cli import export as cli_export
+    from align.cli import main
+
+    book = small_book
+    (tmp_path / "book.de.md").write_text(book.source, encoding="utf-8")
+    (tmp_path / "book.fr.md").write_text(book.translation, encoding="utf-8")
+    assert main(["import", "--project", str(tmp_path / "p"), str(tmp_path / "book.de.md")]) == 0
+    monkeypatch.setattr(cli_export, "_aligner", lambda project, lang: dev_aligner)
+    assert main(["import-translation", str(tmp_path / "p"), str(tmp_path / "book.fr.md"),
+                 "--lang", "fr"]) == 0
+    out = capsys.readouterr().out
+    assert (f"aligned chapter by chapter: {book.chapters - 1} of {book.chapters} chapters paired; "
+            f"no translation for 1 (left untranslated): “{book.dropped_heading}”") in out
