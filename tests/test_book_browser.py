@@ -111,6 +111,9 @@ def test_html_book_side_by_side_on_a_desktop(interview, tmp_path):
         # Every heading, the untranslated first one too (in German alone).
         assert toc.count() == 4 and "全球化需要优化" in toc.nth(1).inner_text()
         assert toc.nth(0).inner_text().startswith("Es sind nicht andere Länder")
+        # Side by side, its English column is kept, empty, so the columns stay in place.
+        de, en = (page.locator(f"#s1 .bk-cell[lang='{x}']").bounding_box() for x in ("de", "en"))
+        assert en is not None and en["x"] > de["x"] + de["width"] - 1
         toc.nth(2).click()
         assert page.evaluate("location.hash") == "#s3"
         heading = page.locator("#s3")
@@ -132,6 +135,10 @@ def test_html_book_interleaved_on_a_phone_light_and_dark(interview, tmp_path):
         assert cells["de"]["y"] < cells["en"]["y"] < cells["zh"]["y"]
         assert abs(cells["de"]["x"] - cells["en"]["x"]) < 2 and abs(cells["en"]["x"] - cells["zh"]["x"]) < 2
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+        # The untranslated heading shows in German alone: no empty English line under it.
+        untranslated = page.locator("#s1 .bk-untranslated[lang='en']")
+        assert untranslated.count() == 1 and not untranslated.is_visible()
+        assert page.locator("#s1 .bk-cell[lang='de']").is_visible()
         page.locator(".bk-passage .bk-row", has_text=GERMAN).first.scroll_into_view_if_needed()
         screenshot(page, "book-03-phone")
         background = "getComputedStyle(document.documentElement).backgroundColor"
