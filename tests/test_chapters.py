@@ -151,3 +151,20 @@ def test_the_cli_says_which_chapter_has_no_translation(small_book, dev_aligner, 
     out = capsys.readouterr().out
     assert (f"aligned chapter by chapter: {book.chapters - 1} of {book.chapters} chapters paired; "
             f"no translation for 1 (left untranslated): “{book.dropped_heading}”") in out
+
+
+@pytest.mark.slow
+def test_chapters_that_do_not_correspond_fall_back_to_the_whole_text(small_book, dev_aligner,
+                                                                    tmp_path):
+    """A translation with headings for its first two chapters only (the rest run on under
+    the second) does not lose the rest: it is aligned as one text, as before."""
+    book = small_book
+    import_source(book.source, tmp_path / "p", "book.de.md")
+    lines = book.translation.splitlines()
+    kept = [line for line in lines if not line.startswith("# ")
+            or line in ("# Chapitre 1", "# Chapitre 2")]
+    with Project.open(tmp_path / "p") as p:
+        result = import_text(p, "\n".join(kept), "fr", "book.fr.md", dev_aligner)
+        linked = {i for link in p.links("fr") if link.tgt_ids for i in link.src_ids}
+    assert result.chapters is None and "chapter by chapter" not in result.summary()
+    assert len(linked) > 0.6 * len(book.src_sentences)

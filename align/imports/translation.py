@@ -358,10 +358,14 @@ def _source_sections(blocks) -> list[tuple[object | None, list]]:
     return out
 
 
+MIN_CHAPTER_COVER = 0.5  # paired chapters must hold this share of each side's text
+
+
 def _pair_sections(src_secs, tgt_secs: Sequence[Section], source_of, lang: str,
-                   aligner) -> ChapterPairing:
-    """Chapters paired by their lengths and, when the aligner compares sentences, by their
-    headings and first sentences (`align.alignment.chapters`)."""
+                   aligner) -> tuple[ChapterPairing, list[int], list[int]]:
+    """(pairing, source chapter lengths, target chapter lengths): chapters paired by their
+    lengths and, when the aligner compares sentences, by their headings and first sentences
+    (`align.alignment.chapters`)."""
     src_chars = [sum(len(s.text) for b in ([h] if h else []) + body for s in source_of[b.id])
                  for h, body in src_secs]
     tgt_chars = [len(sec.heading or "") + sum(len(p.strip()) for p in sec.paragraphs)
@@ -375,13 +379,13 @@ def _pair_sections(src_secs, tgt_secs: Sequence[Section], source_of, lang: str,
             src_of += [i] * len(head)
         for j, sec in enumerate(tgt_secs):
             first = [p for p in sec.paragraphs if p.strip()][:HEAD_SENTENCES]
-            head = ([sec.heading] if sec.heading else []) + split_lines("\n".join(first), lang)
-            tgt_heads += head[:HEAD_SENTENCES]
-            tgt_of += [j] * len(head[:HEAD_SENTENCES])
+            head = (([sec.heading] if sec.heading else []) + split_lines("\n".join(first), lang))[:HEAD_SENTENCES]
+            tgt_heads += head
+            tgt_of += [j] * len(head)
         if src_heads and tgt_heads:
             sim = aligner.similarity(src_heads, tgt_heads)
             evidence = head_evidence(sim, src_of, tgt_of, len(src_secs), len(tgt_secs))
-    return pair_chapters(src_chars, tgt_chars, evidence)
+    return pair_chapters(src_chars, tgt_chars, evidence), src_chars, tgt_chars
 
 
 def _chapter_parts(blocks, sections: Sequence[Section], own: set[str], source_of, lang: str,
@@ -390,9 +394,18 @@ def _chapter_parts(blocks, sections: Sequence[Section], own: set[str], source_of
     the translation paired with one of the source (or none); a heading is a part of its own
     (it translates the heading), each paired chapter's body is cut as `_body_parts` cuts a
     text. A translation chapter with no source chapter keeps its sentences unlinked; a
-    source chapter with no translation stays untranslated. Both are reported."""
+    source chapter with no translation stays untranslated. Both are reported.
+
+    None when the chapters do not correspond (the paired ones hold less than half of either
+    text, e.g. a translation whose only headings are its title and a part): then the text
+    is better aligned whole than chapters left out."""
     src_secs = _source_sections(blocks)
-    pairing = _pair_sections(src_secs, sections, source_of, lang, aligner)
+    pairing, src_chars, tgt_chars = _pair_sections(src_secs, sections, source_of, lang, aligner)
+    paired = pairing.paired
+    if (len(paired) < 2
+            or sum(src_chars[i] for i, _ in paired) < MIN_CHAPTER_COVER * sum(src_chars)
+            or sum(tgt_chars[j] for _, j in paired) < MIN_CHAPTER_COVER * sum(tgt_chars)):
+        return None
     parts: list[tuple[list, list[str]]] = []
     ratios: list[float] = []
     for i, j in pairing.pairs:
@@ -411,14 +424,14 @@ def _chapter_parts(blocks, sections: Sequence[Section], own: set[str], source_of
         if ratio:
             ratios.append(ratio)
 
-    def name(heading) -> str:
+    def title(heading) -> str:
         return clean(heading or "") or "(before the first heading)"
 
     report = ChapterReport(
-        paired=len(pairing.paired), source_total=len(src_secs), target_total=len(sections),
-        missing=[name(" ".join(s.text for s in source_of[src_secs[i][0].id]) if src_secs[i][0] else None)
+        paired=len(paired), source_total=len(src_secs), target_total=len(sections),
+        missing=[title(" ".join(s.text for s in source_of[src_secs[i][0].id]) if src_secs[i][0] else None)
                  for i in pairing.source_only],
-        extra=[name(sections[j].heading) for j in pairing.target_only])
+        extra=[title(sections[j].heading) for j in pairing.target_only])
     return parts, (float(np.median(ratios)) if ratios else None), report
 
 
@@ -456,12 +469,14 @@ def align_sections(project, sections: Sequence[Section], lang: str, name: str, a
     # A transcript's own labels ("马云：") come off the lines that open its turns, and nowhere
     # else. (A screenplay's names alone on their lines were made "NAME: " labels before.)
     own = line_labels("\n".join(p for sec in sections for p in sec.paragraphs))
-    report = None
-    if (len(sections) > 1 and sum(1 for b in blocks if b.kind == "heading")
-            and any(sec.heading for sec in sections)):
-        parts, ratio, report = _chapter_parts(blocks, sections, own, source_of, lang, labels,
-                                              aligner)
+    chaptered = None
+    if (sum(1 for b in blocks if b.kind == "heading") >= 1
+            and sum(1 for sec in sections if sec.heading) >= 2):
+        chaptered = _chapter_parts(blocks, sections, own, source_of, lang, labels, aligner)
+    if chaptered is not None:
+        parts, ratio, report = chaptered
     else:
+        report = None
         lines = [line for sec in sections for line in ([sec.heading] if sec.heading else []) + sec.paragraphs]
         parts, ratio = _body_parts(blocks, lines, own, source_of, lang, labels, aligner)
     sentences = [t for _, group_sentences in parts for t in group_sentences]
