@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-import numpy as np
-
 from align.errors import InputError
 from align.text.textio import read_user_bytes
 from align.formats import READ_BY_EXTENSION, get_format
@@ -38,7 +36,7 @@ from align.text.speakers import colon_labelled, label_prefix, line_labels
 from align.alignment.transcript_turns import matching_turn_groups, split_turns
 from align.alignment.suggestions import is_suggestion
 from align.alignment.turn_assignment import pair_length_ratio, place_sentences
-from align.alignment.chapters import HEAD_SENTENCES, ChapterPairing, head_evidence, pair_chapters
+from align.imports.chapters import ChapterReport, chapter_parts
 from align.text.sections import Section, sections_from_text
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -49,28 +47,6 @@ PREFIX = 8  # characters of a sentence used to find where a unit may start
 # An aligner that also has `similarity(source, target)` (a (target, source) array of z-scores)
 # can place a transcript's sentences in turns first, and then takes `length_ratio=`.
 Aligner = Callable[[Sequence[tuple[Sequence[str], Sequence[str]]]], Sequence[Sequence]]
-
-
-@dataclass
-class ChapterReport:
-    """How a translation's chapters were paired with the source's."""
-    paired: int
-    source_total: int
-    target_total: int
-    missing: list[str] = field(default_factory=list)  # source headings the translation lacks
-    extra: list[str] = field(default_factory=list)    # translation headings the source lacks
-
-    def summary(self) -> str:
-        line = f"aligned chapter by chapter: {self.paired} of {self.source_total} chapters paired"
-        if self.missing:
-            line += (f"; no translation for {len(self.missing)} (left untranslated): "
-                     + ", ".join(f"“{h[:60]}”" for h in self.missing[:5])
-                     + (" …" if len(self.missing) > 5 else ""))
-        if self.extra:
-            line += (f"; {len(self.extra)} in the translation match no source chapter (kept "
-                     f"unlinked): " + ", ".join(f"“{h[:60]}”" for h in self.extra[:5])
-                     + (" …" if len(self.extra) > 5 else ""))
-        return line
 
 
 @dataclass
@@ -345,96 +321,6 @@ def _body_parts(blocks, lines: Sequence[str], own: set[str], source_of, lang: st
     return parts, None
 
 
-def _source_sections(blocks) -> list[tuple[object | None, list]]:
-    """The project's blocks as (heading block or None, the blocks up to the next heading)."""
-    out: list[tuple[object | None, list]] = [(None, [])]
-    for b in blocks:
-        if b.kind == "heading":
-            out.append((b, []))
-        else:
-            out[-1][1].append(b)
-    if len(out) > 1 and not out[0][1]:
-        out.pop(0)
-    return out
-
-
-MIN_CHAPTER_COVER = 0.5  # paired chapters must hold this share of each side's text
-
-
-def _pair_sections(src_secs, tgt_secs: Sequence[Section], source_of, lang: str,
-                   aligner) -> tuple[ChapterPairing, list[int], list[int]]:
-    """(pairing, source chapter lengths, target chapter lengths): chapters paired by their
-    lengths and, when the aligner compares sentences, by their headings and first sentences
-    (`align.alignment.chapters`)."""
-    src_chars = [sum(len(s.text) for b in ([h] if h else []) + body for s in source_of[b.id])
-                 for h, body in src_secs]
-    tgt_chars = [len(sec.heading or "") + sum(len(p.strip()) for p in sec.paragraphs)
-                 for sec in tgt_secs]
-    evidence = None
-    if hasattr(aligner, "similarity"):
-        src_heads, src_of, tgt_heads, tgt_of = [], [], [], []
-        for i, (h, body) in enumerate(src_secs):
-            head = [s.text for b in ([h] if h else []) + body for s in source_of[b.id]][:HEAD_SENTENCES]
-            src_heads += head
-            src_of += [i] * len(head)
-        for j, sec in enumerate(tgt_secs):
-            first = [p for p in sec.paragraphs if p.strip()][:HEAD_SENTENCES]
-            head = (([sec.heading] if sec.heading else []) + split_lines("\n".join(first), lang))[:HEAD_SENTENCES]
-            tgt_heads += head
-            tgt_of += [j] * len(head)
-        if src_heads and tgt_heads:
-            sim = aligner.similarity(src_heads, tgt_heads)
-            evidence = head_evidence(sim, src_of, tgt_of, len(src_secs), len(tgt_secs))
-    return pair_chapters(src_chars, tgt_chars, evidence), src_chars, tgt_chars
-
-
-def _chapter_parts(blocks, sections: Sequence[Section], own: set[str], source_of, lang: str,
-                   labels: Sequence[str], aligner):
-    """(parts, length ratio, ChapterReport) aligning chapter by chapter: each chapter of
-    the translation paired with one of the source (or none); a heading is a part of its own
-    (it translates the heading), each paired chapter's body is cut as `_body_parts` cuts a
-    text. A translation chapter with no source chapter keeps its sentences unlinked; a
-    source chapter with no translation stays untranslated. Both are reported.
-
-    None when the chapters do not correspond (the paired ones hold less than half of either
-    text, e.g. a translation whose only headings are its title and a part): then the text
-    is better aligned whole than chapters left out."""
-    src_secs = _source_sections(blocks)
-    pairing, src_chars, tgt_chars = _pair_sections(src_secs, sections, source_of, lang, aligner)
-    paired = pairing.paired
-    if (len(paired) < 2
-            or sum(src_chars[i] for i, _ in paired) < MIN_CHAPTER_COVER * sum(src_chars)
-            or sum(tgt_chars[j] for _, j in paired) < MIN_CHAPTER_COVER * sum(tgt_chars)):
-        return None
-    parts: list[tuple[list, list[str]]] = []
-    ratios: list[float] = []
-    for i, j in pairing.pairs:
-        if j is None:
-            continue
-        sec = sections[j]
-        if i is None:
-            sentences = split_lines("\n".join([sec.heading or ""] + sec.paragraphs), lang)
-            parts.append(([], strip_speaker_labels(sentences, labels)))
-            continue
-        heading_block, body = src_secs[i]
-        if sec.heading:
-            parts.append((list(source_of[heading_block.id]) if heading_block else [], [sec.heading]))
-        body_parts, ratio = _body_parts(body, sec.paragraphs, own, source_of, lang, labels, aligner)
-        parts += body_parts
-        if ratio:
-            ratios.append(ratio)
-
-    def title(heading) -> str:
-        return clean(heading or "") or "(before the first heading)"
-
-    report = ChapterReport(
-        paired=len(paired), source_total=len(src_secs), target_total=len(sections),
-        missing=[title(" ".join(s.text for s in source_of[src_secs[i][0].id]) if src_secs[i][0] else None)
-                 for i in pairing.source_only],
-        extra=[title(sections[j].heading) for j in pairing.target_only])
-    return parts, (float(np.median(ratios)) if ratios else None), report
-
-
 def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     """(target sentences, links) for a plain-text translation aligned to the source text
     (see `align_sections`)."""
@@ -472,7 +358,10 @@ def align_sections(project, sections: Sequence[Section], lang: str, name: str, a
     chaptered = None
     if (sum(1 for b in blocks if b.kind == "heading") >= 1
             and sum(1 for sec in sections if sec.heading) >= 2):
-        chaptered = _chapter_parts(blocks, sections, own, source_of, lang, labels, aligner)
+        chaptered = chapter_parts(
+            blocks, sections, source_of, aligner,
+            body_parts=lambda body, lines: _body_parts(body, lines, own, source_of, lang, labels, aligner),
+            sentences_of=lambda lines: strip_speaker_labels(split_lines("\n".join(lines), lang), labels))
     if chaptered is not None:
         parts, ratio, report = chaptered
     else:
