@@ -2,9 +2,10 @@
 
 A book and its translation are long; their chapters are the structure both keep. Pairing
 the chapters first (a few hundred items, not ten thousand sentences) lets the sentence
-aligner work chapter by chapter: memory and time are bounded by the longest chapter, no link
-can cross a chapter, and a chapter one side lacks is found and reported rather than forced
-onto its neighbour (which would shift every chapter after it).
+aligner work chapter by chapter: its search runs within one chapter, no link can cross a
+chapter, and a chapter one side lacks is found and reported rather than forced onto its
+neighbour (which would shift every chapter after it). The chapters' constants were set on
+books built from the dev sets (tests/test_chapters.py, bench/bench_book.py).
 
 The pairing is a monotone sequence alignment (chapters keep their order) where each chapter
 may pair with one chapter of the other side or with none. A pair's gain adds up:

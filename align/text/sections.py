@@ -64,10 +64,6 @@ def sections_from_text(text: str) -> list[Section]:
     return out
 
 
-def heading_count(sections: list[Section]) -> int:
-    return sum(1 for s in sections if s.heading is not None)
-
-
 def title_of_text(text: str) -> str:
     """The title a text gives itself: the heading it opens with, when that heading stands
     above the others (a Markdown "# Title" over "## Chapter" headings, or a heading with no
