@@ -331,7 +331,7 @@ def download_button(lang: str) -> None:
 
 
 EXPORT_KEYS = ("exp_fmt", "exp_pair_lang", "exp_langs", "exp_status", "exp_boiler",
-               "exp_suggested")
+               "exp_suggested", "exp_untranslated")
 
 
 def remember_export_choices() -> None:
@@ -388,6 +388,13 @@ def export_body(p: Project, langs: list[str]) -> None:
     suggested = st.checkbox("Include suggested links", key="exp_suggested",
                             help="Links the aligner was unsure of and nobody accepted yet",
                             on_change=remember_export_choices)
+    untranslated = None
+    if fmt in svc.BOOK_FORMATS:
+        untranslated = st.radio("Text not translated yet", ("skip", "show"),
+                                key="exp_untranslated", horizontal=True,
+                                format_func={"skip": "leave out", "show": "show"}.get,
+                                help="Headings and the contents are kept either way",
+                                on_change=remember_export_choices)
     remember_export_choices()
     label = f"Download {svc.export_label(fmt)}"
     if not exp_langs:
@@ -396,7 +403,7 @@ def export_body(p: Project, langs: list[str]) -> None:
         return
     try:
         prepared = svc.prepare_export(str(p.dir), fmt, exp_langs, status, boiler,
-                                    suggested)
+                                      suggested, untranslated)
     except BitextError as exc:
         st.error(f"Cannot export: {exc}")
         return

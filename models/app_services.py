@@ -29,6 +29,8 @@ _MIME = {"tmx": "application/x-tmx+xml", "tsv": "text/tab-separated-values",
          "epub": "application/epub+zip"}
 # How the Export dialog names a format (the rest: its name in capitals).
 _LABELS = {"xliff": "XLIFF", "html": "Book (HTML)", "epub": "Book (EPUB)"}
+# Formats that are books to read: they keep every heading and can show untranslated text.
+BOOK_FORMATS = frozenset({"html", "epub"})
 
 
 # ----- models -------------------------------------------------------------------------------
@@ -354,8 +356,16 @@ def import_translation(project: Project, raw: bytes, name: str, lang: str):
 
 
 # ----- export -------------------------------------------------------------------------------
+def file_stem(project: Project) -> str:
+    """The export's file name stem: the imported file's name (a document title such as
+    "Der Prozess / Kapitel 1" is no file name), else the title, else the folder."""
+    info = project.document_info() or {}
+    stem = Path(info.get("source_name") or "").stem or info.get("title") or project.dir.name
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", stem).strip(" .") or project.dir.name
+
+
 def export_filename(project: Project, fmt: str, langs: Sequence[str]) -> str:
-    stem = (project.document_info() or {}).get("title") or project.dir.name
+    stem = file_stem(project)
     ext = {"moses": "zip", "xliff": "xlf"}.get(fmt, fmt)
     return f"{stem}.{'-'.join([project.source_lang, *langs])}.{ext}"
 
@@ -383,7 +393,8 @@ class PreparedExport:
 
 
 def prepare_export(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str], status: str,
-                   include_boilerplate: bool, include_suggested: bool = False) -> PreparedExport:
+                   include_boilerplate: bool, include_suggested: bool = False,
+                   untranslated: str | None = None) -> PreparedExport:
     """What the CLI's `bitext export` writes (same code path), built before the download
     button is shown, so an error, or an export with no rows, is said in the dialog rather
     than lost in a click that does nothing. Moses is one file per language: they come
@@ -395,9 +406,10 @@ def prepare_export(project_dir: str | os.PathLike, fmt: str, langs: Sequence[str
 
     with Project.open(project_dir) as project:
         all_langs = [project.source_lang, *langs]
-        stem = (project.document_info() or {}).get("title") or project.dir.name
+        stem = file_stem(project)
         table, data = export_table(project, fmt, all_langs, status, include_boilerplate,
-                                   include_suggested)
+                                   include_suggested,
+                                   untranslated=untranslated if fmt in BOOK_FORMATS else None)
     if isinstance(data, dict):
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -58,9 +58,9 @@ def interview(tmp_path_factory):
     return directory
 
 
-def export(directory, fmt: str, out) -> bytes:
+def export(directory, fmt: str, out, *extra) -> bytes:
     assert main(["export", str(directory), "--format", fmt, "--langs", "de,en,zh",
-                 "--output", str(out)]) == 0
+                 "--output", str(out), *extra]) == 0
     return out.read_bytes()
 
 
@@ -108,12 +108,17 @@ def test_html_book_side_by_side_on_a_desktop(interview, tmp_path):
         screenshot(page, "book-01-desktop")
         # The contents lead to the sections.
         toc = page.locator(".bk-toc a")
-        assert toc.count() == 3 and "全球化需要优化" in toc.nth(0).inner_text()
-        toc.nth(1).click()
-        assert page.evaluate("location.hash") == "#s2"
-        heading = page.locator("#s2")
+        # Every heading, the untranslated first one too (in German alone).
+        assert toc.count() == 4 and "全球化需要优化" in toc.nth(1).inner_text()
+        assert toc.nth(0).inner_text().startswith("Es sind nicht andere Länder")
+        # Side by side, its English column is kept, empty, so the columns stay in place.
+        de, en = (page.locator(f"#s1 .bk-cell[lang='{x}']").bounding_box() for x in ("de", "en"))
+        assert en is not None and en["x"] > de["x"] + de["width"] - 1
+        toc.nth(2).click()
+        assert page.evaluate("location.hash") == "#s3"
+        heading = page.locator("#s3")
         assert heading.is_visible() and "与亚马逊的区别" in heading.inner_text()
-        assert "May I try to compare you with Amazon?" in page.locator("#s2 + .bk-passage").inner_text()
+        assert "May I try to compare you with Amazon?" in page.locator("#s3 + .bk-passage").inner_text()
         screenshot(page, "book-02-desktop-section")
 
 
@@ -130,6 +135,10 @@ def test_html_book_interleaved_on_a_phone_light_and_dark(interview, tmp_path):
         assert cells["de"]["y"] < cells["en"]["y"] < cells["zh"]["y"]
         assert abs(cells["de"]["x"] - cells["en"]["x"]) < 2 and abs(cells["en"]["x"] - cells["zh"]["x"]) < 2
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+        # The untranslated heading shows in German alone: no empty English line under it.
+        untranslated = page.locator("#s1 .bk-untranslated[lang='en']")
+        assert untranslated.count() == 1 and not untranslated.is_visible()
+        assert page.locator("#s1 .bk-cell[lang='de']").is_visible()
         page.locator(".bk-passage .bk-row", has_text=GERMAN).first.scroll_into_view_if_needed()
         screenshot(page, "book-03-phone")
         background = "getComputedStyle(document.documentElement).backgroundColor"
@@ -157,8 +166,8 @@ def test_epub_pages_render_offline(interview, tmp_path):
         screenshot(page, "book-05-epub-page")
         page.goto((folder / "EPUB" / "nav.xhtml").as_uri())
         links = page.locator("nav a")
-        assert links.count() == 4
-        links.nth(2).click()
+        assert links.count() == 5                      # the opening and every heading
+        links.nth(3).click()
         page.wait_for_selector(".bk-heading")
         assert "The difference from Amazon" in page.locator(".bk-heading").inner_text()
 
@@ -180,5 +189,42 @@ def test_export_dialog_downloads_the_book(interview, tmp_path):
                 button(page, "exp_dl").click()
             path = tmp_path / info.value.suggested_filename
             info.value.save_as(path)
+            # The untranslated text, shown: the CLI's `--untranslated show` book.
+            page.locator("[role='dialog'] .st-key-exp_untranslated").get_by_text("show").click()
+            wait_idle(page)
+            with page.expect_download() as info:
+                button(page, "exp_dl").click()
+            shown = tmp_path / "shown.html"
+            info.value.save_as(shown)
     assert path.name == "davos_interview_de.de-en-zh.html"
     assert path.read_bytes() == cli                    # the CLI's book, byte for byte
+    cli_shown = export(interview, "html", tmp_path / "cli-shown.html", "--untranslated", "show")
+    assert shown.read_bytes() == cli_shown and len(cli_shown) > len(cli)
+
+
+LONG_URL = "https://example.org/" + "/".join(f"abschnitt-{k}-unterabschnitt-{k}" for k in range(40))
+LONG_WORD = "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft" * 3
+
+
+def test_long_words_and_urls_wrap_on_a_phone(tmp_path):
+    """A URL or a compound longer than the screen breaks inside the cell: the page is never
+    wider than a 390 px phone (it grew to 4,596 px before the stylesheet let words break)."""
+    from align.text.document import Block, Document
+
+    doc = Document([Block("heading", [LONG_WORD]),
+                    Block("narration", [f"Mehr unter {LONG_URL} nachlesen.", f"Ein {LONG_WORD}."])],
+                   lang="de", title=LONG_WORD)
+    with Project.create(tmp_path / "p") as p:
+        p.import_document(doc, "long.txt", "long")
+        for seg, text in zip(p.source_segments(), [LONG_WORD, f"Read more at {LONG_URL}.",
+                                                    f"A {LONG_WORD}."]):
+            p.set_machine_translation(seg.id, "en", text, {"model": "typed"})
+    path = tmp_path / "long.html"
+    assert main(["export", str(tmp_path / "p"), "--format", "html", "--output", str(path)]) == 0
+    for size in (PHONE, DESKTOP):
+        with browser(size) as page:
+            open_offline(page, path)
+            assert page.locator(".bk-cell[lang='en']", has_text="Read more at").first.is_visible()
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= size[0], (size, width)
+            screenshot(page, f"book-07-long-words-{size[0]}")

@@ -12,7 +12,7 @@ from align.errors import InputError
 
 def register(sub: argparse._SubParsersAction) -> None:
     from align.formats import FORMATS, TIMED_FORMATS
-    from align.formats.rows import STATUS_FILTERS
+    from align.formats.rows import STATUS_FILTERS, UNTRANSLATED_CHOICES
 
     p = sub.add_parser(
         "export", help="export aligned parallel text (TMX, TSV, Moses, JSONL, XLIFF) or a "
@@ -45,6 +45,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="TSV: add confidence_<lang> columns (the model's mean log-probability "
                         "per token of an uncorrected machine translation); TMX, JSONL and "
                         "XLIFF always carry it")
+    p.add_argument("--untranslated", choices=UNTRANSLATED_CHOICES,
+                   help="html and epub books: show the source text not translated yet (in "
+                        "its language alone) or skip it (the default); every heading and the "
+                        "contents are kept either way")
     p.add_argument("--output", required=True, metavar="PATH",
                    help="file to write, or - for standard output (for moses: the file name "
                         "before .<lang>)")
@@ -131,7 +135,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         table, data = export_table(project, args.fmt, _langs(args.langs), args.status,
                                    args.include_boilerplate, args.include_suggested,
-                                   args.with_confidence, per_language=per_language)
+                                   args.with_confidence, per_language=per_language,
+                                   untranslated=args.untranslated)
     # With the data on stdout, the report goes to stderr so a pipe gets only the file.
     report = sys.stderr if to_stdout else sys.stdout
     if to_stdout:
@@ -146,8 +151,12 @@ def cmd_export(args: argparse.Namespace) -> int:
             write_atomic(path, files[key])
         where = ", ".join(str(p) for p in paths.values())
     print(f"wrote {where}: {len(table.rows)} units ({', '.join(table.langs)})", file=report)
+    if table.untranslated:
+        print(f"{table.untranslated} units shown untranslated in some language", file=report)
     if table.skipped:
-        print(f"left out {table.skipped} units where a language had no text", file=report)
+        print(f"left out {table.skipped} units where a language had no text"
+              + (" (--untranslated show keeps them)" if get_format(args.fmt).book else ""),
+              file=report)
     if table.filtered:
         print(f"left out {table.filtered} units below status {args.status}", file=report)
     marked = sum(1 for row in table.rows if any(c.suggested for c in row.cells.values()))

@@ -80,20 +80,27 @@ def get_format(name: str) -> Format:
 
 def export_table(project, fmt: str, langs: Sequence[str] | None = None, status: str = "mt",
                  include_boilerplate: bool = False, include_suggested: bool = False,
-                 confidence_columns: bool = False, per_language: bool = False):
+                 confidence_columns: bool = False, per_language: bool = False,
+                 untranslated: str | None = None):
     """(table, data): the rows that were exported and the file contents.
     confidence_columns: TSV also gets confidence_<lang> columns.
-    per_language: subtitles (srt, vtt) as one file per language ({lang: bytes})."""
+    per_language: subtitles (srt, vtt) as one file per language ({lang: bytes}).
+    untranslated: books only: "skip" (the default) leaves out text not translated yet,
+    "show" shows it in the source language alone; headings are kept either way."""
     from align.formats.rows import Table, build_table
 
     spec = get_format(fmt)
+    if untranslated is not None and not spec.book:
+        raise InputError(f"--untranslated is for the books (html, epub); {spec.name} is "
+                         f"line-aligned and holds only rows with text in every language")
     times = project.segment_times() if spec.timed else None
     if spec.timed:
         from align.formats.subtitles import cues
         cues(Table(project.source_lang, (), ()), times)   # refuses a source without times
     table = build_table(project, langs=langs, status=status,
                         include_boilerplate=include_boilerplate,
-                        include_suggested=include_suggested)
+                        include_suggested=include_suggested,
+                        untranslated=(untranslated or "skip") if spec.book else None)
     source = project.source_lang
     if source in table.langs and table.langs[0] != source:
         raise InputError(f"the source language must come first in --langs (e.g. --langs "
@@ -110,15 +117,18 @@ def export_table(project, fmt: str, langs: Sequence[str] | None = None, status: 
 
 
 def export_project(project, fmt: str, langs: Sequence[str] | None = None, status: str = "mt",
-                   include_boilerplate: bool = False,
-                   include_suggested: bool = False) -> bytes | dict[str, bytes]:
+                   include_boilerplate: bool = False, include_suggested: bool = False,
+                   untranslated: str | None = None) -> bytes | dict[str, bytes]:
     """The project's aligned text in format `fmt`.
 
     langs: languages to include, source first (default: the source and every translated
     language); status: minimum status of every target sentence of a row ("mt" = all,
     "edited" = touched by a person, "reviewed"); include_boilerplate: also export blocks
     marked as boilerplate; include_suggested: also export links the aligner was unsure of
-    and no person has accepted (left out by default). Returns the file's bytes, or {lang: bytes} for Moses.
+    and no person has accepted (left out by default); untranslated: books only, "skip" or
+    "show" the source text not translated yet (headings are kept either way).
+    Returns the file's bytes, or {lang: bytes} for Moses.
     Raises InputError (one line) for an unknown format, language or status.
     """
-    return export_table(project, fmt, langs, status, include_boilerplate, include_suggested)[1]
+    return export_table(project, fmt, langs, status, include_boilerplate, include_suggested,
+                        untranslated=untranslated)[1]

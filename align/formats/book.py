@@ -2,7 +2,8 @@
 
 What the HTML and EPUB formats share. A book is what a language learner reads on a phone
 or an e-reader (as Lingtrain's parallel books): the document title, a table of contents of
-its headings, then the text, a section per heading. Within a section, each block of the
+its headings, then the text, a section per heading. Every heading is kept, translated or not (with
+the export's `untranslated="show"`, the untranslated text too). Within a section, each block of the
 document (a speaker's turn, narration) is a passage: the speaker's name, then its aligned
 rows, one cell per language. Side by side on a wide screen, interleaved (the source, then
 each translation under it) on a narrow one; the stylesheet (book.css) decides, not the markup.
@@ -135,7 +136,10 @@ def lang_attrs(lang: str) -> dict[str, str]:
 
 
 def cells(E, row: Row, langs, tag: str = "p"):
-    return [E(tag, {"class": "bk-cell", **lang_attrs(lang)}, row.cells[lang].text)
+    """One cell per language; a language with no text yet (a partly translated project's
+    book) gets an empty cell marked bk-untranslated, which keeps the columns in place."""
+    return [E(tag, {"class": "bk-cell" if row.cells[lang].text else "bk-cell bk-untranslated",
+                    **lang_attrs(lang)}, row.cells[lang].text)
             for lang in langs]
 
 
@@ -170,9 +174,14 @@ def toc_label(E, section: Section, langs, title: str):
         return [E("span", {"class": "bk-toc-title"}, title)]
     out = []
     for lang in langs:
-        text = " ".join(row.cells[lang].text for row in section.heading)
-        out.append(E("span", {"class": "bk-toc-lang", "lang": lang}, text))
+        text = heading_text(section, lang)
+        if text:  # an untranslated heading shows in the languages it has
+            out.append(E("span", {"class": "bk-toc-lang", "lang": lang}, text))
     return out
+
+
+def heading_text(section: Section, lang: str) -> str:
+    return " ".join(t for t in (row.cells[lang].text for row in section.heading) if t)
 
 
 def toc_list(E, secs, langs, title: str, href: Callable[[Section], str]):

@@ -59,7 +59,7 @@ def _section_page(table: Table, section: book.Section, first: bool, title: str) 
 def _toc_text(section: book.Section, langs, title: str) -> str:
     if not section.heading:
         return title
-    return " / ".join(" ".join(row.cells[lang].text for row in section.heading) for lang in langs)
+    return " / ".join(t for t in (book.heading_text(section, lang) for lang in langs) if t)
 
 
 def _nav(table: Table, secs, title: str) -> bytes:

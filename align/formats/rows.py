@@ -31,6 +31,9 @@ Which rows are exported:
 - suggested links (the aligner was unsure, no person accepted them yet) are left out unless
   asked for: their source sentences then have no text in that language. When asked for, a
   row's cell is marked `suggested` if any of its links is one.
+- a book (`untranslated="show"|"skip"`) is read, not line-aligned: every heading is kept,
+  translated or not, and with "show" every row; a language with no text there (or below the
+  status) gets an empty cell (`UNTRANSLATED`), which the book draws as untranslated.
 """
 from __future__ import annotations
 
@@ -43,6 +46,7 @@ from align.errors import InputError
 STATUS_RANK = {"mt": 0, "edited": 1, "reviewed": 2}
 STATUS_FILTERS = tuple(STATUS_RANK)
 SOURCE_STATUS = "source"
+UNTRANSLATED_CHOICES = ("show", "skip")
 
 # Languages written without spaces between sentences.
 NO_SPACE_LANGS = frozenset({"zh", "ja"})
@@ -131,6 +135,8 @@ class Table:
     # it then (plain exports keep the layout they always had).
     with_suggested: bool = False
 
+    untranslated: int = 0            # rows kept in a book with a language untranslated
+
     @property
     def target_langs(self) -> tuple[str, ...]:
         return tuple(lang for lang in self.langs if lang != self.source_lang)
@@ -194,24 +200,39 @@ def resolve_langs(project, langs: Sequence[str] | None) -> tuple[str, ...]:
     return chosen
 
 
+UNTRANSLATED = Cell("", "", "")   # a book's cell where a language has no text yet
+
+
 def build_table(project, langs: Sequence[str] | None = None, status: str = "mt",
-                include_boilerplate: bool = False, include_suggested: bool = False) -> Table:
-    """The project's aligned text as rows, filtered as described in the module notes."""
+                include_boilerplate: bool = False, include_suggested: bool = False,
+                untranslated: str | None = None) -> Table:
+    """The project's aligned text as rows, filtered as described in the module notes.
+    untranslated: None for line-aligned formats; "show" or "skip" for a book."""
     if status not in STATUS_RANK:
         raise InputError(f"unknown status filter {status!r}; use one of {', '.join(STATUS_FILTERS)}")
+    if untranslated is not None and untranslated not in UNTRANSLATED_CHOICES:
+        raise InputError(f"unknown choice for untranslated text {untranslated!r}; use "
+                         f"{' or '.join(UNTRANSLATED_CHOICES)}")
     chosen = resolve_langs(project, langs)
     source = project.source_lang
     targets = [lang for lang in chosen if lang != source]
     info = project.document_info() or {}
     confidences = {lang: project.mt_confidences(lang) for lang in targets}
     rows: list[Row] = []
-    skipped = filtered = 0
+    skipped = filtered = kept_untranslated = 0
     left_out: list[int] = []
     for block in project.blocks(include_excluded=True):
         if block.excluded and not include_boilerplate:
             continue
         for row in _block_rows(project, block, source, chosen, targets,
                                None if include_suggested else left_out, confidences):
+            if untranslated is not None:
+                book_row = _book_row(row, chosen, targets, status,
+                                     keep=untranslated == "show" or row.kind == "heading")
+                if book_row is not None:
+                    rows.append(book_row)
+                    kept_untranslated += any(book_row.cells[x] is UNTRANSLATED for x in targets)
+                    continue
             if any(not row.cells.get(lang) or not row.cells[lang].text for lang in chosen):
                 skipped += 1
             elif any(STATUS_RANK[row.cells[lang].status] < STATUS_RANK[status] for lang in targets):
@@ -220,7 +241,23 @@ def build_table(project, langs: Sequence[str] | None = None, status: str = "mt",
                 rows.append(replace(row, cells={lang: row.cells[lang] for lang in chosen}))
     return Table(source_lang=source, langs=chosen, rows=tuple(rows), title=info.get("title", ""),
                  created=info.get("created_at", ""), skipped=skipped, filtered=filtered,
-                 suggestions=len(left_out), with_suggested=include_suggested)
+                 suggestions=len(left_out), with_suggested=include_suggested,
+                 untranslated=kept_untranslated)
+
+
+def _book_row(row: Row, chosen: Sequence[str], targets: Sequence[str], status: str,
+              keep: bool) -> Row | None:
+    """The row as a book shows it: a language with no text, or text below `status`, gets
+    the empty UNTRANSLATED cell. None when the row is not complete and not to be kept."""
+    def ok(lang: str) -> bool:
+        cell = row.cells.get(lang)
+        return bool(cell and cell.text) and (
+            lang not in targets or STATUS_RANK[cell.status] >= STATUS_RANK[status])
+
+    if not keep and not all(ok(lang) for lang in chosen):
+        return None
+    return replace(row, cells={lang: row.cells[lang] if ok(lang) else UNTRANSLATED
+                               for lang in chosen})
 
 
 def _without_suggestions(links: Sequence) -> list:

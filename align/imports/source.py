@@ -95,11 +95,14 @@ def import_text(text: str, project_dir: str | os.PathLike, source_name: str,
     """Segment `text` and store it (create the project, or re-import keeping translations)."""
     from align.text.languages import check_language
     from align.text.segment import segment_document
+    from align.text.sections import title_of_text
     from align.text.textio import normalize_text
 
     lang = check_language(lang)
     text = normalize_text(text, source_name)
     doc = segment_document(text, lang=lang, title=Path(source_name).stem)
+    # The book and the reader show the document's own title where it gives one.
+    doc.title = title_of_text(text) or doc.title
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return import_document(doc, project_dir, source_name, sha)
 

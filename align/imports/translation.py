@@ -8,7 +8,10 @@ export joins them), and the unit's target text is linked to them. This reads bac
 
 Plain text has no pairing: it is split into sentences (every line break ends one) and aligned to the stored source
 sentences by an aligner the caller passes in (the models layer's sentence aligner), so this
-module stays free of model code.
+module stays free of model code. When both texts have headings (Markdown `#` lines, or short
+lines of their own), the chapters are paired first and aligned one by one
+(`align.alignment.chapters`); a chapter one side lacks is reported. Readers of other formats
+give their structure as sections (`align.text.sections.Section`) to `import_sections`.
 
 Everything is read, checked and matched before the project is touched; a file that cannot
 be used raises InputError with one line, and the project stays as it was. The store then
@@ -33,6 +36,8 @@ from align.text.speakers import colon_labelled, label_prefix, line_labels
 from align.alignment.transcript_turns import matching_turn_groups, split_turns
 from align.alignment.suggestions import is_suggestion
 from align.alignment.turn_assignment import pair_length_ratio, place_sentences
+from align.imports.chapters import ChapterReport, chapter_parts
+from align.text.sections import Section, sections_from_text
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 PREFIX = 8  # characters of a sentence used to find where a unit may start
@@ -55,6 +60,7 @@ class ImportResult:
     unmatched_count: int = 0
     backup: Path | None = None
     suggested: int = 0              # links the aligner was unsure of, left for a person
+    chapters: ChapterReport | None = None  # when aligned chapter by chapter
 
     def summary(self) -> str:
         if self.kind == "text":
@@ -70,6 +76,8 @@ class ImportResult:
                 line += f", {self.suggested} of them marked as suggested links (kept as suggestions)"
         if self.unmatched_count:
             line += f"; {self.unmatched_count} did not match the stored source text and were left out"
+        if self.chapters:
+            line += f"; {self.chapters.summary()}"
         if self.backup:
             line += f"; backup: {self.backup}"
         return line
@@ -294,13 +302,43 @@ def _placed_parts(lines: Sequence[str], own_labels: set[str], blocks, source_of,
     return parts, ratio
 
 
+def _body_parts(blocks, lines: Sequence[str], own: set[str], source_of, lang: str,
+                labels: Sequence[str], aligner):
+    """([(source segments, target sentences)], length ratio or None) for translation lines
+    against the project's blocks: turn by turn when the lines are a transcript whose turns
+    match the blocks' (`transcript_turns`), block by block after placing a transcript's
+    sentences (`turn_assignment`), else as one text."""
+    groups = matching_turn_groups(lines, own, blocks,
+                                  [sum(len(s.text) for s in source_of[b.id]) for b in blocks])
+    if groups is None and own:
+        placed = _placed_parts(lines, own, blocks, source_of, lang, labels, aligner)
+        if placed is not None:
+            return placed
+    parts = []
+    for group_blocks, group_lines in groups or [(blocks, lines)]:
+        sentences = strip_speaker_labels(split_lines("\n".join(group_lines), lang), labels)
+        parts.append(([s for b in group_blocks for s in source_of[b.id]], sentences))
+    return parts, None
+
+
 def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
-    """(target sentences, links) for a plain-text translation aligned to the source text.
+    """(target sentences, links) for a plain-text translation aligned to the source text
+    (see `align_sections`)."""
+    sentences, links, _ = align_sections(project, sections_from_text(colon_labelled(text)),
+                                         lang, name, aligner)
+    return sentences, links
+
+
+def align_sections(project, sections: Sequence[Section], lang: str, name: str, aligner: Aligner):
+    """(target sentences, links, ChapterReport or None) for a translation given as sections
+    (heading, paragraphs), aligned to the source text.
 
     The translation is aligned against the source sentences of the blocks that are not
-    boilerplate, in document order: turn by turn when it is a transcript whose turns match the
-    project's (`align.alignment.transcript_turns`); block by block when it is a transcript
-    whose turns do not match, after placing its sentences in the project's blocks
+    boilerplate, in document order. When both sides have headings, chapter by chapter
+    first (`_chapter_parts`, `align.alignment.chapters`). Within a chapter (or the whole
+    text): turn by turn when it is a transcript whose turns match the project's
+    (`align.alignment.transcript_turns`); block by block when it is a transcript whose turns
+    do not match, after placing its sentences in the project's blocks
     (`align.alignment.turn_assignment`; needs an aligner with a `similarity` method); else as
     one text. A link may not cross a turn: when the aligner joins the last sentence of one
     block with the first of the next, the targets stay with the first block and the other
@@ -314,23 +352,22 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     labels = sorted({x for b in blocks for x in (b.speaker, b.speaker_label) if x}
                     | set(project.speaker_merges()))
     source_of = {b.id: project.source_segments(b.id) for b in blocks}
-    # A transcript whose turns match the project's is aligned turn by turn; its own labels
-    # ("马云：") come off the lines that open its turns, and nowhere else.
-    # A screenplay's names alone on their lines become "NAME: " labels (they are no sentences).
-    text = colon_labelled(text)
-    lines = text.splitlines()
-    own = line_labels(text)
-    groups = matching_turn_groups(lines, own, blocks,
-                                  [sum(len(s.text) for s in source_of[b.id]) for b in blocks])
-    parts = None  # per group: (source segments, target sentences)
-    ratio = None  # source characters per target character, when the placement tells
-    if groups is None and own:
-        parts, ratio = _placed_parts(lines, own, blocks, source_of, lang, labels, aligner) or (None, None)
-    if parts is None:
-        parts = []
-        for group_blocks, group_lines in groups or [(blocks, lines)]:
-            sentences = strip_speaker_labels(split_lines("\n".join(group_lines), lang), labels)
-            parts.append(([s for b in group_blocks for s in source_of[b.id]], sentences))
+    # A transcript's own labels ("马云：") come off the lines that open its turns, and nowhere
+    # else. (A screenplay's names alone on their lines were made "NAME: " labels before.)
+    own = line_labels("\n".join(p for sec in sections for p in sec.paragraphs))
+    chaptered = None
+    if (sum(1 for b in blocks if b.kind == "heading") >= 1
+            and sum(1 for sec in sections if sec.heading) >= 2):
+        chaptered = chapter_parts(
+            blocks, sections, source_of, aligner,
+            body_parts=lambda body, lines: _body_parts(body, lines, own, source_of, lang, labels, aligner),
+            sentences_of=lambda lines: strip_speaker_labels(split_lines("\n".join(lines), lang), labels))
+    if chaptered is not None:
+        parts, ratio, report = chaptered
+    else:
+        report = None
+        lines = [line for sec in sections for line in ([sec.heading] if sec.heading else []) + sec.paragraphs]
+        parts, ratio = _body_parts(blocks, lines, own, source_of, lang, labels, aligner)
     sentences = [t for _, group_sentences in parts for t in group_sentences]
     if not sentences:
         raise InputError(f"{name}: no {lang} sentences in this file")
@@ -354,18 +391,28 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     covered = {t for _, tgt, _ in links for t in tgt}
     if not covered:
         raise InputError(f"{name}: no sentence of the translation could be aligned")
-    return sentences, links
+    return sentences, links, report
 
 
 def import_text(project, text: str, lang: str, name: str, aligner: Aligner) -> ImportResult:
-    sentences, links = align_text(project, text, lang, name, aligner)
+    """A plain-text or Markdown translation: its headings (`# ...`, or a short line of its
+    own) are its chapters."""
+    return import_sections(project, sections_from_text(colon_labelled(text)), lang, name,
+                           aligner)
+
+
+def import_sections(project, sections: Sequence[Section], lang: str, name: str,
+                    aligner: Aligner, kind: str = "text") -> ImportResult:
+    """Import a translation given as sections (heading, paragraphs), from any reader: aligned
+    chapter by chapter when both sides have headings, chapters one side lacks reported."""
+    sentences, links, chapters = align_sections(project, sections, lang, name, aligner)
     unsure = [bool(src and tgt) and is_suggestion(score) for src, tgt, score in links]
     backup = project.import_target_track(
-        lang, sentences, links, origin_detail={"imported_from": Path(name).name, "format": "text"},
+        lang, sentences, links, origin_detail={"imported_from": Path(name).name, "format": kind},
         suggested=unsure)
     linked = sum(1 for src, tgt, _ in links if src and tgt)
-    return ImportResult(lang=lang, name=name, kind="text", units=len(sentences), linked=linked,
-                        backup=backup, suggested=sum(unsure))
+    return ImportResult(lang=lang, name=name, kind=kind, units=len(sentences), linked=linked,
+                        backup=backup, suggested=sum(unsure), chapters=chapters)
 
 
 def detect_format(path: str | Path, fmt: str | None = None) -> str:
