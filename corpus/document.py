@@ -167,6 +167,6 @@ def _import_translation(project, lang: str, path: str, tools: DocumentTools) -> 
 
     fmt = ti.detect_format(path)
     if fmt == "text":
-        ti.import_text(project, read_translation_file(path)[0], lang, path, tools.aligner(lang))
+        ti.import_read(project, *read_translation_file(path), lang, path, tools.aligner(lang))
     else:
         ti.import_table(project, ti.read_parallel(path, fmt), lang, path, fmt)

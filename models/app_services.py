@@ -346,7 +346,8 @@ def import_translation(project: Project, raw: bytes, name: str, lang: str):
     name = check_file_name(Path(name).name)
     fmt = ti.detect_format(name)
     if fmt == "text":
-        return ti.import_text(project, read_translation(raw, name)[0], lang, name,
+        text, read = read_translation(raw, name)
+        return ti.import_read(project, text, read, lang, name,
                               block_aligner(project.source_lang, lang))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name

@@ -51,6 +51,36 @@ class ChapterPairing:
     def target_only(self) -> list[int]:
         return [j for i, j in self.pairs if i is None and j is not None]
 
+    def groups(self) -> list[tuple[list[int], list[int]]]:
+        """(source chapters, target chapters) in reading order: each pair, and each run of
+        chapters left alone between two pairs. A run holding chapters of both sides is one
+        group, aligned sentence by sentence as one stretch: the pairing found no evidence to
+        tie them chapter to chapter (a title with no text under it, a chapter the translator
+        split or renamed), but they stand in the same place, and the sentence aligner can
+        still tell what translates what, or leave it unlinked. Only a run with chapters of
+        one side alone is missing on the other."""
+        out: list[tuple[list[int], list[int]]] = []
+        run: tuple[list[int], list[int]] = ([], [])
+
+        def flush():
+            if run[0] and run[1]:
+                out.append(run)
+            else:
+                out.extend(([i], []) for i in run[0])
+                out.extend(([], [j]) for j in run[1])
+
+        for i, j in self.pairs:
+            if i is not None and j is not None:
+                flush()
+                run = ([], [])
+                out.append(([i], [j]))
+            elif i is not None:
+                run[0].append(i)
+            else:
+                run[1].append(j)
+        flush()
+        return out
+
 
 def head_evidence(sim: np.ndarray, src_chapter: Sequence[int], tgt_chapter: Sequence[int],
                   n_src: int, n_tgt: int) -> np.ndarray:

@@ -187,9 +187,9 @@ def cmd_import_translation(args: argparse.Namespace) -> int:
     if fmt == "text":
         from align.text.readers import read_translation_file
 
-        text, _ = read_translation_file(args.file)  # a document (DOCX, EPUB, SRT...) as text
+        text, read = read_translation_file(args.file)  # a document (DOCX, EPUB, SRT...) as text
         with Project.open(args.project) as project:
-            result = ti.import_text(project, text, lang, args.file, _aligner(project, lang))
+            result = ti.import_read(project, text, read, lang, args.file, _aligner(project, lang))
     else:
         table = ti.read_parallel(args.file, fmt)
         with Project.open(args.project) as project:

@@ -89,32 +89,42 @@ def chapter_parts(blocks, sections: Sequence[Section], source_of, aligner,
     the translation paired with one of the source (or none); a heading is a part of its own
     (it translates the heading), each paired chapter's body is cut by `body_parts(blocks,
     lines) -> (parts, ratio)` as the importer cuts a whole text; `sentences_of(lines)` gives
-    a chapter's sentences. A translation chapter with no source chapter keeps its sentences unlinked; a
-    source chapter with no translation stays untranslated. Both are reported.
+    a chapter's sentences. Chapters left alone in the same place on both sides are aligned
+    together as one stretch (`ChapterPairing.groups`). A translation chapter with no source
+    chapter in its place keeps its sentences unlinked; a source chapter with no translation in
+    its place stays untranslated. Both are reported.
 
     None when the chapters do not correspond (the paired ones hold less than half of either
     text, e.g. a translation whose only headings are its title and a part): then the text
     is better aligned whole than chapters left out."""
     src_secs = source_sections(blocks)
     pairing, src_chars, tgt_chars = pair_sections(src_secs, sections, source_of, aligner, sentences_of)
-    paired = pairing.paired
-    if (len(paired) < 2
-            or sum(src_chars[i] for i, _ in paired) < MIN_CHAPTER_COVER * sum(src_chars)
-            or sum(tgt_chars[j] for _, j in paired) < MIN_CHAPTER_COVER * sum(tgt_chars)):
+    groups = pairing.groups()
+    together = [(src, tgt) for src, tgt in groups if src and tgt]
+    if (len(together) < 2
+            or sum(src_chars[i] for src, _ in together for i in src) < MIN_CHAPTER_COVER * sum(src_chars)
+            or sum(tgt_chars[j] for _, tgt in together for j in tgt) < MIN_CHAPTER_COVER * sum(tgt_chars)):
         return None
     parts: list[tuple[list, list[str]]] = []
     ratios: list[float] = []
-    for i, j in pairing.pairs:
-        if j is None:
+    for src, tgt in groups:
+        if not tgt:
             continue
-        sec = sections[j]
-        if i is None:
+        if not src:
+            sec = sections[tgt[0]]
             parts.append(([], sentences_of([sec.heading or ""] + sec.paragraphs)))
             continue
-        heading_block, body = src_secs[i]
-        if sec.heading:
-            parts.append((list(source_of[heading_block.id]) if heading_block else [], [sec.heading]))
-        cut, ratio = body_parts(body, sec.paragraphs)
+        if len(src) == 1 and len(tgt) == 1:
+            heading_block, body = src_secs[src[0]]
+            sec = sections[tgt[0]]
+            if sec.heading:
+                parts.append((list(source_of[heading_block.id]) if heading_block else [], [sec.heading]))
+            cut, ratio = body_parts(body, sec.paragraphs)
+        else:   # chapters left alone in the same place on both sides: one stretch
+            body = [b for i in src for b in ([src_secs[i][0]] if src_secs[i][0] else []) + src_secs[i][1]]
+            lines = [x for j in tgt for x in ([sections[j].heading] if sections[j].heading else [])
+                     + sections[j].paragraphs]
+            cut, ratio = body_parts(body, lines)
         parts += cut
         if ratio:
             ratios.append(ratio)
@@ -123,8 +133,9 @@ def chapter_parts(blocks, sections: Sequence[Section], source_of, aligner,
         return clean(heading or "") or "(before the first heading)"
 
     report = ChapterReport(
-        paired=len(paired), source_total=len(src_secs), target_total=len(sections),
+        paired=sum(len(src) for src, _ in together), source_total=len(src_secs),
+        target_total=len(sections),
         missing=[title(" ".join(s.text for s in source_of[src_secs[i][0].id]) if src_secs[i][0] else None)
-                 for i in pairing.source_only],
-        extra=[title(sections[j].heading) for j in pairing.target_only])
+                 for src, tgt in groups if not tgt for i in src],
+        extra=[title(sections[j].heading) for src, tgt in groups if not src for j in tgt])
     return parts, (float(np.median(ratios)) if ratios else None), report

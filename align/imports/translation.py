@@ -401,6 +401,32 @@ def import_text(project, text: str, lang: str, name: str, aligner: Aligner) -> I
                            aligner)
 
 
+def sections_of_read(text: str, headings) -> list[Section]:
+    """The sections of a document a reader gave (DOCX, EPUB, HTML...): `text` has a line per
+    heading and paragraph, `headings` says which lines are headings ((line, level, text),
+    `ReadDocument.headings()`), so no heading is guessed from the line's look."""
+    at = {n: (level, heading) for n, level, heading in headings}
+    out = [Section(None)]
+    for n, line in enumerate(text.splitlines()):
+        if n in at:
+            out.append(Section(at[n][1], [], at[n][0]))
+        else:
+            out[-1].paragraphs.append(line)
+    if len(out) > 1 and not any(p.strip() for p in out[0].paragraphs):
+        out.pop(0)
+    return out
+
+
+def import_read(project, text: str, read, lang: str, name: str, aligner: Aligner) -> ImportResult:
+    """A translation as `align.text.readers.read_translation` gives it: plain text (read None)
+    finds its own headings; a document's headings are the ones its file marks (and its
+    speakers are already "Name: " labels, so no screenplay layout is looked for)."""
+    if read is None:
+        return import_text(project, text, lang, name, aligner)
+    return import_sections(project, sections_of_read(text, read.headings()),
+                           lang, name, aligner)
+
+
 def import_sections(project, sections: Sequence[Section], lang: str, name: str,
                     aligner: Aligner, kind: str = "text") -> ImportResult:
     """Import a translation given as sections (heading, paragraphs), from any reader: aligned
