@@ -16,6 +16,7 @@ from align.alignment import AlignConfig, Link, align_blocks
 from align.alignment.signals import detokenize
 from align.alignment.turn_assignment import shared_token_bonus, similarity_z
 from align.errors import InputError
+from align.text.long_sentences import scoring_text
 from models.encoders import CachedEncoder, SentenceEncoder, default_cache_path, get_encoder
 
 # Scripts without upper/lower case: capitalisation says nothing about names there.
@@ -41,6 +42,13 @@ def _as_cached(encoder: SentenceEncoder | None) -> CachedEncoder:
     if encoder is None:
         return default_encoder()
     return encoder if isinstance(encoder, CachedEncoder) else CachedEncoder(encoder)
+
+
+def _scoring_encode(cached: CachedEncoder) -> Callable[[list[str]], np.ndarray]:
+    """The encoder as the aligner uses it: an over-long text (an unpunctuated page, a run of
+    long sentences) is embedded from its head and tail (`scoring_text`), one model window,
+    not window after window of its whole length."""
+    return lambda texts: cached.encode([scoring_text(t) for t in texts])
 
 
 def _is_cased(lang: str | None) -> bool:
@@ -84,10 +92,10 @@ def align_document(blocks: Sequence[tuple[Sequence[str], Sequence[str]]], src_la
     length_ratio: source characters per target character, when known better than from the
     blocks' totals (see `align_blocks`).
     """
-    cached = _as_cached(encoder)
+    encode = _scoring_encode(_as_cached(encoder))
     bridges = bridges or [None] * len(blocks)
     mt = [_bridge_text(b, src) for b, (src, _) in zip(bridges, blocks)]
-    return align_blocks(blocks, cached.encode, anchors=anchors, bridge=mt,
+    return align_blocks(blocks, encode, anchors=anchors, bridge=mt,
                         src_cased=_is_cased(src_lang), tgt_cased=_is_cased(tgt_lang), config=config,
                         context_blocks=context_blocks, length_ratio=length_ratio,
                         langs=(src_lang, tgt_lang))
@@ -109,7 +117,7 @@ class BlockAligner:
     def similarity(self, src: Sequence[str], tgt: Sequence[str]) -> np.ndarray:
         """(tgt, src) sentence similarities in z units, plus shared numbers and names. The
         sentences are embedded once; the aligner then finds them in the cache."""
-        encode = _as_cached(self.encoder).encode
+        encode = _scoring_encode(_as_cached(self.encoder))
         vecs = encode([detokenize(t) for t in [*src, *tgt]])
         sim = similarity_z(vecs[:len(src)], vecs[len(src):])
         return sim + shared_token_bonus(src, tgt, _is_cased(self.src_lang), _is_cased(self.tgt_lang))

@@ -63,6 +63,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", dest="fmt", choices=["text", *sorted(
         name for name, spec in FORMATS.items() if spec.readable)],
         help="how to read FILE (default: by its ending: .tmx .xlf .tsv .jsonl, else text)")
+    p.add_argument("--force", action="store_true",
+                   help="import even a file far longer than the project's source text (over "
+                        "4 times its characters, or 4 times its sentences and 50 more), which "
+                        "is refused by default as not a translation of it")
     p.set_defaults(func=cmd_import_translation)
 
 
@@ -158,6 +162,18 @@ def _aligner(project, lang: str):
     return block_aligner(project.source_lang, lang)
 
 
+def _stage_printer():
+    """Each stage of a long import on stderr, with the seconds since it began (the encoder
+    shows its own progress bar): a long run is never silent."""
+    import time
+
+    start = time.monotonic()
+
+    def report(stage: str) -> None:
+        print(f"[{time.monotonic() - start:5.1f} s] {stage}", file=sys.stderr, flush=True)
+    return report
+
+
 def cmd_import_translation(args: argparse.Namespace) -> int:
     from align.imports import translation as ti
     from align.store import Project
@@ -170,11 +186,12 @@ def cmd_import_translation(args: argparse.Namespace) -> int:
 
         text = read_text_file(args.file)
         with Project.open(args.project) as project:
-            result = ti.import_text(project, text, lang, args.file, _aligner(project, lang))
+            result = ti.import_text(project, text, lang, args.file, _aligner(project, lang),
+                                    force=args.force, progress=_stage_printer())
     else:
         table = ti.read_parallel(args.file, fmt)
         with Project.open(args.project) as project:
-            result = ti.import_table(project, table, lang, args.file, fmt)
+            result = ti.import_table(project, table, lang, args.file, fmt, force=args.force)
     print(result.summary())
     for text in result.unmatched:
         print(f"  not matched: {text[:100]}")

@@ -33,6 +33,8 @@ from align.text.speakers import colon_labelled, label_prefix, line_labels
 from align.alignment.transcript_turns import matching_turn_groups, split_turns
 from align.alignment.suggestions import is_suggestion
 from align.alignment.turn_assignment import pair_length_ratio, place_sentences
+from align.imports.plausibility import check_plausible, sizes_of
+from align.text.long_sentences import cut_long_sentences
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 PREFIX = 8  # characters of a sentence used to find where a unit may start
@@ -42,6 +44,7 @@ PREFIX = 8  # characters of a sentence used to find where a unit may start
 # An aligner that also has `similarity(source, target)` (a (target, source) array of z-scores)
 # can place a transcript's sentences in turns first, and then takes `length_ratio=`.
 Aligner = Callable[[Sequence[tuple[Sequence[str], Sequence[str]]]], Sequence[Sequence]]
+Progress = Callable[[str], None]   # told each stage of an import; may raise to cancel it
 
 
 @dataclass
@@ -171,10 +174,15 @@ def match_table(project, table: Table, lang: str, name: str, cells: list | None 
     return sentences, links, statuses, origins, unmatched
 
 
-def import_table(project, table: Table, lang: str, name: str, kind: str) -> ImportResult:
+def import_table(project, table: Table, lang: str, name: str, kind: str, *,
+                 force: bool = False, override: str = "--force") -> ImportResult:
     cells: list = []
     sentences, links, statuses, origins, unmatched = match_table(project, table, lang, name,
                                                                  cells)
+    if not force:  # the units' target text against the source sentences they matched
+        source_text = {s.id: s.text for s in project.source_segments()}
+        check_plausible(sizes_of([source_text[i] for ids, _, _ in links for i in ids], sentences),
+                        name, override)
     # A link the file marks as suggested stays one; the model's confidence comes back too.
     backup = project.import_target_track(
         lang, sentences, links, origin_detail={"imported_from": Path(name).name, "format": kind},
@@ -212,10 +220,12 @@ def _link_parts(link) -> tuple[tuple[int, ...], tuple[int, ...], float | None]:
 def split_lines(text: str, lang: str) -> list[str]:
     """Sentences of a plain-text translation: a line break always ends a sentence (files with
     one sentence per line, such as a Moses export, often have no final punctuation), and each
-    line is then split into sentences on its own."""
+    line is then split into sentences on its own. A "sentence" too long to align as one (an
+    unpunctuated transcript) is cut at clauses (`long_sentences`)."""
     from align.text.sentences import split_sentences
 
-    return [s for line in text.splitlines() if line.strip() for s in split_sentences(line, lang)]
+    return cut_long_sentences(
+        [s for line in text.splitlines() if line.strip() for s in split_sentences(line, lang)])
 
 
 STAGE_NOTE = re.compile(r"^\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
@@ -294,7 +304,8 @@ def _placed_parts(lines: Sequence[str], own_labels: set[str], blocks, source_of,
     return parts, ratio
 
 
-def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
+def align_text(project, text: str, lang: str, name: str, aligner: Aligner, *,
+               force: bool = False, override: str = "--force", progress: Progress | None = None):
     """(target sentences, links) for a plain-text translation aligned to the source text.
 
     The translation is aligned against the source sentences of the blocks that are not
@@ -305,6 +316,10 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     one text. A link may not cross a turn: when the aligner joins the last sentence of one
     block with the first of the next, the targets stay with the first block and the other
     source sentences are left unlinked.
+
+    A text far longer than the source is refused before any of this (`plausibility`), unless
+    `force`; `override` is what the refusal names to go on anyway. `progress(stage)` is
+    called between the stages; it may raise to stop (a cancel), and nothing is saved here.
     """
     source_lang = project.source_lang
     if lang == source_lang:
@@ -314,6 +329,12 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     labels = sorted({x for b in blocks for x in (b.speaker, b.speaker_label) if x}
                     | set(project.speaker_merges()))
     source_of = {b.id: project.source_segments(b.id) for b in blocks}
+    report = progress or (lambda stage: None)
+    report("reading the translation")
+    if not force:  # before any splitting or encoding: the figures alone decide
+        source_texts = [s.text for b in blocks for s in source_of[b.id]]
+        check_plausible(sizes_of(source_texts, [text]), name, override)  # characters first
+        check_plausible(sizes_of(source_texts, split_lines(text, lang)), name, override)
     # A transcript whose turns match the project's is aligned turn by turn; its own labels
     # ("马云：") come off the lines that open its turns, and nowhere else.
     # A screenplay's names alone on their lines become "NAME: " labels (they are no sentences).
@@ -338,6 +359,7 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
         raise InputError("the project has no source sentences to align to")
     aligned = [k for k, (source, group_sentences) in enumerate(parts) if source and group_sentences]
     blocks_to_align = [([s.text for s in parts[k][0]], parts[k][1]) for k in aligned]
+    report(f"aligning {len(sentences):,} sentences")
     raw = aligner(blocks_to_align, length_ratio=ratio) if ratio else aligner(blocks_to_align)
     raw_of = dict(zip(aligned, raw))
     links: list[tuple[list[str], list[int], float | None]] = []
@@ -357,8 +379,13 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
     return sentences, links
 
 
-def import_text(project, text: str, lang: str, name: str, aligner: Aligner) -> ImportResult:
-    sentences, links = align_text(project, text, lang, name, aligner)
+def import_text(project, text: str, lang: str, name: str, aligner: Aligner, *,
+                force: bool = False, override: str = "--force",
+                progress: Progress | None = None) -> ImportResult:
+    sentences, links = align_text(project, text, lang, name, aligner, force=force,
+                                  override=override, progress=progress)
+    if progress:
+        progress("saving")
     unsure = [bool(src and tgt) and is_suggestion(score) for src, tgt, score in links]
     backup = project.import_target_track(
         lang, sentences, links, origin_detail={"imported_from": Path(name).name, "format": "text"},
