@@ -455,10 +455,16 @@ def import_body() -> None:
         if replaces.needs_confirmation:
             confirmed = st.checkbox(f"Replace the current {lang_label(lang)}",
                                     key="imp_tr_replace")
+    force = st.checkbox(svc.FORCE_LABEL, key="imp_tr_force",
+                        help="A file over four times the German's length is refused as not "
+                             "a translation of it (aligning it would take minutes for nothing)")
+    if ss.pop("imp_tr_cancelled", False):
+        st.info("Import cancelled: nothing was changed.")
     if st.button("Import and align", key="imp_tr_go", disabled=tr is None or not confirmed):
+        job = import_progress()
         try:
-            with st.spinner("Aligning the translation with the German…"):
-                result = svc.import_translation(project(), tr.getvalue(), tr.name, lang)
+            result = svc.import_translation(project(), tr.getvalue(), tr.name, lang,
+                                            force=force, progress=job)
         except BitextError as exc:
             st.error(str(exc))
         else:
@@ -468,6 +474,22 @@ def import_body() -> None:
             ss.dialog = None
             ss.pop("saved_at", None)   # "✓ saved" under an editor spoke of the replaced text
             st.rerun()
+
+
+def import_progress():
+    """A progress bar and a Cancel button for a long import. Clicking Cancel reruns the
+    script, which Streamlit stops at the bar's next update (every st call is a yield point):
+    the import unwinds before its save, so the project is as it was."""
+    from align.jobs import Job
+
+    bar = st.progress(0.0, text="Starting…")
+    st.button("Cancel", key="imp_tr_cancel", on_click=lambda: ss.update(imp_tr_cancelled=True))
+    last = [0.0]
+
+    def show(stage: str, fraction: float | None) -> None:
+        last[0] = last[0] if fraction is None else fraction
+        bar.progress(min(last[0], 1.0), text=stage)
+    return Job(show)
 
 
 def project_body() -> None:

@@ -167,3 +167,42 @@ def test_a_lopsided_pair_is_solved_in_a_band_within_the_budget(monkeypatch):
     assert solved.band.width <= 2 * cap + 1
     assert solved.gain.nbytes + solved.prev.nbytes <= band_budget.MAX_BAND_BYTES
     assert steps[-1][1] == n and steps[-1][3] == m                # a complete path all the same
+
+
+# ----- cancelling an import ------------------------------------------------------------------
+
+def novel_sentences(count: int) -> str:
+    return "\n".join(f"Sentence {k} of this test is about the number {k * 7919 % 1000}."
+                     for k in range(count))
+
+
+@pytest.mark.parametrize("stop_at", ["reading", "encoding", "aligning", "saving"])
+def test_a_cancelled_import_leaves_the_project_exactly_as_it_was(tmp_path, monkeypatch, stop_at):
+    import models.alignment
+    from align.jobs import Cancelled, Job
+    from models import app_services as svc
+
+    monkeypatch.setattr(models.alignment, "_default_encoder", CachedEncoder(HashEncoder()))
+    directory = make_interview_project(tmp_path / "interview")
+    with Project.open(directory) as p:   # an English already there, to be kept
+        ti.import_text(p, "Welcome to Davos.\nThank you.", "en", "first.txt",
+                       BlockAligner("de", "en", CachedEncoder(HashEncoder())))
+    before = project_dump(directory)
+    seen = []
+
+    def show(stage, fraction):
+        seen.append(stage)
+        if stage.startswith(stop_at):
+            job.cancel()
+    job = Job(show)
+    with Project.open(directory) as p, pytest.raises(Cancelled, match="nothing was changed"):
+        svc.import_translation(p, novel_sentences(200).encode(), "t.txt", "en", progress=job)
+    assert any(s.startswith(stop_at) for s in seen)
+    assert project_dump(directory) == before
+    # not cancelled, the same import goes through and reports every stage on its way
+    job = Job()
+    with Project.open(directory) as p:
+        svc.import_translation(p, novel_sentences(200).encode(), "t.txt", "en", progress=job)
+        assert len(p.target_segments("en")) == 200
+    assert [s.split()[0] for s in job.stages if not s.startswith("encoding")] == \
+        ["reading", "aligning", "saving"] and any(s.startswith("encoding") for s in job.stages)
