@@ -159,7 +159,7 @@ def main() -> int:
         steps = [("import", source, [*cli, "import", str(source), "--project", str(project)]),
                  ("import-translation", translation,
                   [*cli, "import-translation", str(project), str(translation), "--lang", "en"]),
-                 ("export", None, [*cli, "export", str(project), "--format", "tsv", "--langs", "en",
+                 ("export", None, [*cli, "export", str(project), "--format", "tsv", "--langs", "de,en",
                                    "--output", str(folder / "out.tsv"), "--force",
                                    "--include-suggested"])]
         for step, path, cmd in steps:

@@ -206,3 +206,39 @@ def test_a_cancelled_import_leaves_the_project_exactly_as_it_was(tmp_path, monke
         assert len(p.target_segments("en")) == 200
     assert [s.split()[0] for s in job.stages if not s.startswith("encoding")] == \
         ["reading", "aligning", "saving"] and any(s.startswith("encoding") for s in job.stages)
+
+
+class GatedEncoder(HashEncoder):
+    """Holds every encode until the test opens the gate: the import is caught mid-encoding."""
+
+    def __init__(self, gate):
+        super().__init__()
+        self.gate = gate
+
+    def encode(self, texts):
+        assert self.gate.wait(60)
+        return super().encode(texts)
+
+
+def test_an_import_job_in_its_thread_is_cancelled_mid_encoding_and_changes_nothing(
+        tmp_path, monkeypatch):
+    import threading
+    import time
+
+    import models.alignment
+    from models.import_job import ImportJob
+
+    gate = threading.Event()
+    monkeypatch.setattr(models.alignment, "_default_encoder", CachedEncoder(GatedEncoder(gate)))
+    directory = make_interview_project(tmp_path / "interview")
+    before = project_dump(directory)
+    job = ImportJob(directory, novel_sentences(200).encode(), "t.txt", "en")
+    deadline = time.monotonic() + 60
+    while not job.stage.startswith("encoding") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert job.stage.startswith("encoding sentences") and not job.done.is_set()
+    job.cancel()
+    gate.set()
+    assert job.wait(60) and job.cancelled and job.result is None
+    assert "nothing was changed" in str(job.error)
+    assert project_dump(directory) == before

@@ -155,22 +155,28 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _aligner(project, lang: str):
+def _aligner(project, lang: str, progress=None):
     """The models layer's sentence aligner, as a function of [(source, target) sentences] blocks."""
     from models.alignment import block_aligner
 
-    return block_aligner(project.source_lang, lang)
+    return block_aligner(project.source_lang, lang, progress)
 
 
-def _stage_printer():
-    """Each stage of a long import on stderr, with the seconds since it began (the encoder
-    shows its own progress bar): a long run is never silent."""
+def _stage_printer(every: float = 5.0):
+    """Each stage of a long import on stderr, with the seconds since it began: a new stage
+    at once, the same stage's progress ("encoding sentences: 640 of 2,000") at most every
+    `every` seconds. A long run is never silent, and a short one says little."""
     import time
 
     start = time.monotonic()
+    last = {"stage": "", "at": -every}
 
-    def report(stage: str) -> None:
-        print(f"[{time.monotonic() - start:5.1f} s] {stage}", file=sys.stderr, flush=True)
+    def report(stage: str, done: int = 0, total: int = 0) -> None:
+        now = time.monotonic()
+        kind = stage.split(":")[0]
+        if kind != last["stage"] or now - last["at"] >= every:
+            print(f"[{now - start:6.1f} s] {stage}", file=sys.stderr, flush=True)
+            last.update(stage=kind, at=now)
     return report
 
 
@@ -186,8 +192,10 @@ def cmd_import_translation(args: argparse.Namespace) -> int:
 
         text = read_text_file(args.file)
         with Project.open(args.project) as project:
-            result = ti.import_text(project, text, lang, args.file, _aligner(project, lang),
-                                    force=args.force, progress=_stage_printer())
+            progress = _stage_printer()
+            result = ti.import_text(project, text, lang, args.file,
+                                    _aligner(project, lang, progress), force=args.force,
+                                    progress=progress)
     else:
         table = ti.read_parallel(args.file, fmt)
         with Project.open(args.project) as project:
