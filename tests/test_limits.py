@@ -242,3 +242,25 @@ def test_an_import_job_in_its_thread_is_cancelled_mid_encoding_and_changes_nothi
     assert job.wait(60) and job.cancelled and job.result is None
     assert "nothing was changed" in str(job.error)
     assert project_dump(directory) == before
+
+
+def test_a_transcript_of_a_long_text_is_not_placed_block_by_block(tmp_path):
+    """Placing sentences in blocks is quadratic in the blocks (450 here, the interview ten
+    times): the long text is aligned as one text instead, the similarity table never built."""
+    from align.imports.source import import_text
+
+    interview = (Path(__file__).parent.parent / "data" / "davos_interview_de.txt").read_text("utf-8")
+    directory = tmp_path / "x10"
+    import_text("\n\n".join([interview] * 10), directory, "x10.txt")
+    transcript = TRANSCRIPT.read_text(encoding="utf-8")
+    encoder = HashEncoder()
+    aligner = BlockAligner("de", "en", CachedEncoder(encoder))
+    with Project.open(directory) as p:
+        blocks = p.blocks(include_excluded=False)
+        assert len(blocks) > ti.MAX_PLACED_UNITS
+        source_of = {b.id: p.source_segments(b.id) for b in blocks}
+        lines = transcript.splitlines()
+        from align.text.speakers import line_labels
+        assert ti._placed_parts(lines, line_labels(transcript), blocks, source_of, "en", [],
+                                aligner) is None
+    assert encoder.count == 0

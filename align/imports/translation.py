@@ -38,6 +38,11 @@ from align.text.long_sentences import cut_long_sentences
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 PREFIX = 8  # characters of a sentence used to find where a unit may start
+# Placing a transcript's sentences in the project's blocks (`turn_assignment`) takes a
+# (targets x sources) table and (2 x blocks + 1)^2 transitions: past these sizes the text
+# is aligned as one text instead (memory linear in its length, see band_budget).
+MAX_PLACED_UNITS = 300
+MAX_PLACEMENT_CELLS = 4_000_000
 
 # [(source sentences, target sentences) per block] -> per block, links as (source indexes,
 # target indexes, score) or objects with .src/.tgt/.score; blocks are hard boundaries.
@@ -275,6 +280,9 @@ def _placed_parts(lines: Sequence[str], own_labels: set[str], blocks, source_of,
     units = [b for b in blocks if source_of[b.id]]
     if not sentences or not units:
         return None
+    n_source = sum(len(source_of[b.id]) for b in units)
+    if len(units) > MAX_PLACED_UNITS or n_source * len(sentences) > MAX_PLACEMENT_CELLS:
+        return None   # placing is quadratic in the blocks: a long text is aligned as one
     unit_of_source = [u for u, b in enumerate(units) for _ in source_of[b.id]]
     source_texts = [s.text for b in units for s in source_of[b.id]]
     speakers = [b.speaker if b.kind == "turn" else None for b in units]
