@@ -486,7 +486,7 @@ def import_job_panel() -> None:
         ss.imp_job_outcome = (("info", "Import cancelled: nothing was changed.") if job.cancelled
                               else ("error", str(job.error)))
         st.rerun(scope="fragment")
-    st.progress(job.fraction, text=job.stage)
+    st.progress(job.fraction, text=f"{job.stage} · {job.elapsed:.0f} s")
     st.button("Cancel", key="imp_tr_cancel", on_click=job.cancel,
               help="Stop the import; the project stays exactly as it was")
     time.sleep(0.5)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 from align.errors import BitextError
@@ -29,6 +30,7 @@ class ImportJob:
         self.project_dir, self.raw, self.name, self.lang, self.force = (
             Path(project_dir), raw, name, lang, force)
         self.stage = "Starting…"
+        self.started = time.monotonic()
         self.fraction = 0.0
         self.result = None
         self.error: BaseException | None = None
@@ -58,6 +60,11 @@ class ImportJob:
         finally:
             self.raw = b""
             self.done.set()
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the import began (shown beside a stage that runs long)."""
+        return time.monotonic() - self.started
 
     def cancel(self) -> None:
         self._job.cancel()

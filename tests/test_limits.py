@@ -264,3 +264,16 @@ def test_a_transcript_of_a_long_text_is_not_placed_block_by_block(tmp_path):
         assert ti._placed_parts(lines, line_labels(transcript), blocks, source_of, "en", [],
                                 aligner) is None
     assert encoder.count == 0
+
+
+def test_the_cli_says_still_working_during_a_long_stage(monkeypatch, capsys):
+    import time
+
+    from align.cli import export as cli_export
+
+    monkeypatch.setattr(cli_export, "HEARTBEAT_S", 0.3)
+    report = cli_export._stage_printer()
+    report("aligning 15,500 sentences")
+    time.sleep(1.0)
+    err = capsys.readouterr().err
+    assert "] aligning 15,500 sentences" in err and "] still aligning 15,500 sentences" in err

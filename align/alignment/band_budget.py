@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from align.alignment.config import MAX_HALF_WIDTH
 
-MAX_BAND_BYTES = 384 * 2**20
+MAX_BAND_BYTES = 192 * 2**20
 BYTES_PER_CELL = 16
 MIN_HALF_WIDTH = 4
 

@@ -162,21 +162,43 @@ def _aligner(project, lang: str, progress=None):
     return block_aligner(project.source_lang, lang, progress)
 
 
+HEARTBEAT_S = 30.0   # a stage that runs longer says "still ..." this often
+
+
 def _stage_printer(every: float = 5.0):
     """Each stage of a long import on stderr, with the seconds since it began: a new stage
     at once, the same stage's progress ("encoding sentences: 640 of 2,000") at most every
-    `every` seconds. A long run is never silent, and a short one says little."""
+    `every` seconds, and "still <stage>" every HEARTBEAT_S seconds while one stage runs on
+    without reports (one long alignment pass): a long run is never silent for minutes."""
+    import threading
     import time
 
     start = time.monotonic()
-    last = {"stage": "", "at": -every}
+    last = {"stage": "", "text": "", "at": -every}
+    lock = threading.Lock()
+
+    def say(text: str, now: float) -> None:
+        print(f"[{now - start:6.1f} s] {text}", file=sys.stderr, flush=True)
 
     def report(stage: str, done: int = 0, total: int = 0) -> None:
         now = time.monotonic()
         kind = stage.split(":")[0]
-        if kind != last["stage"] or now - last["at"] >= every:
-            print(f"[{now - start:6.1f} s] {stage}", file=sys.stderr, flush=True)
-            last.update(stage=kind, at=now)
+        with lock:
+            if kind != last["stage"] or now - last["at"] >= every:
+                say(stage, now)
+                last.update(stage=kind, at=now)
+            last["text"] = stage
+
+    def heartbeat() -> None:
+        while True:
+            time.sleep(HEARTBEAT_S / 3)
+            now = time.monotonic()
+            with lock:
+                if last["text"] and now - last["at"] >= HEARTBEAT_S:
+                    say(f"still {last['text']}", now)
+                    last["at"] = now
+
+    threading.Thread(target=heartbeat, daemon=True, name="progress heartbeat").start()
     return report
 
 
