@@ -275,5 +275,6 @@ def test_the_cli_says_still_working_during_a_long_stage(monkeypatch, capsys):
     report = cli_export._stage_printer()
     report("aligning 15,500 sentences")
     time.sleep(1.0)
+    report.stop()
     err = capsys.readouterr().err
     assert "] aligning 15,500 sentences" in err and "] still aligning 15,500 sentences" in err

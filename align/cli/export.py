@@ -189,9 +189,10 @@ def _stage_printer(every: float = 5.0):
                 last.update(stage=kind, at=now)
             last["text"] = stage
 
+    stopped = threading.Event()
+
     def heartbeat() -> None:
-        while True:
-            time.sleep(HEARTBEAT_S / 3)
+        while not stopped.wait(HEARTBEAT_S / 3):
             now = time.monotonic()
             with lock:
                 if last["text"] and now - last["at"] >= HEARTBEAT_S:
@@ -199,6 +200,7 @@ def _stage_printer(every: float = 5.0):
                     last["at"] = now
 
     threading.Thread(target=heartbeat, daemon=True, name="progress heartbeat").start()
+    report.stop = stopped.set
     return report
 
 
@@ -215,9 +217,12 @@ def cmd_import_translation(args: argparse.Namespace) -> int:
         text = read_text_file(args.file)
         with Project.open(args.project) as project:
             progress = _stage_printer()
-            result = ti.import_text(project, text, lang, args.file,
-                                    _aligner(project, lang, progress), force=args.force,
-                                    progress=progress)
+            try:
+                result = ti.import_text(project, text, lang, args.file,
+                                        _aligner(project, lang, progress), force=args.force,
+                                        progress=progress)
+            finally:
+                progress.stop()
     else:
         table = ti.read_parallel(args.file, fmt)
         with Project.open(args.project) as project:
