@@ -61,9 +61,10 @@ def up_to(text: str, size: int) -> str:
 
 
 def unpunctuated(words: list[str], size: int) -> str:
-    out, k = [], 0
-    while sum(len(w) + 1 for w in out) < size:
+    out, k, length = [], 0, 0
+    while length < size:
         out.append(words[k % len(words)])
+        length += len(out[-1]) + 1
         k += 1
     return " ".join(out) + "\n"
 
