@@ -278,3 +278,16 @@ def test_the_cli_says_still_working_during_a_long_stage(monkeypatch, capsys):
     report.stop()
     err = capsys.readouterr().err
     assert "] aligning 15,500 sentences" in err and "] still aligning 15,500 sentences" in err
+
+
+def test_clear_pairs_are_found_a_chunk_of_rows_at_a_time_as_with_the_whole_table():
+    from align.alignment.length_ratio import _top_two
+
+    rng = np.random.default_rng(3)
+    src = rng.normal(size=(700, 32)).astype(np.float32)
+    tgt = rng.normal(size=(300, 32)).astype(np.float32)
+    top2, best, mean, spread = _top_two(tgt, src, chunk=64)
+    cos = (tgt @ src.T).astype(np.float64)
+    assert np.allclose(top2, -np.partition(-cos, 1, axis=1)[:, :2], atol=1e-4)
+    assert (best == cos.argmax(axis=1)).all()
+    assert abs(mean - cos.mean()) < 1e-6 and abs(spread - cos.std()) < 1e-5
