@@ -14,6 +14,7 @@ from align.alignment.band_budget import band_bytes, max_half_width
 from align.alignment.config import AlignConfig, MAX_HALF_WIDTH
 from align.alignment.search import _banded_solve
 from align.cli import main
+from align.errors import InputError
 from align.formats.rows import Cell, Row, Table
 from align.imports import translation as ti
 from align.imports.plausibility import ImplausibleTranslation, Sizes, sizes_of, weighted_length
@@ -291,3 +292,14 @@ def test_clear_pairs_are_found_a_chunk_of_rows_at_a_time_as_with_the_whole_table
     assert np.allclose(top2, -np.partition(-cos, 1, axis=1)[:, :2], atol=1e-4)
     assert (best == cos.argmax(axis=1)).all()
     assert abs(mean - cos.mean()) < 1e-6 and abs(spread - cos.std()) < 1e-5
+
+
+def test_a_text_too_long_to_align_at_once_is_refused_even_with_force(tmp_path, monkeypatch):
+    monkeypatch.setattr(ti, "MAX_ALIGNED_SENTENCES", 400)   # the interview (277 sentences aligned) + 200 > 400
+    directory = make_interview_project(tmp_path / "interview")
+    before = project_dump(directory)
+    encoder = HashEncoder()
+    with Project.open(directory) as p, pytest.raises(InputError, match=r"aligning 4\d\d sentences as one text"):
+        ti.import_text(p, novel_sentences(200), "en", "t.txt",
+                       BlockAligner("de", "en", CachedEncoder(encoder)), force=True)
+    assert encoder.count == 0 and project_dump(directory) == before

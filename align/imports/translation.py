@@ -43,6 +43,10 @@ PREFIX = 8  # characters of a sentence used to find where a unit may start
 # is aligned as one text instead (memory linear in its length, see band_budget).
 MAX_PLACED_UNITS = 300
 MAX_PLACEMENT_CELLS = 4_000_000
+# Sentences (both sides) aligned as one text at most: the aligner's vectors take about
+# 20 KB a sentence (measured: 45,000 sentences, 0.9 GB peak; bench/bench_limits.py), so
+# this keeps one import under 1.5 GB. --force does not lift it: it is memory, not plausibility.
+MAX_ALIGNED_SENTENCES = 60_000
 
 # [(source sentences, target sentences) per block] -> per block, links as (source indexes,
 # target indexes, score) or objects with .src/.tgt/.score; blocks are hard boundaries.
@@ -367,6 +371,13 @@ def align_text(project, text: str, lang: str, name: str, aligner: Aligner, *,
         raise InputError("the project has no source sentences to align to")
     aligned = [k for k, (source, group_sentences) in enumerate(parts) if source and group_sentences]
     blocks_to_align = [([s.text for s in parts[k][0]], parts[k][1]) for k in aligned]
+    largest = max((len(src) + len(tgt) for src, tgt in blocks_to_align), default=0)
+    if largest > MAX_ALIGNED_SENTENCES:
+        raise InputError(f"{name}: not imported: aligning it means aligning {largest:,} "
+                         f"sentences as one text, more than the {MAX_ALIGNED_SENTENCES:,} one "
+                         f"import can hold in memory; nothing was changed. Split the text and "
+                         f"its translation into parts (chapters) and import each into its own "
+                         f"project")
     report(f"aligning {len(sentences):,} sentences")
     raw = aligner(blocks_to_align, length_ratio=ratio) if ratio else aligner(blocks_to_align)
     raw_of = dict(zip(aligned, raw))
