@@ -12,6 +12,7 @@ outside the repository is read):
   unpunctuated-200k           a 200 KB German line without a full stop, and a 200 KB English one
   hello-2.6mb                 the interview, and 'Hello world. ' * 200000 as its "translation"
   translation-17x             the interview, and its English repeated to 17 times its length
+  translation-17x-forced      the same, imported with --force (a lopsided pair aligned)
   translation-10x-shorter     the interview, and the first tenth of its English (a partial one)
   source-20mb                 the interview repeated to just under the 20 MB limit, and its
                               English as long (a real pair at that size)
@@ -82,6 +83,8 @@ def rows() -> dict[str, tuple]:
                               lambda: unpunctuated(en_words, 200_000)),
         "hello-2.6mb": (lambda: de, lambda: "Hello world. " * 200_000 + "\n"),
         "translation-17x": (lambda: de, lambda: repeat(en, round(17 * len(de) / len(en)))),
+        "translation-17x-forced": (lambda: de, lambda: repeat(en, round(17 * len(de) / len(en))),
+                                   ["--force"]),
         "translation-10x-shorter": (lambda: de, lambda: tenth),
         "source-20mb": (lambda: up_to(de, LIMIT_BYTES), lambda: up_to(en, LIMIT_BYTES)),
     }
@@ -150,7 +153,8 @@ def main() -> int:
           f"  outcome", flush=True)
     worst = 0.0
     for name in args.rows or ladder:
-        make_source, make_translation = ladder[name]
+        make_source, make_translation, *extra = ladder[name]
+        extra = extra[0] if extra else []
         folder = scratch / name
         folder.mkdir(exist_ok=True)
         source, translation = folder / "source.txt", folder / "translation.txt"
@@ -159,7 +163,8 @@ def main() -> int:
         project = folder / "project"
         steps = [("import", source, [*cli, "import", str(source), "--project", str(project)]),
                  ("import-translation", translation,
-                  [*cli, "import-translation", str(project), str(translation), "--lang", "en"]),
+                  [*cli, "import-translation", str(project), str(translation), "--lang", "en",
+                   *extra]),
                  ("export", None, [*cli, "export", str(project), "--format", "tsv", "--langs", "de,en",
                                    "--output", str(folder / "out.tsv"), "--force",
                                    "--include-suggested"])]
