@@ -39,3 +39,29 @@ def test_a_long_import_shows_progress_and_cancel_leaves_the_project_as_it_was(tm
         wait_idle(page, timeout=60_000)
         assert bar.count() == 0 and button(page, "imp_tr_go").is_visible()
     assert dump(directory) == before
+
+
+def test_a_translation_far_longer_than_the_german_is_refused_naming_the_checkbox(tmp_path):
+    from models.app_services import FORCE_LABEL
+
+    directory = make_interview_project(tmp_path / "interview")
+    translation = tmp_path / "hello.txt"
+    translation.write_text("Hello world. " * 20_000, encoding="utf-8")
+    before = dump(directory)
+    env = {"BITEXT_EMBED_CACHE": str(tmp_path / "empty-cache.sqlite"),
+           "BITEXT_CACHE": str(tmp_path / "no-models"), "BITEXT_MODELS": ""}
+    with AppServer(directory, env=env) as srv, browser() as page:
+        open_app(page, srv.url)
+        button(page, "open_import").click()
+        wait_idle(page)
+        dialog = page.locator("[role='dialog']")
+        assert FORCE_LABEL in dialog.inner_text()
+        page.locator(".st-key-imp_tr input[type='file']").set_input_files(str(translation))
+        wait_idle(page)
+        button(page, "imp_tr_go").click()
+        error = dialog.locator("[data-testid='stAlertContentError']")
+        error.wait_for(timeout=60_000)
+        text = error.inner_text()
+        assert "times as long as the project's source text" in text
+        assert f'the "{FORCE_LABEL}" checkbox' in text and "nothing was changed" in text
+    assert dump(directory) == before
