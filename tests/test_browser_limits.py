@@ -65,3 +65,26 @@ def test_a_translation_far_longer_than_the_german_is_refused_naming_the_checkbox
         assert "times as long as the project's source text" in text
         assert f'the "{FORCE_LABEL}" checkbox' in text and "nothing was changed" in text
     assert dump(directory) == before
+
+
+def test_an_import_that_runs_to_the_end_closes_the_dialog_and_says_what_it_did(tmp_path):
+    from align.store import Project
+
+    directory = make_interview_project(tmp_path / "interview")
+    translation = tmp_path / "english.txt"
+    translation.write_text("Welcome to Davos.\nThank you very much.\n", encoding="utf-8")
+    env = {"BITEXT_EMBED_CACHE": str(tmp_path / "empty-cache.sqlite"),
+           "BITEXT_CACHE": str(tmp_path / "no-models"), "BITEXT_MODELS": ""}
+    with AppServer(directory, env=env) as srv, browser() as page:
+        open_app(page, srv.url)
+        button(page, "open_import").click()
+        wait_idle(page)
+        page.locator(".st-key-imp_tr input[type='file']").set_input_files(str(translation))
+        wait_idle(page)
+        button(page, "imp_tr_go").click()
+        page.get_by_text("imported 2 en sentences from english.txt").wait_for(timeout=300_000)
+        wait_idle(page, timeout=60_000)
+        assert page.locator("[role='dialog']").count() == 0
+    with Project.open(directory) as p:
+        assert [t.text for t in p.target_segments("en")] == ["Welcome to Davos.",
+                                                             "Thank you very much."]
