@@ -18,6 +18,7 @@ from align import reader as rd
 from align.errors import BitextError
 from align.store import Project
 from models import app_services as svc
+from models.import_job import ImportJob
 
 DEFAULT_PROJECT = "data/projects/davos"
 PAGE_SIZES = (5, 10, 20, 50)
@@ -462,19 +463,41 @@ def import_body() -> None:
         if replaces.needs_confirmation:
             confirmed = st.checkbox(f"Replace the current {lang_label(lang)}",
                                     key="imp_tr_replace")
-    if st.button("Import and align", key="imp_tr_go", disabled=tr is None or not confirmed):
-        try:
-            with st.spinner("Aligning the translation with the German…"):
-                result = svc.import_translation(project(), tr.getvalue(), tr.name, lang)
-        except BitextError as exc:
-            st.error(str(exc))
-        else:
-            flash(result.summary())
-            if rd.where_suggestions_are(getattr(result, "suggested", 0)):
-                flash(rd.where_suggestions_are(result.suggested), "info")
+    force = st.checkbox(svc.FORCE_LABEL, key="imp_tr_force",
+                        help="A file over four times the German's length is refused as not "
+                             "a translation of it (aligning it would take minutes for nothing)")
+    if ss.get("imp_job") is not None:
+        import_job_panel()
+    elif st.button("Import and align", key="imp_tr_go", disabled=tr is None or not confirmed):
+        ss.imp_job = ImportJob(project_dir(), tr.getvalue(), tr.name, lang, force=force)
+        st.rerun(scope="fragment")
+    outcome = ss.pop("imp_job_outcome", None)
+    if outcome is not None:
+        (st.info if outcome[0] == "info" else st.error)(outcome[1])
+
+
+def import_job_panel() -> None:
+    """The running import: its stage and progress, and Cancel. The dialog re-runs itself
+    every half second while the import runs in its worker thread (`ImportJob`), so a click
+    on Cancel is taken at once; the import stops at its next report, before it saves."""
+    job = ss.imp_job
+    if job.done.is_set():
+        ss.pop("imp_job")
+        if job.result is not None:
+            flash(job.result.summary())
+            if rd.where_suggestions_are(getattr(job.result, "suggested", 0)):
+                flash(rd.where_suggestions_are(job.result.suggested), "info")
             ss.dialog = None
             ss.pop("saved_at", None)   # "✓ saved" under an editor spoke of the replaced text
             st.rerun()
+        ss.imp_job_outcome = (("info", "Import cancelled: nothing was changed.") if job.cancelled
+                              else ("error", str(job.error)))
+        st.rerun(scope="fragment")
+    st.progress(job.fraction, text=f"{job.stage} · {job.elapsed:.0f} s")
+    st.button("Cancel", key="imp_tr_cancel", on_click=job.cancel,
+              help="Stop the import; the project stays exactly as it was")
+    time.sleep(0.5)
+    st.rerun(scope="fragment")
 
 
 def project_body() -> None:

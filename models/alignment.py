@@ -16,6 +16,7 @@ from align.alignment import AlignConfig, Link, align_blocks
 from align.alignment.signals import detokenize
 from align.alignment.turn_assignment import shared_token_bonus, similarity_z
 from align.errors import InputError
+from align.text.long_sentences import scoring_text
 from models.encoders import CachedEncoder, SentenceEncoder, default_cache_path, get_encoder
 
 # Scripts without upper/lower case: capitalisation says nothing about names there.
@@ -41,6 +42,28 @@ def _as_cached(encoder: SentenceEncoder | None) -> CachedEncoder:
     if encoder is None:
         return default_encoder()
     return encoder if isinstance(encoder, CachedEncoder) else CachedEncoder(encoder)
+
+
+Progress = Callable[..., None]   # progress(stage, done, total); may raise to stop the work
+ENCODE_REPORT = 64               # texts between two progress reports
+
+
+def _scoring_encode(cached: CachedEncoder, progress: Progress | None = None
+                    ) -> Callable[[list[str]], np.ndarray]:
+    """The encoder as the aligner uses it: an over-long text (an unpunctuated page, a run of
+    long sentences) is embedded from its head and tail (`scoring_text`), one model window,
+    not window after window of its whole length. With `progress`, the texts go in chunks
+    and each chunk is reported (where a person can stop a long encode)."""
+    def encode(texts: list[str]) -> np.ndarray:
+        texts = [scoring_text(t) for t in texts]
+        if progress is None or len(texts) <= ENCODE_REPORT:
+            return cached.encode(texts)
+        parts = []
+        for start in range(0, len(texts), ENCODE_REPORT):
+            progress(f"encoding sentences: {start:,} of {len(texts):,}", start, len(texts))
+            parts.append(cached.encode(texts[start:start + ENCODE_REPORT]))
+        return np.concatenate(parts)
+    return encode
 
 
 def _is_cased(lang: str | None) -> bool:
@@ -76,18 +99,20 @@ def align_document(blocks: Sequence[tuple[Sequence[str], Sequence[str]]], src_la
                    anchors: Sequence[Sequence[Link]] | None = None,
                    config: AlignConfig = AlignConfig(),
                    context_blocks: Sequence[tuple[Sequence[str], Sequence[str]]] = (),
-                   length_ratio: float | None = None) -> list[list[Link]]:
+                   length_ratio: float | None = None,
+                   progress: Progress | None = None) -> list[list[Link]]:
     """Align a document block by block (turns/headings are hard boundaries); block-local ids.
 
     context_blocks: more of the document, read (not aligned) for the chance baseline when only
     a few blocks are aligned, e.g. one turn again in the reader.
     length_ratio: source characters per target character, when known better than from the
     blocks' totals (see `align_blocks`).
+    progress: told how the encoding goes (`_scoring_encode`); may raise to stop.
     """
-    cached = _as_cached(encoder)
+    encode = _scoring_encode(_as_cached(encoder), progress)
     bridges = bridges or [None] * len(blocks)
     mt = [_bridge_text(b, src) for b, (src, _) in zip(bridges, blocks)]
-    return align_blocks(blocks, cached.encode, anchors=anchors, bridge=mt,
+    return align_blocks(blocks, encode, anchors=anchors, bridge=mt,
                         src_cased=_is_cased(src_lang), tgt_cased=_is_cased(tgt_lang), config=config,
                         context_blocks=context_blocks, length_ratio=length_ratio,
                         langs=(src_lang, tgt_lang))
@@ -98,22 +123,24 @@ class BlockAligner:
     import takes (`align.imports.translation.Aligner`), with `similarity` for placing a
     transcript's sentences in the project's turns before they are aligned."""
 
-    def __init__(self, src_lang: str, tgt_lang: str, encoder: SentenceEncoder | None = None):
+    def __init__(self, src_lang: str, tgt_lang: str, encoder: SentenceEncoder | None = None,
+                 progress: Progress | None = None):
         self.src_lang, self.tgt_lang, self.encoder = src_lang, tgt_lang, encoder
+        self.progress = progress
 
     def __call__(self, blocks: Sequence[tuple[Sequence[str], Sequence[str]]],
                  length_ratio: float | None = None) -> list[list[Link]]:
         return align_document(blocks, self.src_lang, self.tgt_lang, encoder=self.encoder,
-                              length_ratio=length_ratio)
+                              length_ratio=length_ratio, progress=self.progress)
 
     def similarity(self, src: Sequence[str], tgt: Sequence[str]) -> np.ndarray:
         """(tgt, src) sentence similarities in z units, plus shared numbers and names. The
         sentences are embedded once; the aligner then finds them in the cache."""
-        encode = _as_cached(self.encoder).encode
+        encode = _scoring_encode(_as_cached(self.encoder), self.progress)
         vecs = encode([detokenize(t) for t in [*src, *tgt]])
         sim = similarity_z(vecs[:len(src)], vecs[len(src):])
         return sim + shared_token_bonus(src, tgt, _is_cased(self.src_lang), _is_cased(self.tgt_lang))
 
 
-def block_aligner(src_lang: str, tgt_lang: str) -> BlockAligner:
-    return BlockAligner(src_lang, tgt_lang)
+def block_aligner(src_lang: str, tgt_lang: str, progress: Progress | None = None) -> BlockAligner:
+    return BlockAligner(src_lang, tgt_lang, progress=progress)

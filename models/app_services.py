@@ -332,10 +332,18 @@ def import_replaces(project: Project, lang: str) -> ImportReplaces | None:
     return ImportReplaces(len(shown), sum(s.status in HUMAN_STATUSES for s in shown))
 
 
-def import_translation(project: Project, raw: bytes, name: str, lang: str):
+FORCE_LABEL = "Import even if it is far longer than the German"
+
+
+def import_translation(project: Project, raw: bytes, name: str, lang: str, *,
+                       force: bool = False, progress=None):
     """An existing translation: plain text is split into sentences and aligned against the
     project's German (the CLI's `import-translation` path); a TMX/TSV/JSONL/XLIFF file is
-    matched unit by unit. The previous translation is archived, never deleted."""
+    matched unit by unit. The previous translation is archived, never deleted.
+
+    A file far longer than the German is refused (naming the FORCE_LABEL checkbox) unless
+    `force`. `progress(stage, done, total)` (an `align.jobs.Job`) is told each stage and may
+    raise to cancel: nothing is saved before the last stage."""
     import tempfile
 
     from align.imports import translation as ti
@@ -345,15 +353,19 @@ def import_translation(project: Project, raw: bytes, name: str, lang: str):
 
     name = check_file_name(Path(name).name)
     fmt = ti.detect_format(name)
+    override = f'the "{FORCE_LABEL}" checkbox'
     if fmt == "text":
         text, read = read_translation(raw, name)
         return ti.import_read(project, text, read, lang, name,
-                              block_aligner(project.source_lang, lang))
+                              block_aligner(project.source_lang, lang, progress), force=force,
+                              override=override, progress=progress)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(raw)
         table = ti.read_parallel(path, fmt)
-    return ti.import_table(project, table, lang, name, fmt)
+    if progress:
+        progress("matching the units to the German")
+    return ti.import_table(project, table, lang, name, fmt, force=force, override=override)
 
 
 # ----- export -------------------------------------------------------------------------------

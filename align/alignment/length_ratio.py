@@ -46,17 +46,33 @@ def clear_pair_ratio(src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_len: np.nda
         return None
     rng = np.random.default_rng(seed)
     rows = np.sort(rng.choice(m, MAX_TARGETS, replace=False)) if m > MAX_TARGETS else np.arange(m)
-    cos = tgt_vecs[rows] @ src_vecs.T                      # (targets sampled, n)
-    spread = float(cos.std()) or 1.0
-    z = (cos - float(cos.mean())) / spread
-    top2 = -np.partition(-z, 1, axis=1)[:, :2]
-    best = np.argmax(z, axis=1)
+    top2, best, mean, spread = _top_two(tgt_vecs[rows], src_vecs)
+    top2 = (top2 - mean) / spread                           # as z-scores over all pairs
     clear = (top2[:, 0] >= CLEAR_Z) & (top2[:, 0] - top2[:, 1] >= CLEAR_MARGIN)
     s_len, t_len = src_len[best[clear]], tgt_len[rows[clear]]
     ok = (s_len > 0) & (t_len > 0)
     if int(ok.sum()) < min(MIN_PAIRS, max(3, m // 2)):
         return None
     return float(np.exp(np.median(np.log(s_len[ok] / t_len[ok]))))
+
+
+def _top_two(tgt: np.ndarray, src: np.ndarray, chunk: int = 128):
+    """Per target row, its two best cosines against `src` and the best one's index, with the
+    mean and spread of all the cosines: the (targets x n) table a chunk of rows at a time
+    (one block of 30,000 sentences would take a gigabyte of temporaries at once)."""
+    top2 = np.empty((tgt.shape[0], 2), np.float64)
+    best = np.empty(tgt.shape[0], np.int64)
+    total = squares = 0.0
+    for start in range(0, tgt.shape[0], chunk):
+        cos = tgt[start:start + chunk] @ src.T
+        top2[start:start + chunk] = -np.partition(-cos, 1, axis=1)[:, :2]
+        best[start:start + chunk] = np.argmax(cos, axis=1)
+        total += float(cos.sum(dtype=np.float64))
+        squares += float(np.square(cos, dtype=np.float64).sum())
+    count = tgt.shape[0] * src.shape[0]
+    mean = total / count
+    spread = float(np.sqrt(max(squares / count - mean * mean, 0.0))) or 1.0
+    return top2, best, mean, spread
 
 
 def first_length_ratio(feats: Sequence[tuple[SideFeatures, SideFeatures]]) -> float | None:

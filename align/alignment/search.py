@@ -8,7 +8,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from align.alignment.config import IMPOSSIBLE, MAX_HALF_WIDTH, AlignConfig, Link, Move
+from align.alignment.band_budget import max_half_width
+from align.alignment.config import IMPOSSIBLE, AlignConfig, Link, Move
 from align.alignment.features import SideFeatures
 from align.alignment.scoring import CoarseScorer, DocumentContext, SpanScorer, downsample
 
@@ -225,17 +226,18 @@ def _banded_solve(n: int, m: int, guide, moves, scorer, config: AlignConfig,
     if guide is None:
         solved = _solve(Band.full(n, m), moves, scorer, config.skip, posteriors)
         return solved, solved.steps()
-    half = config.width
+    cap = max_half_width(n, m, len(moves))  # memory linear in n + m, whatever their ratio
+    half = min(config.width, cap)
     while True:
         band = Band.around(n, m, guide[0], guide[1], half)
         solved = _solve(band, moves, scorer, config.skip, posteriors)
         steps = solved.steps()
         pa, pj = _path_points(steps, n, m)
-        if (band.width >= min(n, m) + 1 or half >= MAX_HALF_WIDTH
+        if (band.width >= min(n, m) + 1 or half >= cap
                 or not band.touches_edge(pa.astype(np.int64), pj.astype(np.int64))):
             return solved, steps
         # The path ran along the band's edge: centre on it, widen, and redo this level.
-        guide, half = (pa, pj), min(2 * half, MAX_HALF_WIDTH)
+        guide, half = (pa, pj), min(2 * half, cap)
 
 
 # --------------------------------------------------------------------------------------------

@@ -73,6 +73,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", dest="fmt", choices=["text", *sorted(
         name for name, spec in FORMATS.items() if spec.readable)],
         help="how to read FILE (default: by its ending: .tmx .xlf .tsv .jsonl, else text)")
+    p.add_argument("--force", action="store_true",
+                   help="import even a file far longer than the project's source text (over "
+                        "4 times its characters, or 4 times its sentences and 50 more), which "
+                        "is refused by default as not a translation of it")
     p.set_defaults(func=cmd_import_translation)
 
 
@@ -170,11 +174,53 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _aligner(project, lang: str):
+def _aligner(project, lang: str, progress=None):
     """The models layer's sentence aligner, as a function of [(source, target) sentences] blocks."""
     from models.alignment import block_aligner
 
-    return block_aligner(project.source_lang, lang)
+    return block_aligner(project.source_lang, lang, progress)
+
+
+HEARTBEAT_S = 30.0   # a stage that runs longer says "still ..." this often
+
+
+def _stage_printer(every: float = 5.0):
+    """Each stage of a long import on stderr, with the seconds since it began: a new stage
+    at once, the same stage's progress ("encoding sentences: 640 of 2,000") at most every
+    `every` seconds, and "still <stage>" every HEARTBEAT_S seconds while one stage runs on
+    without reports (one long alignment pass): a long run is never silent for minutes."""
+    import threading
+    import time
+
+    start = time.monotonic()
+    last = {"stage": "", "text": "", "at": -every}
+    lock = threading.Lock()
+
+    def say(text: str, now: float) -> None:
+        print(f"[{now - start:6.1f} s] {text}", file=sys.stderr, flush=True)
+
+    def report(stage: str, done: int = 0, total: int = 0) -> None:
+        now = time.monotonic()
+        kind = stage.split(":")[0]
+        with lock:
+            if kind != last["stage"] or now - last["at"] >= every:
+                say(stage, now)
+                last.update(stage=kind, at=now)
+            last["text"] = stage
+
+    stopped = threading.Event()
+
+    def heartbeat() -> None:
+        while not stopped.wait(HEARTBEAT_S / 3):
+            now = time.monotonic()
+            with lock:
+                if last["text"] and now - last["at"] >= HEARTBEAT_S:
+                    say(f"still {last['text']}", now)
+                    last["at"] = now
+
+    threading.Thread(target=heartbeat, daemon=True, name="progress heartbeat").start()
+    report.stop = stopped.set
+    return report
 
 
 def cmd_import_translation(args: argparse.Namespace) -> int:
@@ -189,11 +235,17 @@ def cmd_import_translation(args: argparse.Namespace) -> int:
 
         text, read = read_translation_file(args.file)  # a document (DOCX, EPUB, SRT...) as text
         with Project.open(args.project) as project:
-            result = ti.import_read(project, text, read, lang, args.file, _aligner(project, lang))
+            progress = _stage_printer()
+            try:
+                result = ti.import_read(project, text, read, lang, args.file,
+                                        _aligner(project, lang, progress), force=args.force,
+                                        progress=progress)
+            finally:
+                progress.stop()
     else:
         table = ti.read_parallel(args.file, fmt)
         with Project.open(args.project) as project:
-            result = ti.import_table(project, table, lang, args.file, fmt)
+            result = ti.import_table(project, table, lang, args.file, fmt, force=args.force)
     print(result.summary())
     for text in result.unmatched:
         print(f"  not matched: {text[:100]}")

@@ -38,15 +38,27 @@ from align.alignment.suggestions import is_suggestion
 from align.alignment.turn_assignment import pair_length_ratio, place_sentences
 from align.imports.chapters import ChapterReport, chapter_parts
 from align.text.sections import Section, sections_from_text
+from align.imports.plausibility import check_plausible, sizes_of
+from align.text.long_sentences import cut_long_sentences
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 PREFIX = 8  # characters of a sentence used to find where a unit may start
+# Placing a transcript's sentences in the project's blocks (`turn_assignment`) takes a
+# (targets x sources) table and (2 x blocks + 1)^2 transitions: past these sizes the text
+# is aligned as one text instead (memory linear in its length, see band_budget).
+MAX_PLACED_UNITS = 300
+MAX_PLACEMENT_CELLS = 4_000_000
+# Sentences (both sides) aligned as one text at most: the aligner's vectors take about
+# 20 KB a sentence (measured: 45,000 sentences, 0.9 GB peak; bench/bench_limits.py), so
+# this keeps one import under 1.5 GB. --force does not lift it: it is memory, not plausibility.
+MAX_ALIGNED_SENTENCES = 60_000
 
 # [(source sentences, target sentences) per block] -> per block, links as (source indexes,
 # target indexes, score) or objects with .src/.tgt/.score; blocks are hard boundaries.
 # An aligner that also has `similarity(source, target)` (a (target, source) array of z-scores)
 # can place a transcript's sentences in turns first, and then takes `length_ratio=`.
 Aligner = Callable[[Sequence[tuple[Sequence[str], Sequence[str]]]], Sequence[Sequence]]
+Progress = Callable[[str], None]   # told each stage of an import; may raise to cancel it
 
 
 @dataclass
@@ -179,10 +191,15 @@ def match_table(project, table: Table, lang: str, name: str, cells: list | None 
     return sentences, links, statuses, origins, unmatched
 
 
-def import_table(project, table: Table, lang: str, name: str, kind: str) -> ImportResult:
+def import_table(project, table: Table, lang: str, name: str, kind: str, *,
+                 force: bool = False, override: str = "--force") -> ImportResult:
     cells: list = []
     sentences, links, statuses, origins, unmatched = match_table(project, table, lang, name,
                                                                  cells)
+    if not force:  # the units' target text against the source sentences they matched
+        source_text = {s.id: s.text for s in project.source_segments()}
+        check_plausible(sizes_of([source_text[i] for ids, _, _ in links for i in ids], sentences),
+                        name, override)
     # A link the file marks as suggested stays one; the model's confidence comes back too.
     backup = project.import_target_track(
         lang, sentences, links, origin_detail={"imported_from": Path(name).name, "format": kind},
@@ -220,10 +237,12 @@ def _link_parts(link) -> tuple[tuple[int, ...], tuple[int, ...], float | None]:
 def split_lines(text: str, lang: str) -> list[str]:
     """Sentences of a plain-text translation: a line break always ends a sentence (files with
     one sentence per line, such as a Moses export, often have no final punctuation), and each
-    line is then split into sentences on its own."""
+    line is then split into sentences on its own. A "sentence" too long to align as one (an
+    unpunctuated transcript) is cut at clauses (`long_sentences`)."""
     from align.text.sentences import split_sentences
 
-    return [s for line in text.splitlines() if line.strip() for s in split_sentences(line, lang)]
+    return cut_long_sentences(
+        [s for line in text.splitlines() if line.strip() for s in split_sentences(line, lang)])
 
 
 STAGE_NOTE = re.compile(r"^\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
@@ -273,6 +292,9 @@ def _placed_parts(lines: Sequence[str], own_labels: set[str], blocks, source_of,
     units = [b for b in blocks if source_of[b.id]]
     if not sentences or not units:
         return None
+    n_source = sum(len(source_of[b.id]) for b in units)
+    if len(units) > MAX_PLACED_UNITS or n_source * len(sentences) > MAX_PLACEMENT_CELLS:
+        return None   # placing is quadratic in the blocks: a long text is aligned as one
     unit_of_source = [u for u, b in enumerate(units) for _ in source_of[b.id]]
     source_texts = [s.text for b in units for s in source_of[b.id]]
     speakers = [b.speaker if b.kind == "turn" else None for b in units]
@@ -321,15 +343,30 @@ def _body_parts(blocks, lines: Sequence[str], own: set[str], source_of, lang: st
     return parts, None
 
 
-def align_text(project, text: str, lang: str, name: str, aligner: Aligner):
+def check_text_plausible(project, text: str, lang: str, name: str,
+                         override: str = "--force") -> None:
+    """Refuse a plain-text translation far longer than the source (`plausibility`) before
+    any splitting or encoding: the figures alone decide (characters first, then sentences)."""
+    source_texts = [s.text for b in project.blocks(include_excluded=False)
+                    for s in project.source_segments(b.id)]
+    check_plausible(sizes_of(source_texts, [text]), name, override)
+    check_plausible(sizes_of(source_texts, split_lines(text, lang)), name, override)
+
+
+def align_text(project, text: str, lang: str, name: str, aligner: Aligner, *,
+               force: bool = False, override: str = "--force", progress: Progress | None = None):
     """(target sentences, links) for a plain-text translation aligned to the source text
-    (see `align_sections`)."""
+    (see `align_sections`). A text far longer than the source is refused first unless
+    `force`; `override` is what the refusal names to go on anyway."""
+    if not force:
+        check_text_plausible(project, text, lang, name, override)
     sentences, links, _ = align_sections(project, sections_from_text(colon_labelled(text)),
-                                         lang, name, aligner)
+                                         lang, name, aligner, progress=progress)
     return sentences, links
 
 
-def align_sections(project, sections: Sequence[Section], lang: str, name: str, aligner: Aligner):
+def align_sections(project, sections: Sequence[Section], lang: str, name: str, aligner: Aligner,
+                   progress: Progress | None = None):
     """(target sentences, links, ChapterReport or None) for a translation given as sections
     (heading, paragraphs), aligned to the source text.
 
@@ -343,6 +380,9 @@ def align_sections(project, sections: Sequence[Section], lang: str, name: str, a
     one text. A link may not cross a turn: when the aligner joins the last sentence of one
     block with the first of the next, the targets stay with the first block and the other
     source sentences are left unlinked.
+
+    `progress(stage)` is called between the stages; it may raise to stop (a cancel), and
+    nothing is saved here.
     """
     source_lang = project.source_lang
     if lang == source_lang:
@@ -352,6 +392,8 @@ def align_sections(project, sections: Sequence[Section], lang: str, name: str, a
     labels = sorted({x for b in blocks for x in (b.speaker, b.speaker_label) if x}
                     | set(project.speaker_merges()))
     source_of = {b.id: project.source_segments(b.id) for b in blocks}
+    report_stage = progress or (lambda stage: None)
+    report_stage("reading the translation")
     # A transcript's own labels ("马云：") come off the lines that open its turns, and nowhere
     # else. (A screenplay's names alone on their lines were made "NAME: " labels before.)
     own = line_labels("\n".join(p for sec in sections for p in sec.paragraphs))
@@ -375,6 +417,14 @@ def align_sections(project, sections: Sequence[Section], lang: str, name: str, a
         raise InputError("the project has no source sentences to align to")
     aligned = [k for k, (source, group_sentences) in enumerate(parts) if source and group_sentences]
     blocks_to_align = [([s.text for s in parts[k][0]], parts[k][1]) for k in aligned]
+    largest = max((len(src) + len(tgt) for src, tgt in blocks_to_align), default=0)
+    if largest > MAX_ALIGNED_SENTENCES:
+        raise InputError(f"{name}: not imported: aligning it means aligning {largest:,} "
+                         f"sentences as one text, more than the {MAX_ALIGNED_SENTENCES:,} one "
+                         f"import can hold in memory; nothing was changed. Split the text and "
+                         f"its translation into parts (chapters) and import each into its own "
+                         f"project")
+    report_stage(f"aligning {len(sentences):,} sentences")
     raw = aligner(blocks_to_align, length_ratio=ratio) if ratio else aligner(blocks_to_align)
     raw_of = dict(zip(aligned, raw))
     links: list[tuple[list[str], list[int], float | None]] = []
@@ -394,11 +444,15 @@ def align_sections(project, sections: Sequence[Section], lang: str, name: str, a
     return sentences, links, report
 
 
-def import_text(project, text: str, lang: str, name: str, aligner: Aligner) -> ImportResult:
+def import_text(project, text: str, lang: str, name: str, aligner: Aligner, *,
+                force: bool = False, override: str = "--force",
+                progress: Progress | None = None) -> ImportResult:
     """A plain-text or Markdown translation: its headings (`# ...`, or a short line of its
-    own) are its chapters."""
+    own) are its chapters. Refused when far longer than the source, unless `force`."""
+    if not force:
+        check_text_plausible(project, text, lang, name, override)
     return import_sections(project, sections_from_text(colon_labelled(text)), lang, name,
-                           aligner)
+                           aligner, progress=progress)
 
 
 def sections_of_read(text: str, headings) -> list[Section]:
@@ -417,21 +471,30 @@ def sections_of_read(text: str, headings) -> list[Section]:
     return out
 
 
-def import_read(project, text: str, read, lang: str, name: str, aligner: Aligner) -> ImportResult:
+def import_read(project, text: str, read, lang: str, name: str, aligner: Aligner, *,
+                force: bool = False, override: str = "--force",
+                progress: Progress | None = None) -> ImportResult:
     """A translation as `align.text.readers.read_translation` gives it: plain text (read None)
     finds its own headings; a document's headings are the ones its file marks (and its
     speakers are already "Name: " labels, so no screenplay layout is looked for)."""
     if read is None:
-        return import_text(project, text, lang, name, aligner)
+        return import_text(project, text, lang, name, aligner, force=force, override=override,
+                           progress=progress)
+    if not force:
+        check_text_plausible(project, text, lang, name, override)
     return import_sections(project, sections_of_read(text, read.headings()),
-                           lang, name, aligner)
+                           lang, name, aligner, progress=progress)
 
 
 def import_sections(project, sections: Sequence[Section], lang: str, name: str,
-                    aligner: Aligner, kind: str = "text") -> ImportResult:
+                    aligner: Aligner, kind: str = "text", *,
+                    progress: Progress | None = None) -> ImportResult:
     """Import a translation given as sections (heading, paragraphs), from any reader: aligned
     chapter by chapter when both sides have headings, chapters one side lacks reported."""
-    sentences, links, chapters = align_sections(project, sections, lang, name, aligner)
+    sentences, links, chapters = align_sections(project, sections, lang, name, aligner,
+                                                progress=progress)
+    if progress:
+        progress("saving")
     unsure = [bool(src and tgt) and is_suggestion(score) for src, tgt, score in links]
     backup = project.import_target_track(
         lang, sentences, links, origin_detail={"imported_from": Path(name).name, "format": kind},

@@ -1,0 +1,90 @@
+"""The Import dialog on a long import, in Chromium: a progress bar says what it is doing, and
+Cancel stops it with the project exactly as it was (issue 21)."""
+from __future__ import annotations
+
+import sqlite3
+
+from align.store import DB_NAME
+from tests.browser_util import AppServer, browser, button, open_app, wait_idle
+from tests.conftest import make_interview_project
+
+
+def dump(directory) -> list[str]:
+    with sqlite3.connect(directory / DB_NAME) as db:
+        return list(db.iterdump())
+
+
+def test_a_long_import_shows_progress_and_cancel_leaves_the_project_as_it_was(tmp_path):
+    directory = make_interview_project(tmp_path / "interview")
+    translation = tmp_path / "english.txt"
+    # sentences no cache holds: the live e5 encode takes minutes, long enough to cancel
+    translation.write_text("\n".join(f"Sentence {k} of this test speaks of {k * 7919 % 1000} "
+                                     f"people." for k in range(400)), encoding="utf-8")
+    before = dump(directory)
+    env = {"BITEXT_EMBED_CACHE": str(tmp_path / "empty-cache.sqlite"),
+           "BITEXT_CACHE": str(tmp_path / "no-models"), "BITEXT_MODELS": ""}
+    with AppServer(directory, env=env) as srv, browser() as page:
+        open_app(page, srv.url)
+        button(page, "open_import").click()
+        wait_idle(page)
+        page.locator(".st-key-imp_tr input[type='file']").set_input_files(str(translation))
+        wait_idle(page)
+        button(page, "imp_tr_go").click()
+        bar = page.locator("[role='dialog'] [data-testid='stProgress']")
+        encoding = bar.filter(has_text="encoding sentences").first
+        encoding.wait_for(timeout=180_000)
+        assert " of " in encoding.inner_text()   # "encoding sentences: 64 of 695"
+        button(page, "imp_tr_cancel").click()
+        page.get_by_text("Import cancelled: nothing was changed.").wait_for(timeout=120_000)
+        wait_idle(page, timeout=60_000)
+        assert bar.count() == 0 and button(page, "imp_tr_go").is_visible()
+    assert dump(directory) == before
+
+
+def test_a_translation_far_longer_than_the_german_is_refused_naming_the_checkbox(tmp_path):
+    from models.app_services import FORCE_LABEL
+
+    directory = make_interview_project(tmp_path / "interview")
+    translation = tmp_path / "hello.txt"
+    translation.write_text("Hello world. " * 20_000, encoding="utf-8")
+    before = dump(directory)
+    env = {"BITEXT_EMBED_CACHE": str(tmp_path / "empty-cache.sqlite"),
+           "BITEXT_CACHE": str(tmp_path / "no-models"), "BITEXT_MODELS": ""}
+    with AppServer(directory, env=env) as srv, browser() as page:
+        open_app(page, srv.url)
+        button(page, "open_import").click()
+        wait_idle(page)
+        dialog = page.locator("[role='dialog']")
+        assert FORCE_LABEL in dialog.inner_text()
+        page.locator(".st-key-imp_tr input[type='file']").set_input_files(str(translation))
+        wait_idle(page)
+        button(page, "imp_tr_go").click()
+        error = dialog.locator("[data-testid='stAlertContentError']")
+        error.wait_for(timeout=60_000)
+        text = error.inner_text()
+        assert "times as long as the project's source text" in text
+        assert f'the "{FORCE_LABEL}" checkbox' in text and "nothing was changed" in text
+    assert dump(directory) == before
+
+
+def test_an_import_that_runs_to_the_end_closes_the_dialog_and_says_what_it_did(tmp_path):
+    from align.store import Project
+
+    directory = make_interview_project(tmp_path / "interview")
+    translation = tmp_path / "english.txt"
+    translation.write_text("Welcome to Davos.\nThank you very much.\n", encoding="utf-8")
+    env = {"BITEXT_EMBED_CACHE": str(tmp_path / "empty-cache.sqlite"),
+           "BITEXT_CACHE": str(tmp_path / "no-models"), "BITEXT_MODELS": ""}
+    with AppServer(directory, env=env) as srv, browser() as page:
+        open_app(page, srv.url)
+        button(page, "open_import").click()
+        wait_idle(page)
+        page.locator(".st-key-imp_tr input[type='file']").set_input_files(str(translation))
+        wait_idle(page)
+        button(page, "imp_tr_go").click()
+        page.get_by_text("imported 2 en sentences from english.txt").wait_for(timeout=300_000)
+        wait_idle(page, timeout=60_000)
+        assert page.locator("[role='dialog']").count() == 0
+    with Project.open(directory) as p:
+        assert [t.text for t in p.target_segments("en")] == ["Welcome to Davos.",
+                                                             "Thank you very much."]
