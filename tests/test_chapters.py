@@ -145,7 +145,7 @@ def test_the_cli_says_which_chapter_has_no_translation(small_book, dev_aligner, 
     (tmp_path / "book.de.md").write_text(book.source, encoding="utf-8")
     (tmp_path / "book.fr.md").write_text(book.translation, encoding="utf-8")
     assert main(["import", "--project", str(tmp_path / "p"), str(tmp_path / "book.de.md")]) == 0
-    monkeypatch.setattr(cli_export, "_aligner", lambda project, lang: dev_aligner)
+    monkeypatch.setattr(cli_export, "_aligner", lambda project, lang, progress=None: dev_aligner)
     assert main(["import-translation", str(tmp_path / "p"), str(tmp_path / "book.fr.md"),
                  "--lang", "fr"]) == 0
     out = capsys.readouterr().out
