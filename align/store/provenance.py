@@ -15,12 +15,14 @@ PROVENANCES = ("machine", "imported", "edited", "reviewed")
 def provenance(seg: SegmentRow) -> str:
     """machine | imported | edited | reviewed.
 
-    Imported: a human translation brought in by an import (origin_detail names the file)
-    and not changed since: every change of text or status raises the version from 1."""
+    Imported: a human translation brought in by an import (import_target_track marks its
+    origin_detail) and not changed since: every change of text or status raises the version
+    from 1."""
     if seg.status == "reviewed":
         return "reviewed"
     if seg.status == "mt":
         return "machine"
-    if seg.origin == "human" and "imported_from" in seg.origin_detail and seg.version == 1:
+    imported = seg.origin_detail.get("imported") or "imported_from" in seg.origin_detail
+    if seg.origin == "human" and imported and seg.version == 1:
         return "imported"
     return "edited"

@@ -222,6 +222,7 @@ def _import_origins(n: int, origins: Sequence[str] | None,
     for k in range(n):
         label = origins[k] if origins is not None else "human"
         detail = dict(origin_detail or {})
+        detail["imported"] = True     # read by align/store/provenance.py
         if label.startswith("mt:"):
             detail["model"] = label[3:]
         out.append(("mt" if label.startswith("mt") else "human",
