@@ -1375,8 +1375,8 @@ READER_JS = """<script>
   };
   // A box that takes the focus by the keyboard or from the page (Tab, Keep editing, a
   // rerun that draws it anew) puts the caret at the end of its text, where a person goes
-  // on typing; a click places the caret where it was clicked, and coming back from
-  // another window leaves it where it was.
+  // on typing; a click places the caret where it was clicked, a selection stays selected,
+  // and coming back from another window leaves it where it was.
   let pointing = false;
   let away = null;
   document.addEventListener('pointerdown', () => { pointing = true; }, true);
@@ -1389,6 +1389,7 @@ READER_JS = """<script>
     const back = ta === away;
     away = null;
     if (pointing || back || ta.tagName !== 'TEXTAREA' || !editorOf(ta)) return;
+    if (ta.selectionStart !== ta.selectionEnd) return;   // text selected on purpose: kept
     ta.setSelectionRange(ta.value.length, ta.value.length);
   }, true);
   let queued = false;

@@ -174,6 +174,7 @@ def test_missing_model_is_explained(app):
     assert "bitext models pull" not in sidebar.inner_text()   # a button, not a terminal command
     sidebar.locator(".st-key-dl-en button").click()
     page.wait_for_selector("[data-testid='stSidebar'] [data-testid='stAlertContentError']")
+    settle(page)        # the download's run is over: the next wait is for the next run
     error = sidebar.locator("[data-testid='stAlertContentError']").inner_text()
     assert error.strip() == ("cannot download Helsinki-NLP/opus-mt-de-en: the Hugging Face Hub "
                              "is not reachable (offline?)")
