@@ -199,3 +199,31 @@ def test_links_machine_translation_made_are_not_manual(project):
     assert rd.link_label(merged_link) == "manual"
     scored = merged_link.__class__(**{**merged_link.__dict__, "score": 0.81, "fixed": False})
     assert rd.link_label(scored) == "score 0.81"
+
+
+def test_importing_a_translation_file_withdraws_offers_and_reads_imported(project, tmp_path,
+                                                                          capsys):
+    """The same through the command line a user runs: a JSONL file of human English."""
+    import json
+
+    from align.cli import main
+
+    p = project
+    src, en, _ = targets(p, "Was ist Alibaba heute?")
+    p.edit_segment(en.id, "What is Alibaba today?", en.version)
+    assert propagate_correction(p, en.id) == 1
+    out = tmp_path / "all.jsonl"
+    assert main(["export", str(p.dir), "--format", "jsonl", "--output", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    for row in rows:       # a person's English, as another tool would write it
+        row["translation"]["en"] = "Human: " + row["translation"]["en"]
+        row["status"]["en"], row["origin"]["en"] = "edited", "human"
+    human = tmp_path / "human.jsonl"
+    human.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                     encoding="utf-8")
+    assert main(["import-translation", str(p.dir), "--lang", "en", str(human)]) == 0
+    capsys.readouterr()
+    assert p.offers("en") == []
+    assert main(["show", str(p.dir)]) == 0
+    shown = capsys.readouterr().out
+    assert f"0 mt, {len(rows)} imported, 0 edited, 0 reviewed" in shown
