@@ -81,14 +81,18 @@ def picked() -> None:
 
 
 def save_row(row_key: str, fields: list[tuple], mark_reviewed: bool) -> None:
-    edits, new = [], []
+    edits, new, confirmed = [], [], []
     for kind, a, b, widget in fields:
         text = ss.get(widget, "")
-        if kind == "edit":
+        if kind == "confirm":
+            if text:
+                confirmed.append(a)
+        elif kind == "edit":
             edits.append((a, b, text))
         else:
             new.append((a, b, text))
-    result = rd.save_edits(project(), edits, new, mark_reviewed=mark_reviewed)
+    result = rd.save_edits(project(), edits, new, mark_reviewed=mark_reviewed,
+                           confirmed=confirmed, langs=ss.get("langs") or None)
     conflicts = ss.setdefault("conflicts", {})
     for seg_id in [*result.saved, *result.unchanged, *result.created]:
         conflicts.pop(seg_id, None)
@@ -104,7 +108,9 @@ def save_row(row_key: str, fields: list[tuple], mark_reviewed: bool) -> None:
         flash(f"Translation removed ({rd.plural(n, 'sentence')}); Undo brings it back")
     elif n:
         flash(f"Saved {rd.plural(n, 'sentence')} at {stamp}"
-              + (" · reviewed" if mark_reviewed else ""))
+              + (f" · {result.review_message()}" if result.review else ""))
+    elif result.review:
+        flash(f"Nothing changed · {result.review_message()}", "info")
     else:
         flash("Nothing changed", "info")
     # A correction made once is offered wherever the same source comes back (issue 12).
@@ -673,11 +679,18 @@ def editor(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
                         key = f"ta-{seg.id}-v{seg.version}"
                         widgets[seg.id] = key
                         fields.append(("edit", seg.id, seg.version, key))
-                        state = (rd.STATUS_LABELS.get(seg.status) if seg.text.strip()
+                        state = (rd.provenance_label(seg) if seg.text.strip()
                                  else "not translated yet")
                         col.text_area(f"{lang_label(lang)} · {state}"
                                       + (f" · German {span}" if span else ""),
                                       value=seg.text, key=key, height="content")
+                if any(t.status == "mt" and t.text.strip() for t in cell.sentences):
+                    # Untouched machine text is marked reviewed only when ticked here.
+                    key = f"ok-{lang}-{row.key}"
+                    fields.append(("confirm", lang, None, key))
+                    col.checkbox(f"{lang_label(lang)} checked", key=key,
+                                 help="Save as reviewed marks machine text reviewed only "
+                                      "when you tick that you read it")
                 for src_id in cell.missing:
                     key = f"new-{lang}-{src_id}"
                     fields.append(("new", lang, src_id, key))
@@ -806,7 +819,7 @@ def link_tools(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
         all_links = block_links[lang]
         for link in cell.links:
             i = next(k for k, l in enumerate(all_links) if l.id == link.id)
-            score = "manual" if link.score is None else f"score {link.score:.2f}"
+            score = rd.link_label(link, [t for t in cell.sentences if t.id in link.tgt_ids])
             col.caption(f"{len(link.src_ids)} Deutsch ↔ {len(link.tgt_ids)} "
                         f"{lang_label(lang)} · {score}" + (" · suggested" if link.suggested else ""))
             box = col.container(horizontal=True, gap="small")

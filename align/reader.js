@@ -59,6 +59,7 @@
     el.closest('[class*="st-key-save-"], [class*="st-key-savenext-"]'));
 
   let guard = null;
+  let lateKey = null;     // widget key whose own late re-click is still to come (see 'click')
   const closeGuard = () => { if (guard) { guard.remove(); guard = null; } };
   const scriptState = () => {
     const app = document.querySelector('[data-testid="stApp"]');
@@ -138,6 +139,16 @@
 
   document.addEventListener('click', (e) => {
     if (guard && guard.contains(e.target)) return;
+    // The column pills click themselves again ~80 ms after a click they did not see arrive
+    // (later on a busy machine): that echo of the click the question held back must not
+    // change the columns after "Keep editing" either. A person's own next click on the
+    // widget goes down a pointer first, which ends the wait for the echo.
+    if (lateKey && e.target.closest && e.target.closest('.' + lateKey)) {
+      lateKey = null;
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      return;
+    }
     if (guard) {
       // Nothing else is clicked while the question is open: some widgets (the column pills)
       // click themselves again a moment after a click they did not see arrive.
@@ -167,7 +178,9 @@
     const holder = btn.closest('[class*="st-key-"]');
     const keyClass = holder && Array.from(holder.classList).find((c) => c.startsWith('st-key-'));
     const label = btn.getAttribute('aria-label') || btn.textContent;
+    lateKey = btn.closest('.st-key-langs') ? 'st-key-langs' : null;   // the pills echo
     ask(() => {
+      lateKey = null;
       if (document.contains(btn)) return btn.click();
       const again = keyClass && Array.from(document.querySelectorAll('.' + keyClass + ' button'))
         .find((b) => (b.getAttribute('aria-label') || b.textContent) === label);
@@ -253,6 +266,32 @@
       if (row && (!active || active === document.body || !document.contains(active))) row.focus();
     }
   };
+  // A box that takes the focus by the keyboard or from the page (Tab, Keep editing, a
+  // rerun that draws it anew) puts the caret at the end of its text, where a person goes
+  // on typing; a click places the caret where it was clicked, a selection stays selected,
+  // and coming back from another window leaves it where it was.
+  // (The box a pointer went down on, not a flag cleared by a timer: a click on "Keep
+  // editing" focuses the box from the page, and a busy machine delays timers.)
+  let pointed = null;
+  let away = null;
+  document.addEventListener('pointerdown', (e) => {
+    pointed = e.target;
+    if (lateKey && e.target.closest && e.target.closest('.' + lateKey)) lateKey = null;
+  }, true);
+  document.addEventListener('pointerup', () => { pointed = null; }, true);
+  document.addEventListener('focusout', (e) => {
+    away = document.hasFocus() ? null : e.target;
+  }, true);
+  document.addEventListener('focusin', (e) => {
+    const ta = e.target;
+    const back = ta === away;
+    const clicked = ta === pointed;
+    away = null;
+    pointed = null;
+    if (clicked || back || ta.tagName !== 'TEXTAREA' || !editorOf(ta)) return;
+    if (ta.selectionStart !== ta.selectionEnd) return;   // text selected on purpose: kept
+    ta.setSelectionRange(ta.value.length, ta.value.length);
+  }, true);
   let queued = false;
   new MutationObserver(() => {
     if (queued) return;

@@ -22,9 +22,18 @@ from align.errors import ConflictError
 from align.qa.checks import term_spans
 from align.store import BlockRow, Decision, LinkRow, OfferRow, Project, SegmentRow, text_sig
 from align.store.coverage import coverage, has_text
+from align.store.provenance import provenance
+from align.store.review import ReviewVerdict, review_message, review_verdict
 
 LANG_NAMES = {"de": "Deutsch", "en": "English", "zh": "中文"}
 STATUS_LABELS = {"mt": "machine", "edited": "edited", "reviewed": "reviewed"}
+# Where a sentence's text came from (align/store/provenance.py), as the reader names it.
+PROVENANCE_LABELS = {"machine": "machine", "imported": "imported (human)", "edited": "edited",
+                     "reviewed": "reviewed"}
+
+
+def provenance_label(seg: SegmentRow) -> str:
+    return PROVENANCE_LABELS[provenance(seg)]
 STATUS_FILTERS = ("any", "untranslated", "mt", "edited", "reviewed", "suggested")
 ORDERS = ("document", "lowest score first", "least confident first")
 
@@ -462,10 +471,11 @@ class Progress:
     mt: int
     edited: int
     reviewed: int
+    imported: int = 0   # human translations brought in by an import, unchanged since
 
     @property
     def targets(self) -> int:
-        return self.mt + self.edited + self.reviewed
+        return self.mt + self.imported + self.edited + self.reviewed
 
     @property
     def fraction_reviewed(self) -> float:
@@ -484,7 +494,7 @@ class Progress:
         n = self.targets
         return (f"{self.translated}/{self.sources} {lang_name(source_lang)} sentences translated"
                 f" · {n} {lang_name(self.lang)} sentence{'' if n == 1 else 's'}: {self.mt} "
-                f"machine, {self.edited} edited, {self.reviewed} reviewed")
+                f"machine, {self.imported} imported, {self.edited} edited, {self.reviewed} reviewed")
 
 
 def progress(snapshot: Snapshot, lang: str) -> Progress:
@@ -493,8 +503,9 @@ def progress(snapshot: Snapshot, lang: str) -> Progress:
                 for s in snapshot.sources.get(b.id, [])]
     links = [l for ls in snapshot.links.get(lang, {}).values() for l in ls]
     cov = coverage(included, links, snapshot.targets.get(lang, {}))
-    return Progress(lang, cov.sources, cov.translated, cov.statuses.get("mt", 0),
-                    cov.statuses.get("edited", 0), cov.statuses.get("reviewed", 0))
+    by = cov.provenance
+    return Progress(lang, cov.sources, cov.translated, by["machine"], by["edited"],
+                    by["reviewed"], imported=by["imported"])
 
 
 def speakers(snapshot: Snapshot) -> list[str]:
@@ -658,7 +669,7 @@ def confidence_badge(confidence: float | None) -> str:
 def _sentence_html(seg: SegmentRow, query: str, confidence: float | None = None,
                    terms: dict[str, str] | None = None) -> str:
     status = html.escape(seg.status)
-    label = html.escape(STATUS_LABELS.get(seg.status, seg.status))
+    label = html.escape(provenance_label(seg))
     return (f'<span class="bx-s bx-{status}" data-sid="{html.escape(seg.id)}">'
             f'{highlight(seg.text, query, terms)}<span class="bx-dot" title="{label}"></span>'
             f'{confidence_badge(confidence)}</span>')
@@ -824,21 +835,32 @@ class SaveResult:
     created: list[str] = field(default_factory=list)     # new target sentence ids
     unchanged: list[str] = field(default_factory=list)
     conflicts: dict[str, ConflictError] = field(default_factory=dict)
+    # A save as reviewed: per language of the row, marked or not and why (align/store/review.py)
+    review: list[ReviewVerdict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.conflicts
 
+    def review_message(self) -> str:
+        return review_message(self.review, LANG_NAMES)
+
 
 def save_edits(project: Project, edits: Sequence[tuple[str, int, str]],
                new_sentences: Sequence[tuple[str, str, str]] = (),
-               mark_reviewed: bool = False) -> SaveResult:
+               mark_reviewed: bool = False, confirmed: Iterable[str] = (),
+               langs: Sequence[str] | None = None) -> SaveResult:
     """Commit a row's corrections: `edits` are (segment id, version seen, text),
     `new_sentences` (lang, source id, text) for sentences that had no translation.
 
     Each sentence is its own transaction, so a conflict on one never loses the others;
     a conflicting save is refused and reported with both versions (the store also keeps
-    the refused text in the history)."""
+    the refused text in the history).
+
+    With `mark_reviewed`, each language of the row is then marked reviewed only where the
+    rule of align/store/review.py allows, judged on the row as saved: `confirmed` names the
+    languages whose untouched machine text the person ticked as checked; `langs` are the
+    languages shown (they decide what a row is)."""
     result = SaveResult()
     for seg_id, version, text in edits:
         text = text.strip()
@@ -846,19 +868,14 @@ def save_edits(project: Project, edits: Sequence[tuple[str, int, str]],
             current = project.segment(seg_id)
             if text == current.text:
                 # Nothing to write (also when another window saved this very text).
-                seg = current
                 result.unchanged.append(seg_id)
             else:
                 # An emptied box removes the translation (kept in the history; undo brings
                 # it back); the sentence then reads "not translated" like any other.
-                seg = project.edit_segment(seg_id, text, version)
+                project.edit_segment(seg_id, text, version)
                 result.saved.append(seg_id)
                 if not text:
                     result.cleared.append(seg_id)
-            if mark_reviewed and seg.status != "reviewed" and seg.text:
-                project.set_status(seg_id, "reviewed", seg.version)
-                if seg_id not in result.saved:
-                    result.saved.append(seg_id)
         except ConflictError as err:
             result.conflicts[seg_id] = err
     for lang, src_id, text in new_sentences:
@@ -867,11 +884,50 @@ def save_edits(project: Project, edits: Sequence[tuple[str, int, str]],
         try:
             seg = project.add_target_sentence(lang, src_id, text)
             result.created.append(seg.id)
-            if mark_reviewed:
-                project.set_status(seg.id, "reviewed", seg.version)
         except ConflictError as err:
             result.conflicts[f"{lang}:{src_id}"] = err
+    if mark_reviewed:
+        _mark_reviewed(project, result, set(confirmed), langs)
     return result
+
+
+def _mark_reviewed(project: Project, result: SaveResult, confirmed: set[str],
+                   langs: Sequence[str] | None) -> None:
+    """Judge each language of the saved row as it now stands (a corrected English can make
+    the Chinese stale) and mark reviewed what the rule allows."""
+    ids = [*result.saved, *result.unchanged, *result.created]
+    if not ids:
+        return
+    first = project.segment(ids[0])
+    if langs is None:
+        langs = list(dict.fromkeys(project.segment(i).lang for i in ids))
+    snapshot = load_snapshot(project, langs)
+    block = next((b for b in snapshot.blocks if b.id == first.block_id), None)
+    wanted = set(ids)
+    row = next((r for r in (block_rows(snapshot, block, langs) if block else ())
+                if wanted & set(r.target_ids())), None)
+    if row is None:
+        return
+    for lang in langs:
+        cell = row.cells.get(lang)
+        mine = [t for t in cell.sentences if t.id in wanted] if cell else []
+        if not mine:
+            continue
+        verdict = review_verdict(lang, mine, stale=bool(cell.stale & wanted),
+                                 open_flags=[f.flag.label for f in cell.open_flags],
+                                 confirmed=lang in confirmed)
+        result.review.append(verdict)
+        if not verdict.marked:
+            continue
+        for seg in mine:
+            if seg.status != "reviewed" and seg.text.strip():
+                try:
+                    project.set_status(seg.id, "reviewed", seg.version)
+                except ConflictError as err:
+                    result.conflicts[seg.id] = err
+                    continue
+                if seg.id not in result.saved and seg.id not in result.created:
+                    result.saved.append(seg.id)
 
 
 def toggle_reviewed(project: Project, seg_id: str, version: int) -> SegmentRow:
@@ -892,6 +948,19 @@ def decide_suggestion(project: Project, link_id: int, accept: bool) -> str:
         return "Suggestion accepted: a normal link now"
     project.reject_suggestion(link_id)
     return "Suggestion rejected: the sentences are unlinked (Undo takes it back)"
+
+
+def link_label(link: LinkRow, targets: Sequence[SegmentRow] = ()) -> str:
+    """How a link came about, for the Alignment tools: its score where the aligner gave one,
+    "manual" only where a person set it; a link machine translation made (one sentence, one
+    translation) says so instead of passing for a person's work."""
+    parts = [] if link.score is None else [f"score {link.score:.2f}"]
+    if link.fixed:
+        parts.append("manual")
+    elif link.score is None:
+        machine = bool(targets) and all(t.origin == "mt" for t in targets)
+        parts.append("made with the machine translation" if machine else "automatic, no score")
+    return " · ".join(parts)
 
 
 def where_suggestions_are(n: int) -> str:

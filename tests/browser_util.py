@@ -26,6 +26,32 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 NO_SKELETON = "() => !document.querySelector(\"[data-testid='stSkeleton']\")"
 # After a rerun, elements of the previous run linger (marked stale) for a moment.
 NO_STALE = "() => !document.querySelector(\"[data-stale='true']\")"
+# Script runs the page has seen finish, counted from the app's own messages (Streamlit's
+# `script_finished` on its websocket): `wait_idle` waits for a run newer than the last one it
+# waited for, not for a guess of how long a run takes to begin on a busy machine. (The
+# page's "running" attribute is no count: a quick run may never show in the DOM.)
+_RUNS: dict[int, list[int]] = {}     # id(page) -> [runs finished, runs waited for]
+
+
+def _count_runs(page) -> None:
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    counts = _RUNS.setdefault(id(page), [0, 0])
+    done = {ForwardMsg.ScriptFinishedStatus.Value(name) for name in (
+        "FINISHED_SUCCESSFULLY", "FINISHED_WITH_COMPILE_ERROR", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY")}
+
+    def frame(data) -> None:
+        if not isinstance(data, (bytes, bytearray)):
+            return
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(bytes(data))
+        except Exception:      # not one of the app's messages
+            return
+        if msg.WhichOneof("type") == "script_finished" and msg.script_finished in done:
+            counts[0] += 1
+
+    page.on("websocket", lambda ws: ws.on("framereceived", frame))
 
 
 def chromium_path() -> str:
@@ -106,26 +132,43 @@ def browser(viewport=(1440, 900)):
         try:
             context = b.new_context(viewport={"width": viewport[0], "height": viewport[1]},
                                     accept_downloads=True)
-            yield context.new_page()
+            page = context.new_page()
+            _count_runs(page)
+            yield page
         finally:
             b.close()
 
 
 def wait_idle(page, timeout: float = 30_000) -> None:
-    """Wait until the script run that an interaction started has finished."""
-    # The state flips to "running" a moment after a click; give it that moment, then
-    # wait for it to settle.
-    page.wait_for_timeout(150)
+    """Wait until the script run that an interaction started has finished: a run newer than
+    the one the last wait saw must have finished (later on a busy machine), then the page
+    must settle. Only for interactions that rerun the script; for one that does not, wait
+    for what it shows instead (`settle`)."""
+    counts = _RUNS[id(page)]
+    deadline = time.monotonic() + timeout / 1000
+    while counts[0] <= counts[1]:
+        if time.monotonic() > deadline:
+            raise AssertionError("no script run finished after this interaction: it does not "
+                                 "rerun the app; wait for what it shows instead")
+        page.wait_for_timeout(20)      # lets Playwright deliver the app's messages
+    settle(page, timeout)
+
+
+def settle(page, timeout: float = 30_000) -> None:
+    """Wait until no script run is going on and the page shows its last run's result (no
+    skeletons, no stale elements); every run finished so far counts as waited for."""
     page.wait_for_selector(IDLE, timeout=timeout)
     page.wait_for_function(NO_SKELETON, timeout=timeout)
     page.wait_for_function(NO_STALE, timeout=timeout)
+    counts = _RUNS.get(id(page))
+    if counts is not None:
+        counts[1] = counts[0]
 
 
 def open_app(page, url: str, timeout: float = 60_000) -> None:
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector(".bx-row", timeout=timeout)
-    page.wait_for_selector(IDLE, timeout=timeout)
-    page.wait_for_function(NO_SKELETON, timeout=timeout)
+    settle(page, timeout)
 
 
 def button(page, key: str):

@@ -100,11 +100,15 @@ def test_save_as_reviewed_moves_to_the_next_row(project_dir):
     next_src, _ = english(project_dir, "Sie haben gerade den Trump Tower besucht und den "
                                        "designierten Präsidenten Donald Trump getroffen.")
     open_row(at, src_id)
+    # Untouched machine text is marked reviewed only where the person ticks it as checked.
+    at.checkbox(key=f"ok-en-{src_id}").check()
+    at.checkbox(key=f"ok-zh-{src_id}").check()
     at.button(key=f"savenext-{src_id}").click().run()
     with Project.open(project_dir) as p:
         assert p.segment(seg.id).status == "reviewed"
         zh = next(l for l in p.links("zh") if src_id in l.src_ids).tgt_ids[0]
         assert p.segment(zh).status == "reviewed"
+    assert any("reviewed: English, 中文" in t.proto.body for t in at.toast)
     assert at.session_state["edit_row"] == next_src
     assert at.get("progress")[0].proto.text.startswith("**English** · 1/13 reviewed · ")
 

@@ -10,7 +10,7 @@ import pytest
 from defusedxml import ElementTree
 
 from align.store import Project, text_sig
-from tests.browser_util import AppServer, browser, button, open_app, screenshot, wait_idle
+from tests.browser_util import AppServer, browser, button, open_app, screenshot, settle, wait_idle
 from tests.conftest import make_interview_project, add_reference_translations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -167,13 +167,14 @@ def test_export_tmx_download(app, tmp_path):
 
 def test_missing_model_is_explained(app):
     srv, page, directory = app
-    page.get_by_text("Machine translation", exact=True).first.click()
-    wait_idle(page)
+    page.get_by_text("Machine translation", exact=True).first.click()   # opens, no rerun
     sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("is not on disk").first.wait_for()
     assert "is not on disk" in sidebar.inner_text()
     assert "bitext models pull" not in sidebar.inner_text()   # a button, not a terminal command
     sidebar.locator(".st-key-dl-en button").click()
     page.wait_for_selector("[data-testid='stSidebar'] [data-testid='stAlertContentError']")
+    settle(page)        # the download's run is over: the next wait is for the next run
     error = sidebar.locator("[data-testid='stAlertContentError']").inner_text()
     assert error.strip() == ("cannot download Helsinki-NLP/opus-mt-de-en: the Hugging Face Hub "
                              "is not reachable (offline?)")

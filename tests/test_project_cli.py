@@ -69,7 +69,7 @@ def test_show_prints_a_readable_summary(project_dir, capsys):
     assert f"sentences: {s.sentences} ({s.excluded_sentences} excluded as boilerplate)" in out
     assert "Sorkin:" in out and "merged: Solkin" in out and "Jack Ma:" in out
     included = s.sentences - s.excluded_sentences
-    assert (f"en: 10/{included} de sentences translated; 10 en sentences - 6 mt, 3 edited, "
+    assert (f"en: 10/{included} de sentences translated; 10 en sentences - 6 mt, 0 imported, 3 edited, "
             f"1 reviewed; 10 links\n") in out + "\n"
 
 

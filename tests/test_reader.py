@@ -182,12 +182,17 @@ def test_highlight_marks_matches_case_insensitively_and_escapes():
 
 def test_save_edits_commits_and_marks_reviewed(project):
     seg = project.target_segments("en")[0]
-    result = rd.save_edits(project, [(seg.id, seg.version, "  A better sentence.  ")],
+    better = "It is said to be the most popular dialogue of the Davos Forum."
+    result = rd.save_edits(project, [(seg.id, seg.version, f"  {better}  ")],
                            mark_reviewed=True)
     assert result.ok and result.saved == [seg.id]
     with Project.open(project.dir) as fresh:  # on disk, seen by another connection
         saved = fresh.segment(seg.id)
-    assert (saved.text, saved.status) == ("A better sentence.", "reviewed")
+    assert (saved.text, saved.status) == (better, "reviewed")
+    # A correction QA flags (far too short for its German) is saved, not marked reviewed.
+    result = rd.save_edits(project, [(seg.id, saved.version, "Better.")], mark_reviewed=True)
+    assert project.segment(seg.id).status == "edited"
+    assert result.review[0].reason.startswith("open QA flag (length)")
 
 
 def test_save_edits_unchanged_empty_and_new_sentences(project):

@@ -239,7 +239,7 @@ def test_summary_counts_statuses_per_language(project):
     project.set_status(segs[1].id, "reviewed", segs[1].version)
     s = project.summary()
     assert s.sentences == 6 and s.blocks == {"turn": 2}
-    assert s.languages["en"] == {"mt": 4, "edited": 1, "reviewed": 1, "total": 6}
+    assert s.languages["en"] == {"mt": 4, "imported": 0, "edited": 1, "reviewed": 1, "total": 6}
     assert s.turns_per_speaker == {"S0": 1, "S1": 1}
 
 

@@ -89,7 +89,7 @@ def format_summary(project_dir: str) -> str:
         # The reader's header says the same, in the same units (see align/store/coverage.py).
         lines.append(f"{lang}: {s.translated.get(lang, 0)}/{s.sentences - s.excluded_sentences}"
                      f" {s.lang} sentences translated; {c['total']} {lang} sentences - "
-                     f"{c['mt']} mt, {c['edited']} edited, "
+                     f"{c['mt']} mt, {c['imported']} imported, {c['edited']} edited, "
                      f"{c['reviewed']} reviewed; {s.links.get(lang, 0)} links"
                      + (f", {s.unaligned[lang]} sentences unaligned" if s.unaligned.get(lang) else ""))
     if s.orphaned:

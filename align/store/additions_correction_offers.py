@@ -2,7 +2,8 @@
 same source (issue 12): offered, never applied until a person accepts one.
 
 One row per (language, receiving source sentence, corrected source sentence) while open;
-state: open | accepted | dismissed | replaced (a newer correction of the same sentence)."""
+state: open | accepted | dismissed | replaced (a newer correction of the same sentence) |
+withdrawn (an import replaced the text it was made against)."""
 TABLES = [
     "CREATE TABLE IF NOT EXISTS correction_offers ("
     " id INTEGER PRIMARY KEY AUTOINCREMENT,"

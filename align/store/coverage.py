@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from align.store.provenance import PROVENANCES, provenance
 from align.store.rows import LinkRow, SegmentRow
 from align.store.schema import TARGET_STATUSES
 
@@ -18,6 +19,8 @@ class Coverage:
     sources: int                 # source sentences outside boilerplate
     translated: int              # of those, with a translation in this language
     statuses: dict[str, int]     # target sentences with text, per status
+    # the same sentences per provenance: machine | imported | edited | reviewed
+    provenance: dict[str, int]
 
 
 def has_text(seg: SegmentRow | None) -> bool:
@@ -30,7 +33,9 @@ def coverage(included_sources: Iterable[str], links: Iterable[LinkRow],
     covered = {s for link in links if any(has_text(targets.get(t)) for t in link.tgt_ids)
                for s in link.src_ids}
     statuses = {st: 0 for st in TARGET_STATUSES}
+    origins = {p: 0 for p in PROVENANCES}
     for t in targets.values():
         if has_text(t):
             statuses[t.status] = statuses.get(t.status, 0) + 1
-    return Coverage(len(included), len(included & covered), statuses)
+            origins[provenance(t)] += 1
+    return Coverage(len(included), len(included & covered), statuses, origins)

@@ -1,11 +1,10 @@
 """The project at a glance: blocks, speakers, sentences, and per language how many targets
-are machine-made, edited or reviewed, how many links there are, and how much is orphaned."""
+are machine-made, imported, edited or reviewed, how many links there are, and how much is orphaned."""
 from __future__ import annotations
 
 from align.store.connection import ProjectConnection
 from align.store.coverage import coverage
 from align.store.rows import Summary
-from align.store.schema import TARGET_STATUSES
 
 
 class SummaryMixin(ProjectConnection):
@@ -29,8 +28,10 @@ class SummaryMixin(ProjectConnection):
         for lang in self.languages():
             links = self.links(lang)
             cov = coverage(included, links, {t.id: t for t in self.target_segments(lang)})
-            counts = dict(cov.statuses)
-            counts["total"] = sum(counts[st] for st in TARGET_STATUSES)
+            # machine, imported (human), edited, reviewed: where the text came from
+            counts = {"mt": cov.provenance["machine"], "imported": cov.provenance["imported"],
+                      "edited": cov.provenance["edited"], "reviewed": cov.provenance["reviewed"]}
+            counts["total"] = sum(counts.values())
             s.languages[lang] = counts
             s.translated[lang] = cov.translated
             # a one-sided link is a sentence left unaligned, not a pairing: counted apart

@@ -105,6 +105,8 @@ class TracksMixin(ProjectConnection):
         `sentences`. The previous targets of `lang` are archived (kept, marked inactive), never
         deleted; a backup is taken first. Returns the backup path.
 
+        Open correction offers in `lang` are withdrawn: they were made against the old text.
+
         `statuses` (one per sentence, default 'edited') and `origins` (one per sentence:
         'human', or 'mt:<model>' as exports write it) restore what a file such as a TMX
         recorded, in the same transaction. `suggested` (one per link) marks the links the
@@ -123,6 +125,10 @@ class TracksMixin(ProjectConnection):
                       (lang,))
             c.execute("UPDATE links SET active=0 WHERE lang=? AND active=1", (lang,))
             ts = now()
+            # Offers to change this language's sentences were made against the text now
+            # replaced: accepting one would overwrite the imported translation.
+            withdrawn = c.execute("UPDATE correction_offers SET state='withdrawn', decided_at=?"
+                                  " WHERE lang=? AND state='open'", (ts, lang)).rowcount
             ids = [new_id() for _ in sentences]
             block = default_block
             per_block_pos: dict[str, float] = {}
@@ -172,7 +178,8 @@ class TracksMixin(ProjectConnection):
                 add_link(block, [], [ti], None)
             for b in per_block_pos:
                 self._renumber_links(c, b, lang)
-            self._log("track", lang, "import", None, {"sentences": len(sentences)}, actor)
+            self._log("track", lang, "import", None,
+                      {"sentences": len(sentences), "offers_withdrawn": withdrawn}, actor)
         return backup
 
     def orphans(self) -> list[SegmentRow]:
@@ -215,6 +222,7 @@ def _import_origins(n: int, origins: Sequence[str] | None,
     for k in range(n):
         label = origins[k] if origins is not None else "human"
         detail = dict(origin_detail or {})
+        detail["imported"] = True     # read by align/store/provenance.py
         if label.startswith("mt:"):
             detail["model"] = label[3:]
         out.append(("mt" if label.startswith("mt") else "human",
