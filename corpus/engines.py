@@ -1,13 +1,14 @@
 """Where documents are processed: a local loop, or Ray Data actor pools. Same function.
 
-Both engines call `document.process_document` with a `DocumentTools` made once per worker
-and hand each result to `on_result` on the driver, which writes it. They differ only in where
-the work runs:
+Both engines call `batches.process_grouped` (each document through `document.py`, documents
+translated in groups) with a `DocumentTools` made once per worker and hand each result to
+`on_result` on the driver, which writes it. They differ only in where the work runs:
 
-- local: this process, one document after another (the translator uses all cores);
+- local: this process, group after group (the translator uses all cores);
 - ray: `map_batches` over the tasks with a callable class, so Ray Data keeps a pool of actors,
-  each holding its translators and encoder for its lifetime; Ray Data streams results back
-  with back-pressure, restarts an actor that died and retries its task (Ray Data's defaults).
+  each holding its translators and encoder for its lifetime and taking up to DOCS_PER_CALL
+  documents at a time; Ray Data streams results back with back-pressure, restarts an actor
+  that died and retries its task (Ray Data's defaults).
   Each actor takes `cpus_per_actor` CPUs (its thread count) and, when the cluster has GPUs,
   `gpus_per_actor` GPUs.
 
@@ -21,13 +22,17 @@ from dataclasses import replace
 from typing import Callable, Sequence
 
 from align.errors import InputError
-from corpus.document import DocumentTools, process_document
+from corpus.batches import process_grouped
+from corpus.document import DocumentTools
 from corpus.manifest import DocTask
 from corpus.settings import CorpusSettings
 
 ENGINES = ("local", "ray")
 INSTALL_HINT = ("--engine ray needs Ray Data, which is not installed; install it with: "
                 "pip install -e '.[scale]'  (or: pip install 'ray[data]>=2.60')")
+
+# At most this many documents per actor call (a call's results come back together).
+DOCS_PER_CALL = 16
 
 Work = Sequence[tuple[DocTask, str]]          # (task, key)
 OnResult = Callable[[dict], None]
@@ -36,8 +41,7 @@ OnResult = Callable[[dict], None]
 def run_local(work: Work, settings: CorpusSettings, on_result: OnResult,
               tools: DocumentTools | None = None) -> None:
     tools = tools or DocumentTools(settings)
-    for task, key in work:
-        on_result(process_document(task, key, tools))
+    process_grouped(work, tools, on_result)
 
 
 def require_ray():
@@ -59,11 +63,10 @@ class CorpusWorker:
     def __call__(self, batch: dict) -> dict:
         import numpy as np
 
-        out = []
-        for item in batch["work"]:
-            work = json.loads(item)
-            result = process_document(DocTask.from_json(work["task"]), work["key"], self.tools)
-            out.append(json.dumps(result, ensure_ascii=False))
+        out: list[str] = []
+        work = [json.loads(item) for item in batch["work"]]
+        process_grouped([(DocTask.from_json(w["task"]), w["key"]) for w in work], self.tools,
+                        lambda result: out.append(json.dumps(result, ensure_ascii=False)))
         return {"result": np.array(out, dtype=object)}
 
 
@@ -96,7 +99,7 @@ def run_ray(work: Work, settings: CorpusSettings, on_result: OnResult, *,
             {"num_cpus": cpus_per_actor}
         dataset = ray.data.from_items(items).map_batches(
             CorpusWorker, fn_constructor_kwargs={"settings": actor_settings.to_json()},
-            batch_size=1, batch_format="numpy",
+            batch_size=docs_per_call(len(work), layout["actors"]), batch_format="numpy",
             compute=ActorPoolStrategy(size=layout["actors"]), **resources)
         for row in dataset.iter_rows():
             on_result(json.loads(row["result"]))
@@ -104,6 +107,13 @@ def run_ray(work: Work, settings: CorpusSettings, on_result: OnResult, *,
     finally:
         if started_here:
             ray.shutdown()
+
+
+def docs_per_call(documents: int, actors: int) -> int:
+    """Documents an actor takes at a time: enough to fill the translator's batches across
+    documents (batches.py), few enough that every actor gets at least four calls (the pool
+    stays balanced, and a lost actor costs little work)."""
+    return max(1, min(DOCS_PER_CALL, -(-documents // (actors * 4))))
 
 
 def _layout(resources: dict, documents: int, actors: int | None, cpus_per_actor: int,
