@@ -35,26 +35,26 @@ def process_grouped(work: Iterable[tuple[DocTask, str]], tools: DocumentTools,
     """Every document of `work` through the pipeline, handing each result to `on_result`
     (failed documents at once, finished ones group by group)."""
     size = group_sentences or tools.settings.batch_size * GROUP_BATCHES
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bitext-translate") as pool:
+    staged_open: list[StagedDocument] = []     # staged, not yet finished (to clean up)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bitext-translate")
+    try:
         pending: tuple[list[StagedDocument], Future] | None = None
-        try:
-            for group in _groups(work, tools, on_result, size):
-                ahead = pool.submit(prefetch, group, tools)
-                if pending:
-                    _finish_group(*pending, tools, on_result)
-                pending = (group, ahead)
+        for group in _groups(work, tools, on_result, size, staged_open):
+            ahead = pool.submit(prefetch, group, tools)
             if pending:
-                _finish_group(*pending, tools, on_result)
-                pending = None
-        finally:
-            if pending:         # interrupted: leave nothing behind in the scratch folder
-                pending[1].cancel()
-                for staged in pending[0]:
-                    staged.close()
+                _finish_group(*pending, tools, on_result, staged_open)
+            pending = (group, ahead)
+        if pending:
+            _finish_group(*pending, tools, on_result, staged_open)
+    finally:
+        # Interrupted: no group waits for its translation, no temporary project stays.
+        pool.shutdown(wait=not staged_open, cancel_futures=True)
+        for staged in staged_open:
+            staged.close()
 
 
 def _groups(work: Iterable[tuple[DocTask, str]], tools: DocumentTools, on_result: OnResult,
-            size: int) -> Iterator[list[StagedDocument]]:
+            size: int, staged_open: list[StagedDocument]) -> Iterator[list[StagedDocument]]:
     group: list[StagedDocument] = []
     count = 0
     for task, key in work:
@@ -62,6 +62,7 @@ def _groups(work: Iterable[tuple[DocTask, str]], tools: DocumentTools, on_result
         if isinstance(staged, dict):        # failed before any translation
             on_result(staged)
             continue
+        staged_open.append(staged)
         group.append(staged)
         count += sum(len(texts) for texts in staged.wanted.values())
         if count >= size:
@@ -72,13 +73,15 @@ def _groups(work: Iterable[tuple[DocTask, str]], tools: DocumentTools, on_result
 
 
 def _finish_group(group: list[StagedDocument], ahead: Future, tools: DocumentTools,
-                  on_result: OnResult) -> None:
+                  on_result: OnResult, staged_open: list[StagedDocument]) -> None:
     try:
         ahead.result()
     except Exception:   # noqa: BLE001 - see prefetch: each document meets the error itself
         pass
     for staged in group:
-        on_result(finish_document(staged, tools))
+        result = finish_document(staged, tools)     # removes its temporary project
+        staged_open.remove(staged)
+        on_result(result)
 
 
 def prefetch(group: Sequence[StagedDocument], tools: DocumentTools) -> None:
