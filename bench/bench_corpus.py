@@ -244,6 +244,7 @@ def main() -> None:
             out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
             results.append(json.loads(out.stdout.strip().splitlines()[-1]))
             loads.append(os.getloadavg()[0])
+            print(json.dumps({**results[-1], "load": loads[-1]}), file=sys.stderr)  # as it goes
             shutil.rmtree(cache)
         # The very sentences the pipeline translated: the German of its rows.
         first = work / f"out-{engines[0]}" / "data" / "part-00000.jsonl"
@@ -256,6 +257,7 @@ def main() -> None:
             print(f"translator alone, {layout[0]} x {layout[1]} threads...", file=sys.stderr)
             references[layout] = translator_alone(work, model, args, sentences, *layout)
             loads.append(os.getloadavg()[0])
+            print(json.dumps({**references[layout], "load": loads[-1]}), file=sys.stderr)
         same = len({(work / f"out-{e}" / "data" / "part-00000.jsonl").read_bytes()
                     for e in engines}) == 1
         print(f"{args.docs} documents x {args.sentences} sentences ({len(sentences)} sentences), "
