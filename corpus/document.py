@@ -143,7 +143,7 @@ class StagedDocument:
     tmp: tempfile.TemporaryDirectory
     folder: Path
     source: Path
-    data: bytes
+    source_sha256: str
     human: dict[str, str]
     machine: list[str]
     wanted: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
@@ -182,11 +182,20 @@ def finish_document(staged: StagedDocument, tools: DocumentTools) -> dict:
             "seconds": round(time.perf_counter() - staged.started, 3)}
 
 
+SCRATCH_MIN_FREE = 1 << 30
+
+
 def _scratch() -> str | None:
-    """Where temporary projects go: memory (/dev/shm) where there is one, since each is
-    thrown away after its document and the store's fsync per write buys nothing there."""
+    """Where temporary projects go: memory (/dev/shm) where there is one with room to spare
+    (a container's is often 64 MB), since each is thrown away after its document and the
+    store's fsync per write buys nothing there; else the system's temporary folder."""
     shm = Path("/dev/shm")
-    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+    try:
+        stat = os.statvfs(shm)
+    except OSError:
+        return None
+    roomy = stat.f_bavail * stat.f_frsize >= SCRATCH_MIN_FREE
+    return str(shm) if roomy and os.access(shm, os.W_OK | os.X_OK) else None
 
 
 def _stage(task: DocTask, key: str, tools: DocumentTools, started: float,
@@ -214,7 +223,8 @@ def _stage(task: DocTask, key: str, tools: DocumentTools, started: float,
                 continue        # the pivot starts from a person's English: done per document
             texts = [s.text for s in project.segments_needing_translation(lang)]
             wanted.setdefault(pairs, []).extend(texts)
-    return StagedDocument(task, key, started, tmp, folder, source, data, human, machine, wanted)
+    return StagedDocument(task, key, started, tmp, folder, source, hashlib.sha256(data).hexdigest(),
+                          human, machine, wanted)
 
 
 def _finish(staged: StagedDocument, tools: DocumentTools) -> dict:
@@ -244,7 +254,7 @@ def _finish(staged: StagedDocument, tools: DocumentTools) -> dict:
                         for b in project.blocks(include_excluded=False))
     rows = [{"document": task.id, **row_object(table, row)} for row in table.rows]
     return {"reason": "", "source": str(source),
-            "source_sha256": hashlib.sha256(staged.data).hexdigest(),
+            "source_sha256": staged.source_sha256,
             "translations": {lang: human[lang] for lang in human}, "langs": list(table.langs),
             "human": sorted(human), "sentences": sentences, "rows": rows,
             "skipped_rows": table.skipped, "suggestions_left_out": table.suggestions,
