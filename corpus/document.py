@@ -37,22 +37,32 @@ class DocumentTools:
         self._encoder = None
         self._batch_translators = None
         self.pairs = needed_pairs(settings.source_lang, settings.mt_langs, settings.zh_route)
-        # What each document's translate_project uses (the process's shared instances); with
-        # the group translated beforehand it only reads the translation cache, and its
-        # engine, loaded on first use, stays unloaded.
+        # The process's shared translators: the run's fingerprint and a document processed
+        # alone (process_document); blocks use block_translators.
         self.translators = {
             pair: get_translator(model_for(pair, settings.models), backend=settings.backend,
                                  settings=settings.generation(), cache=settings.cache,
                                  threads=settings.threads)
             for pair in self.pairs}
-        if warm:   # the weights now, not in the middle of the first group
+        if warm:   # the weights now, not in the middle of the first block
             for translator in self.batch_translators.values():
                 getattr(translator.engine, "get", lambda: None)()
 
+    def block_translators(self, memo) -> dict:
+        """For one block of documents (batches.py): a translator per pair that shares the
+        loaded model and keeps its translations in `memo`, the block's own (and its own
+        lock: one block's translation never holds up the documents of another)."""
+        from models.marian import MarianTranslator
+
+        return {pair: MarianTranslator(t.ref, t.tokenizer, t.engine,
+                                       max_positions=t.max_positions, settings=t.settings,
+                                       cache=memo)
+                for pair, t in self.batch_translators.items()}
+
     @property
     def batch_translators(self) -> dict:
-        """Translators of their own for whole groups of documents (batches.py), so the
-        translation of one group never holds the lock the documents of another wait on."""
+        """The models blocks are translated with, loaded once per worker (no translation
+        cache: a block's batches must not depend on what an earlier run left there)."""
         if self._batch_translators is None:
             from models.marian import load_translator
             from models.project_translate import default_backend, model_for
@@ -62,7 +72,7 @@ class DocumentTools:
                 pair: load_translator(model_for(pair, settings.models),
                                       backend=settings.backend or default_backend(),
                                       settings=settings.generation(), cache=settings.cache,
-                                      threads=settings.threads)
+                                      use_cache=False, threads=settings.threads)
                 for pair in self.pairs}
         return self._batch_translators
 
@@ -136,7 +146,7 @@ class StagedDocument:
     """A document read, segmented and stored in its temporary project, with its human
     translations imported: what is left is machine translation and the rows. `wanted` holds,
     per route (e.g. ("de-en",) or ("de-en", "en-zh")), the sentences the translation will
-    send, so that a group of documents can be translated together beforehand (batches.py)."""
+    send, so that a block of documents can be translated together beforehand (batches.py)."""
     task: DocTask
     key: str
     started: float
@@ -168,12 +178,13 @@ def stage_document(task: DocTask, key: str, tools: DocumentTools) -> "StagedDocu
         raise
 
 
-def finish_document(staged: StagedDocument, tools: DocumentTools) -> dict:
-    """The second half: machine translation (answered by the translation cache where the
-    group was translated beforehand), the rows. Removes the temporary project."""
+def finish_document(staged: StagedDocument, tools: DocumentTools,
+                    translators: dict | None = None) -> dict:
+    """The second half: machine translation (by `translators`, pair -> translator, where a
+    block brings its own: batches.py), the rows. Removes the temporary project."""
     task, key = staged.task, staged.key
     try:
-        result = _finish(staged, tools)
+        result = _finish(staged, tools, translators)
     except Exception as exc:  # a bad document is recorded, never stops the run
         return failed(task, key, one_line(exc), time.perf_counter() - staged.started)
     finally:
@@ -227,7 +238,7 @@ def _stage(task: DocTask, key: str, tools: DocumentTools, started: float,
                           human, machine, wanted)
 
 
-def _finish(staged: StagedDocument, tools: DocumentTools) -> dict:
+def _finish(staged: StagedDocument, tools: DocumentTools, translators: dict | None) -> dict:
     from align.errors import InputError
     from align.formats.jsonl import row_object
     from align.formats.rows import build_table
@@ -242,7 +253,8 @@ def _finish(staged: StagedDocument, tools: DocumentTools) -> dict:
             report = translate_project(
                 project, staged.machine, cache=settings.cache, zh_route=settings.zh_route,
                 models=settings.models, backend=settings.backend,
-                settings=settings.generation(), threads=settings.threads)
+                settings=settings.generation(), threads=settings.threads,
+                translators=translators)
             notes = [f"{r.lang}: {note}" for r in report.languages for _, note in r.notes]
         langs = [lang for lang in settings.langs if lang in project.languages()]
         if not langs:
