@@ -61,11 +61,10 @@ class CorpusWorker:
     def __call__(self, batch: dict) -> dict:
         import numpy as np
 
-        out: list[str] = []
+        out: list[dict] = []
         blocks = [[(DocTask.from_json(d["task"]), d["key"], d["todo"]) for d in json.loads(item)]
                   for item in batch["work"]]
-        process_blocks(blocks, self.tools,
-                       lambda result: out.append(json.dumps(result, ensure_ascii=False)))
+        process_blocks(blocks, self.tools, out.append)
         # one string of every result of the call: a block gives as many as it has documents
         return {"result": np.array([json.dumps(out, ensure_ascii=False)], dtype=object)}
 
