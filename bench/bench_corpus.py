@@ -58,42 +58,59 @@ def make_documents(folder: Path, docs: int, per_doc: int) -> Path:
     return manifest
 
 
-def tree_rss_mb(root: int) -> float:
-    """Resident memory of `root` and every descendant, in MB (from /proc)."""
+def tree_stats(root: int) -> tuple[float, dict[int, float]]:
+    """Resident memory of `root` and every descendant, in MB, and each one's CPU seconds so
+    far (user + system, all its threads), from /proc."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             status = Path(f"/proc/{entry}/status").read_text()
+            stat = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
         pid, ppid = int(entry), int(fields.get("PPid", "0").strip())
         children.setdefault(ppid, []).append(pid)
         rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0])
-    total, todo = 0, [root]
+        after_name = stat.rsplit(")", 1)[1].split()
+        cpu[pid] = (int(after_name[11]) + int(after_name[12])) / tick    # utime, stime
+    total, seen, todo = 0, {}, [root]
     while todo:
         pid = todo.pop()
         total += rss.get(pid, 0)
+        seen[pid] = cpu.get(pid, 0.0)
         todo.extend(children.get(pid, []))
-    return total / 1024
+    return total / 1024, seen
 
 
 class PeakRSS:
     """The highest resident memory of this process and all its descendants, sampled every
-    0.2 s in a thread."""
+    0.2 s in a thread, and the CPU seconds they used (each process's last sample: a process
+    that ends between samples loses at most 0.2 s)."""
 
     def __init__(self):
         self.peak = 0.0
+        self._cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
+    @property
+    def cpu_s(self) -> float:
+        return sum(self._cpu.values())
+
     def _sample(self):
-        while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss_mb(os.getpid()))
-            self._stop.wait(0.2)
+        while True:
+            rss, cpu = tree_stats(os.getpid())
+            self.peak = max(self.peak, rss)
+            self._cpu.update(cpu)
+            if self._stop.wait(0.2):
+                self._cpu.update(tree_stats(os.getpid())[1])
+                return
 
     def __enter__(self):
         self._thread.start()
@@ -131,7 +148,8 @@ def child(args) -> None:
     print(json.dumps({"engine": args.engine, "done": summary["done"], "failed": summary["failed"],
                       "sentences": summary["sentences"], "wall_s": wall,
                       "steady_docs": steady_docs, "steady_s": steady,
-                      "peak_rss_mb": rss.peak, "modules": _heavy_modules()}))
+                      "peak_rss_mb": rss.peak, "cpu_s": rss.cpu_s,
+                      "modules": _heavy_modules()}))
 
 
 def _heavy_modules() -> list[str]:
@@ -151,11 +169,13 @@ def alone(args) -> None:
                                      settings=GenerationSettings(max_length=args.max_length,
                                                                  batch_size=args.batch_size))
         translator.engine.get()
+        cpu_before = sum(os.times()[:2])
         started = time.perf_counter()
         translator.translate(sentences)
         seconds = time.perf_counter() - started
+        cpu = sum(os.times()[:2]) - cpu_before
     print(json.dumps({"sentences": len(sentences), "seconds": seconds, "peak_rss_mb": rss.peak,
-                      "modules": _heavy_modules()}))
+                      "cpu_s": cpu, "modules": _heavy_modules()}))
 
 
 def translator_alone(work: Path, model: Path, args, sentences: list[str], processes: int,
@@ -182,7 +202,8 @@ def translator_alone(work: Path, model: Path, args, sentences: list[str], proces
     seconds = max(o["seconds"] for o in outs)
     return {"sentences": sum(o["sentences"] for o in outs), "seconds": seconds,
             "rate": sum(o["sentences"] for o in outs) / seconds,
-            "peak_rss_mb": sum(o["peak_rss_mb"] for o in outs)}
+            "peak_rss_mb": sum(o["peak_rss_mb"] for o in outs),
+            "cpu_s": sum(o["cpu_s"] for o in outs)}
 
 
 # Which translator-alone layout each engine is set beside: (processes, threads each).
@@ -264,8 +285,8 @@ def main() -> None:
               f"de->en, {args.backend}, beam 4, {args.max_length} tokens out, batch "
               f"{args.batch_size}; {os.cpu_count()} cores, load average "
               f"{min(loads):.1f}-{max(loads):.1f} (1-minute, sampled after each part)")
-        print(f"{'':<24}{'sent/s':>8}{'steady':>8}{'alone':>8}{'ratio':>7}{'peak RSS MB':>13}"
-              f"{'wall s':>8}  heavy modules")
+        print(f"{'':<24}{'sent/s':>8}{'steady':>8}{'alone':>8}{'ratio':>7}{'CPU ratio':>10}"
+              f"{'peak RSS MB':>13}{'wall s':>8}  heavy modules")
         for r in results:
             name, layout = ENGINES[r["engine"]]
             if layout == (1, 2):
@@ -274,12 +295,18 @@ def main() -> None:
             per_doc = r["sentences"] / max(r["done"], 1)
             steady = r["steady_docs"] * per_doc / r["steady_s"]
             ref = references[layout]
+            # CPU seconds per sentence, translator alone over the whole pipeline: what share of
+            # the pipeline's work is translation (loading and Ray's start included), whatever
+            # else the shared machine was doing
+            cpu = ref["cpu_s"] / ref["sentences"] / (r["cpu_s"] / r["sentences"]) \
+                if r.get("cpu_s") else float("nan")
             print(f"{name:<24}{r['sentences'] / r['wall_s']:>8.2f}{steady:>8.2f}"
-                  f"{ref['rate']:>8.2f}{steady / ref['rate']:>7.0%}{r['peak_rss_mb']:>13.0f}"
-                  f"{r['wall_s']:>8.0f}  {','.join(r['modules']) or '-'}")
+                  f"{ref['rate']:>8.2f}{steady / ref['rate']:>7.0%}{cpu:>10.0%}"
+                  f"{r['peak_rss_mb']:>13.0f}{r['wall_s']:>8.0f}  {','.join(r['modules']) or '-'}")
         for (procs, threads), ref in references.items():
             print(f"translator alone {procs} x {threads} thread(s): {ref['rate']:.2f} sent/s, "
-                  f"{ref['seconds']:.0f} s, peak RSS {ref['peak_rss_mb']:.0f} MB")
+                  f"{ref['seconds']:.0f} s, {ref['cpu_s']:.0f} CPU s, peak RSS "
+                  f"{ref['peak_rss_mb']:.0f} MB")
         print(f"rows identical across engines: {same}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
