@@ -82,7 +82,8 @@ def format_stats(stats: dict, failures_shown: int = 20) -> list[str]:
              f"{stats['done']} done in the last run, {stats['skipped']} done before, "
              f"{stats['failed']} failed",
              f"{stats['sentences']} {stats['source_lang']} sentences; {stats['rows']} rows from "
-             f"{stats['documents_in_rows']} documents in {stats['shards']} shards"]
+             f"{stats['documents_in_rows']} documents in {stats['shards']} "
+             f"shard{'' if stats['shards'] == 1 else 's'}"]
     for lang, counts in stats["languages"].items():
         if lang == stats["source_lang"]:
             lines.append(f"  {lang}: {counts['rows']} rows with text (the source)")
