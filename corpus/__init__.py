@@ -9,11 +9,13 @@ local loop or in Ray Data actor pools (`engines.py`); the driver writes what com
     manifest.py    reading the manifest (JSONL or CSV) into document tasks
     settings.py    the run's settings, and their fingerprint for resuming
     document.py    one document: read, segment, translate, align, rows
+    batches.py     documents in groups: their sentences translated together, off the store's path
     checkpoint.py  per-document results on disk (atomic), keyed by content hash
     shards.py      sharded JSONL and Parquet, written atomically
     engines.py     the local loop and Ray Data
     run.py         the run: skip what is done, process the rest, write shards and summary
     open.py        one document of a run into a project, to read and correct in the app
+    stats.py       what a run's output holds (`bitext corpus stats`)
 
 May import align (not align.cli) and models; align.cli imports it lazily, inside handlers.
 """

@@ -1,13 +1,15 @@
 """Where documents are processed: a local loop, or Ray Data actor pools. Same function.
 
-Both engines call `document.process_document` with a `DocumentTools` made once per worker
-and hand each result to `on_result` on the driver, which writes it. They differ only in where
-the work runs:
+Both engines call `batches.process_blocks` (each document through `document.py`, a block of
+consecutive documents translated together) with a `DocumentTools` made once per worker and
+hand each result to `on_result` on the driver, which writes it. They differ only in where the
+work runs:
 
-- local: this process, one document after another (the translator uses all cores);
-- ray: `map_batches` over the tasks with a callable class, so Ray Data keeps a pool of actors,
-  each holding its translators and encoder for its lifetime; Ray Data streams results back
-  with back-pressure, restarts an actor that died and retries its task (Ray Data's defaults).
+- local: this process, block after block (the translator uses all cores);
+- ray: `map_batches` over the blocks with a callable class, so Ray Data keeps a pool of
+  actors, each holding its translators and encoder for its lifetime and taking a block at a
+  time; Ray Data streams results back with back-pressure, restarts an actor that died and
+  retries its task (Ray Data's defaults).
   Each actor takes `cpus_per_actor` CPUs (its thread count) and, when the cluster has GPUs,
   `gpus_per_actor` GPUs.
 
@@ -21,7 +23,8 @@ from dataclasses import replace
 from typing import Callable, Sequence
 
 from align.errors import InputError
-from corpus.document import DocumentTools, process_document
+from corpus.batches import Block, process_blocks
+from corpus.document import DocumentTools
 from corpus.manifest import DocTask
 from corpus.settings import CorpusSettings
 
@@ -29,15 +32,14 @@ ENGINES = ("local", "ray")
 INSTALL_HINT = ("--engine ray needs Ray Data, which is not installed; install it with: "
                 "pip install -e '.[scale]'  (or: pip install 'ray[data]>=2.60')")
 
-Work = Sequence[tuple[DocTask, str]]          # (task, key)
+Work = Sequence[Block]          # blocks of (task, key, to do)
 OnResult = Callable[[dict], None]
 
 
 def run_local(work: Work, settings: CorpusSettings, on_result: OnResult,
               tools: DocumentTools | None = None) -> None:
     tools = tools or DocumentTools(settings)
-    for task, key in work:
-        on_result(process_document(task, key, tools))
+    process_blocks(work, tools, on_result)
 
 
 def require_ray():
@@ -59,12 +61,12 @@ class CorpusWorker:
     def __call__(self, batch: dict) -> dict:
         import numpy as np
 
-        out = []
-        for item in batch["work"]:
-            work = json.loads(item)
-            result = process_document(DocTask.from_json(work["task"]), work["key"], self.tools)
-            out.append(json.dumps(result, ensure_ascii=False))
-        return {"result": np.array(out, dtype=object)}
+        out: list[dict] = []
+        blocks = [[(DocTask.from_json(d["task"]), d["key"], d["todo"]) for d in json.loads(item)]
+                  for item in batch["work"]]
+        process_blocks(blocks, self.tools, out.append)
+        # one string of every result of the call: a block gives as many as it has documents
+        return {"result": np.array([json.dumps(out, ensure_ascii=False)], dtype=object)}
 
 
 def run_ray(work: Work, settings: CorpusSettings, on_result: OnResult, *,
@@ -90,8 +92,9 @@ def run_ray(work: Work, settings: CorpusSettings, on_result: OnResult, *,
 
             logging.getLogger("ray.data").setLevel(logging.WARNING)
         actor_settings = replace(settings, threads=settings.threads or cpus_per_actor)
-        items = [{"work": json.dumps({"task": task.to_json(), "key": key}, ensure_ascii=False)}
-                 for task, key in work]
+        items = [{"work": json.dumps([{"task": task.to_json(), "key": key, "todo": todo}
+                                      for task, key, todo in block], ensure_ascii=False)}
+                 for block in work]
         resources = {"num_gpus": layout["gpus_per_actor"]} if layout["gpus_per_actor"] else \
             {"num_cpus": cpus_per_actor}
         dataset = ray.data.from_items(items).map_batches(
@@ -99,7 +102,8 @@ def run_ray(work: Work, settings: CorpusSettings, on_result: OnResult, *,
             batch_size=1, batch_format="numpy",
             compute=ActorPoolStrategy(size=layout["actors"]), **resources)
         for row in dataset.iter_rows():
-            on_result(json.loads(row["result"]))
+            for result in json.loads(row["result"]):
+                on_result(result)
         return layout
     finally:
         if started_here:

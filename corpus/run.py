@@ -23,6 +23,7 @@ from typing import Callable, Mapping
 
 from align.errors import BitextError, InputError
 from corpus.atomic import write_atomic
+from corpus.batches import plan_blocks
 from corpus.checkpoint import Checkpoint, input_key
 from corpus.document import DocumentTools, one_line
 from corpus.engines import ENGINES, run_local, run_ray
@@ -58,7 +59,7 @@ def run_corpus(manifest: str | Path, output: str | Path, settings: CorpusSetting
     with _lock(output):
         checkpoint = Checkpoint(output)
         entries: list[dict] = []
-        work = []
+        documents = []      # every usable document, done or not: blocks are planned on all
         for task in tasks:
             entry = {"id": task.id, "line": task.line, "status": "", "key": "", "reason": ""}
             entries.append(entry)
@@ -70,10 +71,12 @@ def run_corpus(manifest: str | Path, output: str | Path, settings: CorpusSetting
             except BitextError as exc:
                 entry.update(status="failed", reason=one_line(exc))
                 continue
-            if checkpoint.done(entry["key"]):
+            todo = not checkpoint.done(entry["key"])
+            if not todo:
                 entry["status"] = "skipped"
-            else:
-                work.append((task, entry["key"]))
+            documents.append((task, entry["key"], todo, _size(task.source)))
+        work = plan_blocks(documents, settings.batch_size)
+        to_do = sum(todo for block in work for _, _, todo in block)
         by_key = {e["key"]: e for e in entries if e["key"]}
         finished = 0
 
@@ -86,7 +89,7 @@ def run_corpus(manifest: str | Path, output: str | Path, settings: CorpusSetting
                          seconds=result.get("seconds", 0.0))
             finished += 1
             if progress:
-                progress(finished, len(work), entry)
+                progress(finished, to_do, entry)
 
         layout = None
         if engine == "ray":
@@ -106,6 +109,13 @@ def run_corpus(manifest: str | Path, output: str | Path, settings: CorpusSetting
         write_atomic(output / "runs" / f"{stamp}-{engine}.json", data)
         write_atomic(output / "summary.json", data)
     return summary
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:     # hashed a moment ago; the document fails with its reason when read
+        return 0
 
 
 def _document_rows(entries: list[dict], checkpoint: Checkpoint):

@@ -219,9 +219,12 @@ def translate_project(project: Project, langs: Sequence[str], *,
                       progress: ProgressFn | None = None, cache: str | Path | None = None,
                       zh_route: str | None = None, models: Mapping[str, str] | None = None,
                       backend: str | None = None, settings: GenerationSettings | None = None,
-                      threads: int | None = None) -> ProjectTranslateReport:
+                      threads: int | None = None,
+                      translators: Mapping[str, MarianTranslator] | None = None
+                      ) -> ProjectTranslateReport:
     """Translate what is missing or out of date in each language (English before Chinese,
-    so a pivot uses the fresh English)."""
+    so a pivot uses the fresh English). `translators` (pair -> translator) stands in for the
+    process's shared translator of a pair (a corpus run brings its own, see corpus/batches.py)."""
     source_lang = project.source_lang
     report = ProjectTranslateReport()
     order = sorted(dict.fromkeys(langs), key=lambda l: (l != "en", l))
@@ -230,6 +233,8 @@ def translate_project(project: Project, langs: Sequence[str], *,
     require_models(source_lang, order, cache=cache, zh_route=zh_route, models=models)
 
     def translator(pair: str) -> MarianTranslator:
+        if translators and pair in translators:
+            return translators[pair]
         return get_translator(model_for(pair, models), backend=backend, settings=settings,
                               cache=cache, threads=threads)
 

@@ -1,4 +1,4 @@
-"""`bitext corpus run|open`: many documents through the project pipeline (local loop or Ray).
+"""`bitext corpus run|open|stats`: many documents through the project pipeline (local loop or Ray).
 
 Argument parsing only; the work happens in the corpus package, imported inside the handlers.
 """
@@ -35,7 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                           "to the German (a column named after a --to language is used anyway)")
     run.add_argument("--lang", default="de", help="source language (default de)")
     run.add_argument("--model", action="append", default=[], metavar="PAIR=MODEL",
-                     help="use this folder or Hub id for a pair, e.g. de-en=./my-model")
+                     help="use this folder or Hub id for a pair, e.g. de-en=./my-model "
+                          "(default: $BITEXT_MODELS, then the pair's opus-mt model)")
     run.add_argument("--zh-route", choices=("pivot", "direct"), default=None,
                      help="Chinese through English (pivot, default) or with opus-mt-de-ZH (direct)")
     run.add_argument("--backend", choices=("torch", "ctranslate2"), default=None,
@@ -78,6 +79,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     op.add_argument("--project", required=True, help="new project folder")
     op.set_defaults(func=cmd_open)
 
+    st = csub.add_parser("stats", help="what a corpus run's output holds",
+                         description="Documents (done, failed with their reasons), sentences, "
+                                     "rows per language (counted in the Parquet shards) and the "
+                                     "suggested links left out.")
+    st.add_argument("output", help="the corpus run's output folder")
+    st.set_defaults(func=cmd_stats)
+
 
 def _pairs(items: list[str], what: str, example: str) -> dict[str, str]:
     out = {}
@@ -96,7 +104,7 @@ def _langs(text: str) -> tuple[str, ...]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from align.cli.translate import _quiet_transformers
+    from align.cli.translate import _configured_models, _quiet_transformers
     from align.text.languages import check_language
     from corpus.run import run_corpus
     from corpus.settings import CorpusSettings
@@ -117,7 +125,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise InputError(f"--{name.replace('_', '-')} must be at least 1")
     settings = CorpusSettings(
         source_lang=source, langs=langs, mt_langs=mt_langs,
-        models=_pairs(args.model, "--model", "PAIR=MODEL (e.g. de-en=./folder)"),
+        models={**_configured_models(),
+                **_pairs(args.model, "--model", "PAIR=MODEL (e.g. de-en=./folder)")},
         backend=args.backend, beam=args.beam, max_length=args.max_length,
         batch_size=args.batch_size, zh_route=args.zh_route, cache=args.cache_dir,
         threads=args.threads, encoder=args.encoder, include_suggested=args.include_suggested)
@@ -156,4 +165,12 @@ def cmd_open(args: argparse.Namespace) -> int:
     print(f"created {args.project}: {report['sentences']} sentences; {langs}")
     # Absolute: `make app` runs in the repository, not where this command was given.
     print(f"read and correct it with: PROJECT={Path(args.project).absolute()} make app")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from corpus.stats import corpus_stats, format_stats
+
+    for line in format_stats(corpus_stats(args.output), FAILURES_SHOWN):
+        print(line)
     return 0

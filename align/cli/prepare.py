@@ -54,10 +54,9 @@ def _bars(desc: str, unit: str, **tqdm_args):
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
-    from align.cli.translate import _parse_models, _quiet_transformers, _settings
+    from align.cli.translate import _quiet_transformers, _settings, models_for
     from align.store import Project
     from align.text.languages import check_language
-    from models.app_services import configured_models
     from models.prepare import prepare_project, untranslated
 
     langs = [check_language(l) for l in args.to.split(",") if l.strip()]
@@ -66,7 +65,7 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     if not Project.exists(args.project):
         raise InputError(f"no project at {args.project} (create one with `bitext import FILE "
                          f"--project {args.project}`)")
-    models = {**configured_models(), **_parse_models(args.model)}
+    models = models_for(args.model)
     with Project.open(args.project) as project:
         if not any(untranslated(project, langs).values()):
             # Before anything imports transformers: a second `make app` opens at once.

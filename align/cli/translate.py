@@ -37,7 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "many lines. Give --model twice to pivot (de-en, then en-zh).")
     p.add_argument("--model", action="append", default=None, metavar="MODEL",
                    help="model folder, pair (de-en, de-zh, en-zh) or Hugging Face id "
-                        "(default de-en); repeat to chain models")
+                        "(default de-en); repeat to chain models. A pair takes the folder "
+                        "$BITEXT_MODELS gives it (de-en=DIR,...), as in the app")
     p.add_argument("--input", required=True, metavar="FILE",
                    help="input file (UTF-8), or - for stdin")
     p.add_argument("--output", required=True, metavar="FILE", help="output file, or - for stdout")
@@ -58,7 +59,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--zh-route", choices=("pivot", "direct"), default=None,
                    help="Chinese through English (pivot, default) or with opus-mt-de-ZH (direct)")
     p.add_argument("--model", action="append", default=[], metavar="PAIR=MODEL",
-                   help="use this folder or Hub id for a pair, e.g. de-en=./my-model")
+                   help="use this folder or Hub id for a pair, e.g. de-en=./my-model "
+                        "(default: $BITEXT_MODELS, then the pair's opus-mt model)")
     _generation_args(p)
     p.set_defaults(func=cmd_translate_project)
 
@@ -135,7 +137,10 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
     lines = _read_lines(args.input)
     _quiet_transformers()
-    names = args.model or ["de-en"]
+    # A pair name (de-en, the default) takes the folder BITEXT_MODELS gives it, as in the app;
+    # a folder or Hub id given with --model is used as it is.
+    configured = _configured_models()
+    names = [configured.get(name, name) for name in (args.model or ["de-en"])]
     from models.project_translate import default_backend
 
     backend = args.backend or default_backend()
@@ -167,6 +172,19 @@ def cmd_translate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _configured_models() -> dict[str, str]:
+    """$BITEXT_MODELS ("de-en=DIR,en-zh=DIR"), read as the app reads it."""
+    from models.app_services import configured_models
+
+    return configured_models()
+
+
+def models_for(items: list[str]) -> dict[str, str]:
+    """The folder or Hub id of each pair: --model PAIR=MODEL where given, else $BITEXT_MODELS
+    (the app's setting), else the default model of the pair."""
+    return {**_configured_models(), **_parse_models(items)}
+
+
 def _parse_models(items: list[str]) -> dict[str, str]:
     models = {}
     for item in items:
@@ -184,12 +202,14 @@ def cmd_translate_project(args: argparse.Namespace) -> int:
     langs = [l.strip() for l in args.to.split(",") if l.strip()]
     if not langs:
         raise InputError("--to needs at least one language, e.g. --to en,zh")
-    models = _parse_models(args.model)
+    explicit = _parse_models(args.model)
+    models = models_for(args.model)
     _quiet_transformers()
     bar, update = _progress_bar("translating project")
     try:
         with Project.open(args.project) as project:
-            unused = unused_models(project.source_lang, langs, args.zh_route, models)
+            # Only what was asked for here: $BITEXT_MODELS may well name pairs not needed now.
+            unused = unused_models(project.source_lang, langs, args.zh_route, explicit)
             if unused:
                 print(f"warning: --model for {', '.join(unused)} is not used: no route from "
                       f"{project.source_lang} to {','.join(langs)} goes through it", file=sys.stderr)
