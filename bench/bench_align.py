@@ -179,8 +179,16 @@ def main() -> None:
                         help="span encodings to compare: all (the old path) and selective (sentence-first)")
     parser.add_argument("--limit", type=int, default=None, help="first N gold links of each document")
     parser.add_argument("--encoder", default="e5")
+    parser.add_argument("--baseline", choices=["bertalign"], default=None,
+                        help="every dev document and robustness variant aligned by bitext and by "
+                             "Bertalign's search on the same vectors, side by side "
+                             "(bench_align_robustness.py --baseline)")
     args = parser.parse_args()
-    if args.dev:
+    if args.baseline:
+        from bench_align_robustness import run
+
+        run(args.sets, None, args.baseline)
+    elif args.dev:
         bench_dev(args.encoder, args.sets, args.paths, args.limit)
     else:
         bench_synthetic(args.sizes)

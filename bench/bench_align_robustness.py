@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from align.alignment.evaluation import score_alignments  # noqa: E402
+from align.alignment.evaluation import score_alignments, score_null_links  # noqa: E402
 from bench_align import dev_sets  # noqa: E402
 
 Gold = list[tuple[tuple[int, ...], tuple[int, ...]]]
@@ -114,7 +114,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", nargs="+", default=["defr", "zhen"], choices=["defr", "zhen"])
     parser.add_argument("--only", nargs="+", metavar="WORD", help="only the variants whose label has one of these words")
+    parser.add_argument("--baseline", choices=["bertalign"], default=None,
+                        help="also align with Bertalign's search on the same vectors (bench_align_baseline.py) "
+                             "and print it beside bitext, with null-link right/predicted/gold")
     args = parser.parse_args()
+    run(args.sets, args.only, args.baseline)
+
+
+def run(sets, only=None, baseline=None) -> None:
     from models.alignment import align_texts
     from models.encoders import default_cache_path, get_encoder
 
@@ -130,22 +137,38 @@ def main() -> None:
         ("partial (a translation of the first third only)", partial, False),
         ("swapped (target language as the source)", swapped, True),
     ]
-    for name, docs in dev_sets(args.sets, None):
+    if baseline:
+        import bench_align_baseline
+    for name, docs in dev_sets(sets, None):
         print(f"{name}: {len(docs)} document(s)")
         print(f"  {'variant':<58} {'docs':>4} {'links':>6} {'strict F1':>9} {'lax F1':>7}   time")
         for label, make, swap in variants:
-            if args.only and not any(word in label for word in args.only):
+            if only and not any(word in label for word in only):
                 continue
             start = time.perf_counter()
-            golds, preds = [], []
+            golds, preds, base = [], [], []
             for src, tgt, gold, sl, tl in docs:
                 for s, t, g in make(src, tgt, gold):
                     langs = (tl, sl) if swap else (sl, tl)
                     preds.append([(l.src, l.tgt) for l in align_texts(s, t, *langs, encoder=encoder)])
                     golds.append(g)
+                    if baseline:
+                        base.append(bench_align_baseline.align_texts(s, t, encoder.encode))
             res = score_alignments(golds, preds)
-            print(f"  {label:<58} {len(golds):>4} {sum(map(len, golds)):>6} {res.f1_strict:>9.3f} "
-                  f"{res.f1_lax:>7.3f} {time.perf_counter() - start:5.1f}s", flush=True)
+            line = (f"  {label:<58} {len(golds):>4} {sum(map(len, golds)):>6} {res.f1_strict:>9.3f} "
+                    f"{res.f1_lax:>7.3f}")
+            if baseline:
+                nulls = score_null_links(golds, preds)
+                line += f"  null {nulls.right}/{nulls.predicted}/{nulls.gold}"
+                res, nulls = score_alignments(golds, base), score_null_links(golds, base)
+                line += (f" | {baseline} {res.f1_strict:.3f} {res.f1_lax:.3f} "
+                         f"null {nulls.right}/{nulls.predicted}/{nulls.gold}")
+            print(line + f" {time.perf_counter() - start:5.1f}s", flush=True)
+            if baseline and len(golds) > 1 and make is variants[0][1]:  # every dev document
+                for k, g in enumerate(golds):
+                    mine, theirs = score_alignments([g], [preds[k]]), score_alignments([g], [base[k]])
+                    print(f"    document {k + 1}: bitext {mine.f1_strict:.3f} {mine.f1_lax:.3f} | "
+                          f"{baseline} {theirs.f1_strict:.3f} {theirs.f1_lax:.3f}", flush=True)
     if encoder.encoded_count:
         print(f"note: {encoder.encoded_count} texts were in neither the shipped file nor the cache and were encoded live")
 

@@ -71,3 +71,18 @@ def test_report_last_line_is_machine_readable():
 def test_unequal_document_counts_raise():
     with pytest.raises(InputError):
         score_alignments([GOLD], [])
+
+
+def test_null_links_precision_and_recall_by_hand():
+    from align.alignment.evaluation import score_null_links
+
+    gold = [((0,), (0,)), ((1,), ()), ((), (1,)), ((2,), (2,))]
+    # predicted: source 1 unlinked (right), target 2 unlinked (wrong), target 1 linked (missed)
+    test = [((0,), (0,)), ((1,), ()), ((2,), (1,)), ((), (2,))]
+    nulls = score_null_links([gold], [test])
+    assert (nulls.right, nulls.predicted, nulls.gold) == (1, 2, 2)
+    assert nulls.precision == 0.5 and nulls.recall == 0.5
+    # a run of two sentences left unlinked in one link counts as two
+    assert score_null_links([[((0, 1), ())]], [[((0,), ()), ((1,), ())]]).right == 2
+    with pytest.raises(InputError):
+        score_null_links([gold], [])

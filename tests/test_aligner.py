@@ -612,3 +612,44 @@ def test_the_length_term_weighs_the_same_either_way_round():
         back = backward.length((b, a), j, i)
         assert np.allclose(there, back, atol=1e-4), (a, b)
         assert there.min() < -0.5  # the term says something
+
+
+def test_chance_maximum_is_the_expected_best_of_that_many_chance_links():
+    from align.alignment.search import chance_maximum
+
+    best = chance_maximum(np.array([1, 2, 25, 1000]))
+    assert abs(best[0]) < 0.2                  # one candidate: its own mean
+    assert best[2] == pytest.approx(1.965, abs=0.05)   # tables of normal order statistics
+    assert best[3] == pytest.approx(3.24, abs=0.05)
+    assert list(best) == sorted(best)
+
+
+def test_skipping_a_sentence_with_a_clear_mutual_partner_costs_more():
+    """Only a sentence whose best link is also its partner's best, well above chance, pays more
+    to be left unlinked; one whose best candidate is taken by a better link does not."""
+    from align.alignment.search import Band, _charge_skips_with_partners
+
+    n = m = 3
+    moves = [(1, 1), (1, 0), (0, 1)]
+    band = Band.full(n, m)
+    a_idx = np.arange(n + m + 1)[:, None]
+    j = band.offset[:, None] + np.arange(band.width)[None, :]
+    i = a_idx - j
+    ok = (j >= 0) & (j <= m) & (i >= 0) & (i <= n)
+    # 1:1 scores: source 0 <-> target 0 at 8 (mutual); source 1's best is target 0 at 5, taken
+    # by source 0; source 2 <-> target 2 at 0.5 (mutual, but at chance)
+    table = np.full((n, m), -1.0)
+    table[0, 0], table[1, 0], table[2, 2] = 8.0, 5.0, 0.5
+    gain = np.full((n + m + 1, len(moves), band.width), -1e30, np.float32)
+    for t, (da, db) in enumerate(moves):
+        cell = ok & (i - da >= 0) & (j - db >= 0)
+        if da and db:
+            cell &= (i >= 1) & (j >= 1)
+            gain[:, t][cell] = table[i[cell] - 1, j[cell] - 1]
+        else:
+            gain[:, t][cell] = -1.5
+    _charge_skips_with_partners(gain, moves, i, j, ok, n, m)
+    skip_src = {int(ii): float(g) for ii, g, c in zip(i.ravel(), gain[:, 1].ravel(), ok.ravel()) if c and ii >= 1}
+    assert skip_src[1] < -1.5 - 5           # source 0 had a clear partner
+    assert skip_src[2] == pytest.approx(-1.5)   # source 1's best was taken
+    assert skip_src[3] == pytest.approx(-1.5)   # source 2's best is at chance

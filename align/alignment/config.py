@@ -33,6 +33,12 @@ class AlignConfig:
     # (affine gaps): else pairing the stretch with far-away text costs less than leaving it.
     skip_extend: float = -0.5
     max_skip_run: int = 4
+    # Evidence that a sentence has a partner: when a sentence and the best 1:1 link it has in
+    # the search band are each other's best (mutual), leaving it unlinked costs also what that
+    # link scores above the best of as many chance links (search.partner_evidence). Off: on
+    # the dev variants it gained on short pieces and partial translations but lost on an
+    # abridged one and on zh-en (docs/incoming/issue-25.md).
+    partner_evidence: bool = False
     width: int = 12           # half-width of the band around the guide path, in sentences
     full_dp_cells: int = 250_000   # below n*m, no coarse pass: the full table is cheap
     length_weight: float = 1.5     # weight of the length term (Gale-Church log-likelihood)

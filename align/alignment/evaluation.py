@@ -110,3 +110,43 @@ def score_alignments(gold: Sequence[Sequence[Pair]], test: Sequence[Sequence[Pai
     ps, pl = _ratio(p_strict, p_total), _ratio(p_lax, p_total)
     rs, rl = _ratio(r_strict, r_total), _ratio(r_lax, r_total)
     return AlignScore(ps, rs, _f1(ps, rs), pl, rl, _f1(pl, rl))
+
+
+@dataclass(frozen=True)
+class NullScore:
+    """How well sentences left unlinked (1:0 and 0:1 links) match the gold's: a predicted null
+    link is right when the gold leaves that sentence unlinked too."""
+
+    predicted: int
+    gold: int
+    right: int
+
+    @property
+    def precision(self) -> float:
+        return _ratio(self.right, self.predicted)
+
+    @property
+    def recall(self) -> float:
+        return _ratio(self.right, self.gold)
+
+
+def _unlinked(links: Sequence[Pair]) -> set[tuple[str, int]]:
+    """("src", i) / ("tgt", j) for every sentence a one-sided link leaves unlinked."""
+    out = set()
+    for s, t in links:
+        if bool(s) != bool(t):
+            out.update(("src", i) for i in s)
+            out.update(("tgt", j) for j in t)
+    return out
+
+
+def score_null_links(gold: Sequence[Sequence[Pair]], test: Sequence[Sequence[Pair]]) -> NullScore:
+    """Null-link precision and recall summed over one or more documents."""
+    if len(gold) != len(test):
+        raise InputError("need as many test alignments as gold alignments")
+    predicted = in_gold = right = 0
+    for g, t in zip(gold, test):
+        gold_nulls, test_nulls = _unlinked(g), _unlinked(t)
+        predicted, in_gold = predicted + len(test_nulls), in_gold + len(gold_nulls)
+        right += len(gold_nulls & test_nulls)
+    return NullScore(predicted, in_gold, right)

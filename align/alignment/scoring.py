@@ -142,6 +142,7 @@ class SpanScorer:
         self.use_quotes = context.quotes and bool(config.quote_weight)
         self.src_quote_csum = np.concatenate([np.zeros((1, 2), np.int64), np.cumsum(src.quotes, axis=0)])
         self.tgt_quote_csum = np.concatenate([np.zeros((1, 2), np.int64), np.cumsum(tgt.quotes, axis=0)])
+        self.partner_evidence = config.partner_evidence  # search.py: skipping a clear partner costs more
         self.src_debris_csum = np.concatenate([[0], np.cumsum(src.debris)])
         self.tgt_debris_csum = np.concatenate([[0], np.cumsum(tgt.debris)])
 

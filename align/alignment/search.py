@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from statistics import NormalDist
 from typing import Callable, Sequence
 
 import numpy as np
@@ -146,6 +147,9 @@ def _solve(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarray
         else:
             gain[:, t][ok] = np.maximum(scorer((da, db), i[ok], j[ok]), IMPOSSIBLE)  # -inf -> finite
 
+    if getattr(scorer, "partner_evidence", False) and (1, 1) in moves and (1, 0) in moves:
+        _charge_skips_with_partners(gain, moves, i, j, node_ok, n, m)
+
     # Viterbi (best path) and, for posteriors, the forward log-sum-exp in the same sweep.
     # Unreachable nodes carry IMPOSSIBLE, a finite stand-in for -inf that keeps the
     # arithmetic free of nan.
@@ -169,6 +173,55 @@ def _solve(band: Band, moves: Sequence[Move], scorer: Callable[[Move, np.ndarray
         beta = _backward(prev, gain, band)
         log_z = float(alpha[n_diag * width - width + (m - band.offset[-1])])
     return _Solved(band, moves, prev, gain, total, back, alpha if posteriors else None, beta, log_z)
+
+
+def chance_maximum(count: np.ndarray) -> np.ndarray:
+    """Expected largest of `count` standard normal draws (Blom's approximation): how high the
+    best of a sentence's candidate links scores when none of them is its translation."""
+    count = np.maximum(np.asarray(count, np.float64), 1.0)
+    p = (count - 0.375) / (count + 0.25)
+    return np.vectorize(NormalDist().inv_cdf)(p) if p.size else p
+
+
+def _charge_skips_with_partners(gain: np.ndarray, moves: Sequence[Move], i: np.ndarray, j: np.ndarray,
+                                node_ok: np.ndarray, n: int, m: int) -> None:
+    """Leaving a sentence unlinked costs more when the evidence says it has a partner.
+
+    For each sentence, its best 1:1 link in the band; when that link is also the best its
+    other sentence has (mutual best), the link's excess over the chance maximum of as many
+    candidates (`chance_maximum`) is added to the cost of skipping either sentence. A sentence
+    with no partner has no such link: its best candidate is at chance, or is taken (the other
+    sentence has a better one). Nothing here is fitted: the chance level comes from the number
+    of candidates the band gives the sentence, in the z units the scores are in.
+    """
+    t11 = list(moves).index((1, 1))
+    g = gain[:, t11, :]
+    ok = node_ok & (i >= 1) & (j >= 1) & (g > IMPOSSIBLE / 2)
+    si, tj, score = (i - 1)[ok], (j - 1)[ok], g[ok].astype(np.float64)
+    if score.size == 0:
+        return
+    best_s = np.full(n, -np.inf)
+    np.maximum.at(best_s, si, score)
+    best_t = np.full(m, -np.inf)
+    np.maximum.at(best_t, tj, score)
+    count_s = np.bincount(si, minlength=n)
+    count_t = np.bincount(tj, minlength=m)
+    # a cell is a mutual best when it is the best of both its sentences
+    mutual = (score >= best_s[si]) & (score >= best_t[tj])
+    excess = np.maximum(0.0, score - np.maximum(chance_maximum(count_s[si]), chance_maximum(count_t[tj])))
+    extra_s = np.zeros(n)
+    extra_t = np.zeros(m)
+    np.maximum.at(extra_s, si[mutual], excess[mutual])
+    np.maximum.at(extra_t, tj[mutual], excess[mutual])
+    cs = np.concatenate([[0.0], np.cumsum(extra_s)])
+    ct = np.concatenate([[0.0], np.cumsum(extra_t)])
+    for t, (da, db) in enumerate(moves):
+        if da and db:
+            continue
+        cell = node_ok & (gain[:, t, :] > IMPOSSIBLE / 2)
+        ii, jj = i[cell], j[cell]
+        extra = cs[ii] - cs[ii - da] if da else ct[jj] - ct[jj - db]
+        gain[:, t, :][cell] -= extra.astype(np.float32)
 
 
 def _backward(prev: np.ndarray, gain: np.ndarray, band: Band) -> np.ndarray:
@@ -292,6 +345,7 @@ class _ForbidCovering:
 
     def __init__(self, scorer, forced_src, forced_tgt, n: int, m: int, skip: float = -1.0):
         self.scorer, self.skip = scorer, skip
+        self.partner_evidence = getattr(scorer, "partner_evidence", False)
         fs = np.zeros(n, bool) if forced_src is None else np.asarray(forced_src, bool)
         ft = np.zeros(m, bool) if forced_tgt is None else np.asarray(forced_tgt, bool)
         self.cs = np.concatenate([[0], np.cumsum(fs)])
