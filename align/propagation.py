@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from align.store import Project
-from align.text.fuzzy import THRESHOLD, fuzzy_matches
+from align.text.fuzzy import THRESHOLD, FuzzyIndex, fuzzy_matches, normalise
 
 HUMAN = ("edited", "reviewed")
 
@@ -57,22 +57,32 @@ def translation_memory(project: Project, langs: Iterable[str] | None = None) -> 
     return units
 
 
-def _receivers(project: Project, lang: str, text: str) -> dict[str, str]:
-    """Source id -> source text of the sentences that may receive `text` in `lang`: not
-    already saying it, not reviewed by a person, not in a many-sided link."""
+def _receiver_pool(project: Project, lang: str) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """(source id -> source text of the sentences that may receive a translation in `lang`:
+    not reviewed by a person, not in a many-sided link; stripped translation -> the ids among
+    them whose translation already says it, so they do not receive that one)."""
     pairs = _one_to_one(project, lang)
     targets = project.segments_by_id(list(pairs.values()))
     linked = {s for link in project.links(lang) for s in link.src_ids}
-    out = {}
+    pool: dict[str, str] = {}
+    saying: dict[str, set[str]] = {}
     for sid, source in _sources(project).items():
         if sid in pairs:
             t = targets.get(pairs[sid])
-            if t is None or t.status == "reviewed" or t.text.strip() == text.strip():
+            if t is None or t.status == "reviewed":
                 continue
+            saying.setdefault(t.text.strip(), set()).add(sid)
         elif sid in linked:
             continue
-        out[sid] = source
-    return out
+        pool[sid] = source
+    return pool, saying
+
+
+def _receivers(project: Project, lang: str, text: str) -> dict[str, str]:
+    """Source id -> source text of the sentences that may receive `text` in `lang`."""
+    pool, saying = _receiver_pool(project, lang)
+    says = saying.get(text.strip(), set())
+    return {sid: source for sid, source in pool.items() if sid not in says}
 
 
 def propagate_correction(project: Project, tgt_id: str, threshold: float = THRESHOLD) -> int:
@@ -96,27 +106,57 @@ def propagate_corrections(project: Project, tgt_ids: Sequence[str]) -> int:
     return sum(propagate_correction(project, t) for t in dict.fromkeys(tgt_ids))
 
 
+def best_offers(project: Project, memory: Sequence[MemoryUnit], *, same_project: bool,
+                threshold: float = THRESHOLD, index_stats: list | None = None,
+                ) -> dict[str, dict[str, tuple[float, MemoryUnit]]]:
+    """lang -> source id -> (similarity, unit) of the best match from `memory` for each
+    sentence of `project` (the first unit wins a tie). The same as matching every unit
+    against every receiver with `fuzzy_matches`, but each distinct source text is compared
+    once per language, against an index of the distinct receiver texts (bounded work on a
+    long text full of repeats). `index_stats` collects each language's FuzzyIndex."""
+    by_lang: dict[str, list[MemoryUnit]] = {}
+    for unit in memory:
+        by_lang.setdefault(unit.lang, []).append(unit)
+    result = {}
+    for lang, units in by_lang.items():
+        pool, saying = _receiver_pool(project, lang)
+        position = {sid: i for i, sid in enumerate(pool)}
+        ids_by_form: dict[str, list[str]] = {}
+        for sid, source in pool.items():
+            ids_by_form.setdefault(normalise(source), []).append(sid)
+        index = FuzzyIndex(ids_by_form)
+        if index_stats is not None:
+            index_stats.append(index)
+        # Per query form: the receivers it matches, best first, ties in text order (as
+        # fuzzy_matches ranks them).
+        ranked_by_query: dict[str, list[tuple[str, float]]] = {}
+        best: dict[str, tuple[float, MemoryUnit]] = {}
+        for unit in units:
+            q = normalise(unit.source)
+            if q not in ranked_by_query:
+                hits = [(sid, sim) for form, sim in index.matches(unit.source, threshold).items()
+                        for sid in ids_by_form[form]]
+                hits.sort(key=lambda hit: (-hit[1], position[hit[0]]))
+                ranked_by_query[q] = hits
+            says = saying.get(unit.target.strip(), ())
+            for sid, sim in ranked_by_query[q]:
+                if sid in says or (same_project and sid == unit.src_id):
+                    continue
+                if sid not in best or sim > best[sid][0]:
+                    best[sid] = (sim, unit)
+        result[lang] = best
+    return result
+
+
 def offer_memory(project: Project, memory: Sequence[MemoryUnit], *, same_project: bool,
                  threshold: float = THRESHOLD) -> int:
     """Offer each sentence of `project` the best match from `memory` (of this project, or
     of another one: sentence ids are derived from the text, so only within one project is
     an equal id the sentence itself), per language; returns how many were offered."""
     offered = 0
-    by_lang: dict[str, list[MemoryUnit]] = {}
-    for unit in memory:
-        by_lang.setdefault(unit.lang, []).append(unit)
-    for lang, units in by_lang.items():
+    for lang, best in best_offers(project, memory, same_project=same_project,
+                                  threshold=threshold).items():
         open_now = {(s.src_id, s.text) for s in project.offers(lang)}
-        best: dict[str, tuple[float, MemoryUnit]] = {}
-        receivers_by_text: dict[str, dict[str, str]] = {}
-        for unit in units:
-            if unit.target not in receivers_by_text:
-                receivers_by_text[unit.target] = _receivers(project, lang, unit.target)
-            candidates = {k: v for k, v in receivers_by_text[unit.target].items()
-                          if not (same_project and k == unit.src_id)}
-            for sid, sim in fuzzy_matches(unit.source, candidates, threshold):
-                if sid not in best or sim > best[sid][0]:
-                    best[sid] = (sim, unit)
         for sid, (sim, unit) in best.items():
             if (sid, unit.target) in open_now:
                 continue
