@@ -4,6 +4,7 @@ an import stopped half-way leaving the project as it was."""
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -83,7 +84,8 @@ def test_parallel_file_far_longer_than_its_source_is_refused(tmp_path):
 
 
 class HashEncoder:
-    """A deterministic stand-in encoder for the *figures* tests: it records what it is given.
+    """A deterministic stand-in encoder (the same vectors in every process: crc32, not the
+    per-process str hash) for the *figures* tests: it records what it is given.
     (The alignment quality is the e5 tests' business; here only lengths and calls matter.)"""
 
     id = "hash-test"
@@ -97,7 +99,7 @@ class HashEncoder:
         texts = list(texts)
         self.count += len(texts)
         self.longest = max([self.longest] + [len(t) for t in texts])
-        out = np.stack([np.random.default_rng(abs(hash(t)) % 2**32).normal(size=self.dim)
+        out = np.stack([np.random.default_rng(zlib.crc32(t.encode())).normal(size=self.dim)
                         for t in texts]).astype(np.float32)
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 

@@ -334,7 +334,9 @@ def _body_parts(blocks, lines: Sequence[str], own: set[str], source_of, lang: st
                                   [sum(len(s.text) for s in source_of[b.id]) for b in blocks])
     if groups is None and own:
         placed = _placed_parts(lines, own, blocks, source_of, lang, labels, aligner)
-        if placed is not None:
+        # A transcript none of whose sentences could be placed in a block is aligned as one
+        # text rather than refused as if the project had no source sentences.
+        if placed is not None and any(source for source, _ in placed[0]):
             return placed
     parts = []
     for group_blocks, group_lines in groups or [(blocks, lines)]:
