@@ -14,6 +14,25 @@ def dump(directory) -> list[str]:
         return list(db.iterdump())
 
 
+def isolated_env(tmp_path) -> dict[str, str]:
+    """An empty vector cache and no models: every sentence is encoded live."""
+    return {"BITEXT_EMBED_CACHE": str(tmp_path / "empty-cache.sqlite"),
+            "BITEXT_CACHE": str(tmp_path / "no-models"), "BITEXT_MODELS": ""}
+
+
+def open_import_dialog(page, url: str) -> None:
+    open_app(page, url)
+    button(page, "open_import").click()
+    wait_idle(page)
+
+
+def start_import(page, translation) -> None:
+    """Upload `translation` as the current project's English and press Import and align."""
+    page.locator(".st-key-imp_tr input[type='file']").set_input_files(str(translation))
+    wait_idle(page)
+    button(page, "imp_tr_go").click()
+
+
 def test_a_long_import_shows_progress_and_cancel_leaves_the_project_as_it_was(tmp_path):
     directory = make_interview_project(tmp_path / "interview")
     translation = tmp_path / "english.txt"
@@ -21,15 +40,9 @@ def test_a_long_import_shows_progress_and_cancel_leaves_the_project_as_it_was(tm
     translation.write_text("\n".join(f"Sentence {k} of this test speaks of {k * 7919 % 1000} "
                                      f"people." for k in range(400)), encoding="utf-8")
     before = dump(directory)
-    env = {"BITEXT_EMBED_CACHE": str(tmp_path / "empty-cache.sqlite"),
-           "BITEXT_CACHE": str(tmp_path / "no-models"), "BITEXT_MODELS": ""}
-    with AppServer(directory, env=env) as srv, browser() as page:
-        open_app(page, srv.url)
-        button(page, "open_import").click()
-        wait_idle(page)
-        page.locator(".st-key-imp_tr input[type='file']").set_input_files(str(translation))
-        wait_idle(page)
-        button(page, "imp_tr_go").click()
+    with AppServer(directory, env=isolated_env(tmp_path)) as srv, browser() as page:
+        open_import_dialog(page, srv.url)
+        start_import(page, translation)
         bar = page.locator("[role='dialog'] [data-testid='stProgress']")
         encoding = bar.filter(has_text="encoding sentences").first
         encoding.wait_for(timeout=180_000)
@@ -48,17 +61,11 @@ def test_a_translation_far_longer_than_the_german_is_refused_naming_the_checkbox
     translation = tmp_path / "hello.txt"
     translation.write_text("Hello world. " * 20_000, encoding="utf-8")
     before = dump(directory)
-    env = {"BITEXT_EMBED_CACHE": str(tmp_path / "empty-cache.sqlite"),
-           "BITEXT_CACHE": str(tmp_path / "no-models"), "BITEXT_MODELS": ""}
-    with AppServer(directory, env=env) as srv, browser() as page:
-        open_app(page, srv.url)
-        button(page, "open_import").click()
-        wait_idle(page)
+    with AppServer(directory, env=isolated_env(tmp_path)) as srv, browser() as page:
+        open_import_dialog(page, srv.url)
         dialog = page.locator("[role='dialog']")
         assert FORCE_LABEL in dialog.inner_text()
-        page.locator(".st-key-imp_tr input[type='file']").set_input_files(str(translation))
-        wait_idle(page)
-        button(page, "imp_tr_go").click()
+        start_import(page, translation)
         error = dialog.locator("[data-testid='stAlertContentError']")
         error.wait_for(timeout=60_000)
         text = error.inner_text()
@@ -73,15 +80,9 @@ def test_an_import_that_runs_to_the_end_closes_the_dialog_and_says_what_it_did(t
     directory = make_interview_project(tmp_path / "interview")
     translation = tmp_path / "english.txt"
     translation.write_text("Welcome to Davos.\nThank you very much.\n", encoding="utf-8")
-    env = {"BITEXT_EMBED_CACHE": str(tmp_path / "empty-cache.sqlite"),
-           "BITEXT_CACHE": str(tmp_path / "no-models"), "BITEXT_MODELS": ""}
-    with AppServer(directory, env=env) as srv, browser() as page:
-        open_app(page, srv.url)
-        button(page, "open_import").click()
-        wait_idle(page)
-        page.locator(".st-key-imp_tr input[type='file']").set_input_files(str(translation))
-        wait_idle(page)
-        button(page, "imp_tr_go").click()
+    with AppServer(directory, env=isolated_env(tmp_path)) as srv, browser() as page:
+        open_import_dialog(page, srv.url)
+        start_import(page, translation)
         page.get_by_text("imported 2 en sentences from english.txt").wait_for(timeout=300_000)
         wait_idle(page, timeout=60_000)
         assert page.locator("[role='dialog']").count() == 0
