@@ -38,6 +38,15 @@ def _bound(la: int, lb: int) -> float:
     return 2 * min(la, lb) / (la + lb) if la + lb else 0.0
 
 
+def _may_reach(matcher: SequenceMatcher, c: str, q: str, threshold: float) -> bool:
+    """Whether `c` can be `threshold` similar to `q` (the matcher's seq2) by the cheap upper
+    bounds; sets `c` as the matcher's seq1 for the full ratio."""
+    if _bound(len(c), len(q)) < threshold:
+        return False
+    matcher.set_seq1(c)
+    return matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
+
+
 def fuzzy_matches(query: str, candidates: Mapping[str, str] | Iterable[tuple[str, str]],
                   threshold: float = THRESHOLD) -> list[tuple[str, float]]:
     """(id, similarity) of the candidates at least `threshold` similar to `query`, best
@@ -57,10 +66,7 @@ def fuzzy_matches(query: str, candidates: Mapping[str, str] | Iterable[tuple[str
         if c == q:
             found.append((key, 1.0))
             continue
-        if _bound(len(c), len(q)) < threshold:
-            continue
-        matcher.set_seq1(c)
-        if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+        if not _may_reach(matcher, c, q, threshold):
             continue
         ratio = matcher.ratio()
         if ratio >= threshold:
@@ -102,10 +108,7 @@ class FuzzyIndex:
             if c == q:
                 found[c] = 1.0
                 continue
-            if _bound(len(c), len(q)) < threshold:
-                continue
-            matcher.set_seq1(c)
-            if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+            if not _may_reach(matcher, c, q, threshold):
                 continue
             self.ratio_calls += 1
             ratio = matcher.ratio()
