@@ -116,7 +116,7 @@ def bench_reader(runs: int) -> None:
 
 
 def measure(reference, glossary, knowledge, rounds: int, per_kind: int, fraction: float,
-            rng: random.Random):
+            rng: random.Random, listing: dict | None = None):
     """Damage and check `rounds` documents; with `fraction` < 1 only that share of the
     reference pairs (drawn anew each round, in document order) is translated, the rest of
     the German known untranslated. Returns (counts per check, totals, seconds)."""
@@ -147,6 +147,8 @@ def measure(reference, glossary, knowledge, rounds: int, per_kind: int, fraction
                 counts[kind]["damaged"] += 1
                 counts[kind]["caught"] += kind in codes
             undamaged = {f.code for f in check_pair(source, good, ctx)} if kind else set()
+            if listing is not None:
+                _note(listing, source, good, kind, found, ctx, pairs)
             for code in codes:
                 c = counts[code]
                 c["flags"] += 1
@@ -160,6 +162,27 @@ def measure(reference, glossary, knowledge, rounds: int, per_kind: int, fraction
                     # loses its names): the undamaged translation did not raise it.
                     c["other_true"] += code not in undamaged
     return counts, totals, elapsed
+
+
+def _note(listing: dict, source: str, good: str, kind, found, ctx, pairs) -> None:
+    """Names cases for `--list`: a name damage missed, or a names flag on a sentence not
+    damaged that way (counted by sentence, so a case that recurs each round shows once)."""
+    damaged = dict((s, t) for s, t in pairs).get(source, good)
+    names_flags = [f.reason for f in found if f.code == "names"]
+    if kind == "names" and not names_flags:
+        gone = [w for w in dict.fromkeys(good.split()) if w not in damaged.split()]
+        key = ("missed", source, " ".join(gone))
+    elif names_flags and kind != "names":
+        key = (f"flag on {kind or 'clean'}", source, "; ".join(names_flags))
+    else:
+        return
+    listing[key] = listing.get(key, 0) + 1
+
+
+def print_listing(listing: dict) -> None:
+    for (what, source, detail), n in sorted(listing.items(), key=lambda kv: (kv[0][0], -kv[1])):
+        print(f"- {what} ×{n}: {detail}")
+        print(f"    de: {source}")
 
 
 def print_table(counts, totals) -> None:
@@ -229,6 +252,9 @@ def main() -> None:
                     help="names from the translated pairs alone (no speakers, no untranslated "
                          "German): the evidence before issue 26")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--list", action="store_true",
+                    help="list every missed names damage and every names flag on a sentence "
+                         "not damaged that way")
     ap.add_argument("--reader", action="store_true", help="time QA in the reader's page instead")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--human", action="store_true",
@@ -253,8 +279,9 @@ def main() -> None:
         baseline_pairs = reference if mode == "full" else reference[::5]
         baseline_ctx = DocumentContext(baseline_pairs, *knowledge).context("de", "en", glossary)
         baseline = sum(bool(check_pair(s, t, baseline_ctx)) for s, t in baseline_pairs)
+        listing: dict | None = {} if args.list else None
         counts, totals, elapsed = measure(reference, glossary, knowledge, args.rounds, per_kind,
-                                          fraction, rng)
+                                          fraction, rng, listing)
         n = round(len(reference) * fraction)
         print(f"## {mode}: {n} of {len(reference)} sentence pairs translated"
               + (" (drawn anew each round)" if mode == "partial" else "")
@@ -269,6 +296,9 @@ def main() -> None:
         print()
         print_table(counts, totals)
         print()
+        if listing is not None:
+            print_listing(listing)
+            print()
 
 
 if __name__ == "__main__":
