@@ -312,7 +312,7 @@ class DocumentContext:
         # A pair whose translation is the source copied shows nothing about names.
         copy_check = Context(tgt_lang=tgt_lang)
         shown = [(s, t) for s, t in self.pairs if not check_untranslated(s, t, copy_check)]
-        found = names.document_names(shown, tgt_lang, self.sources, self.speakers)
+        found = names.document_names(shown, tgt_lang, self.sources, self.speakers, src_lang)
         # Glossary terms that stay themselves (one word: "WTO"; a term of several words,
         # "Wall Street", is the glossary check's, which flags it once).
         found |= {s for s, t in glossary if s == t}

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from typing import Iterable
 
+from align.qa import german_nouns
 from align.qa.numbers import german_number
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ž"          # Latin capitals ("Österreich", "Şahin"); filtered by isupper
@@ -55,6 +56,7 @@ welchem welches mancher manche manchen manchem solcher solche solchen solchem al
 viele vielen vieler wenige wenigen einige einigen mehrere mehreren beide beiden zwei drei vier
 fünf sechs sieben acht neun zehn zwölf hundert tausend million millionen milliarde milliarden
 billion billionen tausende hunderte dutzend dutzende prozent
+etwas nichts viel wenig allerlei
 im am zum zur vom beim ins ans aufs durchs fürs ums übers""".split())
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 _ADJECTIVE_END = re.compile(r"(?:e|en|er|es|em)$")
@@ -132,21 +134,39 @@ def _name_pattern(name: str, flags: int = 0) -> re.Pattern:
     return re.compile(rf"(?<![{_LATIN}]){re.escape(name)}(?:'s|’s|s)?(?![{_LATIN}])", flags)
 
 
+_UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "k": "c"})
+
+
+@functools.lru_cache(maxsize=65536)
+def _spelling(word: str) -> str:
+    """A German name and its English spelling made alike: "Asien" and "Asia", "Kalifornien"
+    and "California", "Mexiko" and "Mexico" (-ien is -ia, k is c, umlauts lose their dots)."""
+    w = word.casefold()
+    if w.endswith("ien"):
+        w = w[:-3] + "ia"
+    return w.translate(_UMLAUTS)
+
+
 def kept(name: str, target: str) -> bool:
     """Whether `target` keeps the name: as it is or as its genitive stem, as English writes
     it ("Beijing" for "Peking"), spelt the English way ("Mexico" for "Mexiko": the same
     word but for its last two letters), or shortened ("Jeff" for "Jeffrey")."""
-    for form in dict.fromkeys((name, stem(name)) + EXONYMS.get(name, ())):
+    forms = (name, stem(name)) + EXONYMS.get(name, ())
+    if len(name) > 5 and name.endswith("er"):
+        # An adjective of a place: "Pekinger Zeit" is "Beijing time", "Berliner" "Berlin".
+        forms += (name[:-2],) + EXONYMS.get(name[:-2], ())
+    for form in dict.fromkeys(forms):
         if _name_pattern(form).search(target):
             return True
         # "Big Data" kept as "big data": the same word in other case.
         if len(form) >= 3 and _name_pattern(form, re.IGNORECASE).search(target):
             return True
     if len(name) >= 5:
-        head = name[:max(4, len(name) - 2)].casefold()
+        head = _spelling(name)[:max(4, len(name) - 2)]
         for w in re.findall(rf"[{_LATIN}]+", target):
-            # "Chinese" is not "China": the English spelling is at most a letter longer.
-            if w.casefold().startswith(head) and -2 <= len(w) - len(name) <= 1:
+            # "Chinese" is not "China": the English spelling is at most a letter longer;
+            # and it is capitalised ("products" is no spelling of "Produkte").
+            if w[0].isupper() and _spelling(w).startswith(head) and -2 <= len(w) - len(name) <= 1:
                 return True
             # A short form: "Jeff" for "Jeffrey", "Alex" for "Alexander".
             if len(name) >= 6 and len(w) >= 4 and w[0].isupper() and name.startswith(w):
@@ -199,16 +219,35 @@ def _after_determiner(tokens: list[str], i: int) -> bool:
     return False
 
 
+def _prose(tokens: list[str]) -> bool:
+    """A heading or a caption ("April 1996, Militärmuseum Peking.") capitalises what it
+    likes: a sentence is evidence with two lowercase words, or one and a full stop at its
+    end ("Mein Lieblingsfilm ist Forrest Gump.")."""
+    lower = sum(t[:1].islower() for t in tokens)
+    return lower >= 2 or lower == 1 and tokens[-1] in (".", "!", "?")
+
+
+def _abbreviation(tokens: list[str], i: int) -> bool:
+    """"Nr. 5", "St. Gallen", "Mrs. Dunsheath": a short word with a full stop that does
+    not end the sentence."""
+    return len(tokens[i]) <= 4 and i + 2 < len(tokens) and tokens[i + 1] == "."
+
+
 @functools.lru_cache(maxsize=16)
-def source_names(sources: tuple[str, ...], speakers: tuple[str, ...] = ()) -> frozenset[str]:
+def source_names(sources: tuple[str, ...], speakers: tuple[str, ...] = (),
+                 lexicon: bool = False) -> frozenset[str]:
     """Names the German shows by itself (see the module's notes): speakers' words, and
     words that recur mid-sentence, seldom after an article, and at least once beside
-    another capitalised word or as a genitive before a noun."""
-    # A heading or a caption ("April 1996, Militärmuseum Peking.") capitalises what it
-    # likes: only sentences with at least two lowercase words are evidence.
-    sentences = [tokens for tokens in map(_TOKEN.findall, sources)
-                 if sum(t[:1].islower() for t in tokens) >= 2]
+    another capitalised word or as a genitive before a noun. With `lexicon` (a German
+    source), also a word the German noun lexicon knows only as a name or not at all
+    ("Harvard", "Alipay"), used mid-sentence and not as a noun even once; and the first
+    part of a compound is no name when it is a common noun ("Internet-Generation")."""
+    sentences = [tokens for tokens in map(_TOKEN.findall, sources) if tokens and _prose(tokens)]
     words = {t for tokens in sentences for t in tokens if _capitalised(t)}
+    # A word the document also writes in lower case is a German word capitalised at a
+    # sentence's start or as a noun ("Vor", "Eintreten"): no lexicon evidence.
+    lowercase = {t.casefold() for tokens in map(_TOKEN.findall, sources) for t in tokens
+                 if t[:1].islower()} if lexicon else set()
 
     def key(token: str) -> str:
         s = stem(token)
@@ -231,14 +270,32 @@ def source_names(sources: tuple[str, ...], speakers: tuple[str, ...] = ()) -> fr
                 compound[key(first)] += 1
     strong: Counter[str] = Counter()
     bare: Counter[str] = Counter()
+    unknown: Counter[str] = Counter()       # uses as a name that the lexicon allows
+    initial: Counter[str] = Counter()       # uses at a sentence's start
+
+    def not_german(tokens: list[str], i: int) -> bool:
+        token = tokens[i]
+        return lexicon and token.casefold() not in lowercase and not _abbreviation(tokens, i) \
+            and german_nouns.noun_class(token) != german_nouns.COMMON
+
     for tokens in sentences:
         for i, token in enumerate(tokens):
-            if not plain(token) or not _mid(tokens, i):
+            if not plain(token):
                 continue
             k = key(token)
+            if not _mid(tokens, i):
+                # "eWTP (Electronic World Trade Platform)": a bracket inside a sentence
+                # holds no new sentence, so a word the lexicon lacks is a name there too.
+                if i > 1 and tokens[i - 1] == "(" and not_german(tokens, i):
+                    unknown[k] += 1
+                else:
+                    initial[k] += 1
+                continue
             mid[k] += 1
             after_article = _after_determiner(tokens, i)
             led[k] += after_article
+            if not after_article and not_german(tokens, i):
+                unknown[k] += 1
             # "pflegende Angehörige": an adjective without an article, before a noun.
             bare[k] += _adjective(tokens[i - 1])
             genitive = k != token
@@ -260,7 +317,12 @@ def source_names(sources: tuple[str, ...], speakers: tuple[str, ...] = ()) -> fr
              if len(k) >= 2 and (strong[k] and (n >= 2 and led[k] * 3 <= n
                                                 or n == 1 and led[k] == 0 and not bare[k])
                                  or _ACRONYM.fullmatch(k))}
-    found |= {k for k in compound if len(k) >= 3 and german_number(k) is None}
+    # A word the lexicon lacks that mostly starts sentences is a German word the lexicon
+    # does not cover (it has nouns only: "; Vor 100 Jahren").
+    # ("beim Davos Forum", "nach Davos": a name may stand after an article half the time.)
+    found |= {k for k, n in unknown.items() if n and len(k) >= 2 and led[k] * 2 <= mid[k] and mid[k] >= initial[k]}
+    found |= {k for k in compound if len(k) >= 3 and german_number(k) is None
+              and not (lexicon and german_nouns.noun_class(k) == german_nouns.COMMON)}
     # A name of several words after an article: "den Trump Tower", "der Alibaba Group":
     # the words beside a name found above are the name's (an acronym excepted: "den USA
     # Arbeitsplätze" are two things).
@@ -310,8 +372,8 @@ def translated_evidence(pairs: Iterable[tuple[str, str]]) -> tuple[Counter, Coun
 
 
 def document_names(pairs: Iterable[tuple[str, str]], tgt_lang: str = "en",
-                   sources: tuple[str, ...] = (), speakers: tuple[str, ...] = ()
-                   ) -> frozenset[str]:
+                   sources: tuple[str, ...] = (), speakers: tuple[str, ...] = (),
+                   src_lang: str = "de") -> frozenset[str]:
     """Names this document's translations should keep. `pairs`: its translated links
     (copies of the source left out); `sources`: all its source sentences; `speakers`: its
     speaker names and aliases."""
@@ -324,7 +386,12 @@ def document_names(pairs: Iterable[tuple[str, str]], tgt_lang: str = "en",
     names = {n for n, k in kept_in.items() if k >= 1 and k * 2 >= seen[n] and n in midway
              and n.casefold() not in DETERMINERS | PRONOUNS and not is_title(n)}
     if tgt_lang.split("-")[0].casefold() not in ("zh", "ja", "ko"):
-        for n in source_names(tuple(sources), tuple(speakers)):
-            if not (seen[n] >= 2 and kept_in[n] * 2 < seen[n]):
+        german = src_lang.split("-")[0].casefold() == "de"
+        for n in source_names(tuple(sources), tuple(speakers), german):
+            # A name the lexicon backs (no German common noun) is left out by the
+            # translations only when none keeps it (an exonym the table lacks): one kept
+            # shows it is a name, and the others dropped it.
+            backed = german and german_nouns.noun_class(n) != german_nouns.COMMON
+            if not (seen[n] >= 2 and (kept_in[n] == 0 if backed else kept_in[n] * 2 < seen[n])):
                 names.add(n)
     return frozenset(names)
