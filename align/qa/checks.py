@@ -212,7 +212,8 @@ def check_names(source: str, target: str, ctx: Context) -> list[Flag]:
     missing = []
     for token in names.checked_tokens(source):
         name = names.name_of(token, ctx.names)
-        if name is not None and name not in missing and not names.kept(name, target):
+        if name is not None and name not in missing and not names.kept(name, target) \
+                and not names.named_in_part(source, name, target):
             missing.append(name)
     if not missing:
         return []
@@ -309,9 +310,13 @@ class DocumentContext:
     def context(self, src_lang: str, tgt_lang: str,
                 glossary: Sequence[tuple[str, str]] = ()) -> Context:
         median, spread = ratio_stats(self.pairs)
-        # A pair whose translation is the source copied shows nothing about names.
-        copy_check = Context(tgt_lang=tgt_lang)
-        shown = [(s, t) for s, t in self.pairs if not check_untranslated(s, t, copy_check)]
+        # A pair whose translation is empty, the source copied, cut short or against the glossary
+        # shows nothing about how this document renders a name (a name it lacks may have
+        # gone with the rest).
+        base = Context(src_lang, tgt_lang, median, spread, glossary=tuple(glossary))
+        shown = [(s, t) for s, t in self.pairs
+                 if t.strip() and not (check_untranslated(s, t, base) or check_length(s, t, base)
+                         or check_glossary(s, t, base))]
         found = names.document_names(shown, tgt_lang, self.sources, self.speakers, src_lang)
         # Glossary terms that stay themselves (one word: "WTO"; a term of several words,
         # "Wall Street", is the glossary check's, which flags it once).

@@ -174,6 +174,41 @@ def kept(name: str, target: str) -> bool:
     return False
 
 
+def titled_names(source: str) -> list[tuple[str, ...]]:
+    """The names of several words after a title: "Herr Jack Ma", "Präsident Xi Jinping",
+    "Präsidentin Dr. Elke Sommer" give (Jack, Ma), (Xi, Jinping), (Elke, Sommer)."""
+    tokens = _TOKEN.findall(source)
+    out = []
+    i = 0
+    while i < len(tokens):
+        if not (_capitalised(tokens[i]) and is_title(tokens[i])):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens) and (tokens[j] == "." or _capitalised(tokens[j]) and is_title(tokens[j])):
+            j += 1
+        run = []
+        while j < len(tokens) and _capitalised(tokens[j]) and not is_title(tokens[j]):
+            run.append(tokens[j])
+            j += 1
+        if len(run) >= 2:
+            out.append(tuple(run))
+        i = max(j, i + 1)
+    return out
+
+
+def named_in_part(source: str, name: str, target: str) -> bool:
+    """Whether a person named with a title keeps another part of the name in `target`:
+    English shortens titled names ("Herr Jack Ma" -> "Jack", "Präsident Xi Jinping" ->
+    "President Xi"), and the person is still named."""
+    for run in titled_names(source):
+        parts = {stem(t) for t in run} | set(run)
+        if name in parts and any(kept(other, target) for other in run
+                                 if other != name and stem(other) != name):
+            return True
+    return False
+
+
 # ----- evidence -------------------------------------------------------------------------------
 def _is_word(token: str) -> bool:
     return token[:1].isalpha()
