@@ -25,7 +25,7 @@ damage that the damage caused (a cut sentence loses its names: the undamaged tra
 did not raise that flag).
 
     python bench/bench_qa.py [--rounds 40] [--per-kind 3] [--mode full|partial|both]
-    python bench/bench_qa.py --human [--no-transcript]
+    python bench/bench_qa.py --human [--no-transcript] [--french]
     python bench/bench_qa.py --reader [--runs 7]
 
 `--human` runs every check over the human English in tests/data (the reference, the layout
@@ -226,7 +226,7 @@ def print_table(counts, totals) -> None:
           f"= {totals['clean_flagged'] / max(totals['clean'], 1):.3f}")
 
 
-def bench_human(with_transcript: bool = True) -> None:
+def bench_human(with_transcript: bool = True, with_french: bool = False) -> None:
     """Every check over the human English in tests/data: flags per 100 English sentences
     per check, then every flag with its texts (the cause is read from them)."""
     from tests import qa_human
@@ -235,6 +235,8 @@ def bench_human(with_transcript: bool = True) -> None:
     docs += [qa_human.layout_document(name) for name in qa_human.layout_names()]
     if with_transcript:
         docs.append(qa_human.transcript_document())
+    if with_french:
+        docs.append(qa_human.defr_document())
     per_doc = []
     for doc in docs:
         per_doc.append((doc, qa_human.flags_of(doc)))
@@ -284,12 +286,15 @@ def main() -> None:
                     help="false alarms on the human translations in tests/data instead")
     ap.add_argument("--no-transcript", dest="transcript", action="store_false",
                     help="--human without importing the transcript (no e5 aligner run)")
+    ap.add_argument("--french", action="store_true",
+                    help="--human also on the German-French dev document (gold links, French "
+                         "target): a check set the names rules were not tuned on")
     args = ap.parse_args()
     if args.reader:
         bench_reader(args.runs)
         return
     if args.human:
-        bench_human(args.transcript)
+        bench_human(args.transcript, args.french)
         return
     reference = reference_pairs()
     glossary = glossary_pairs()

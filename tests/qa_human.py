@@ -9,6 +9,9 @@ bench/bench_qa.py --human (the table, with every flag and its cause).
 - The loose transcript of the interview (tests/data/davos_transcript_en.txt): imported
   with `import-translation` and the real e5 aligner (its vectors ship in
   davos_transcript_e5_query.npz), the links the aligner made; see `transcript_document`.
+- A check set the names rules were not tuned on (issue 26): the German–French development
+  document (tests/data/align-dev, a Swiss Alpine Club yearbook chronicle of the Himalaya) on
+  its gold links, French as the target; see `defr_document`.
 
 Every flag on these is a false alarm in the sense that a person wrote the English, but its
 cause differs: a check's mistake, a free translation (the transcript shortens answers), or
@@ -36,6 +39,7 @@ class HumanDocument:
     sentences: int = 0                      # English sentences in the pairs
     notes: dict[int, str] = field(default_factory=dict)   # pair index -> "alignment error"
     glossary: list[tuple[str, str]] = field(default_factory=list)
+    tgt_lang: str = "en"
 
 
 def reference_document() -> HumanDocument:
@@ -152,9 +156,27 @@ def transcript_document() -> HumanDocument:
                          knowledge.sources, knowledge.speakers, sentences, notes)
 
 
+def defr_document() -> HumanDocument:
+    """The German–French development document on its gold links (links with text on both
+    sides; the one-sided are omissions the aligner's gold records). Its text is tokenised
+    (spaces around punctuation), as the corpus ships it; the checks read tokens alike."""
+    folder = DATA / "align-dev"
+    de = (folder / "dev.de").read_text(encoding="utf-8").splitlines()
+    fr = (folder / "dev.fr").read_text(encoding="utf-8").splitlines()
+    pairs, sentences = [], 0
+    for line in (folder / "dev.defr").read_text(encoding="utf-8").splitlines():
+        src, tgt = (json.loads(side) for side in line.split(":"))
+        if src and tgt:
+            pairs.append((" ".join(de[i].strip() for i in src), " ".join(fr[j].strip() for j in tgt)))
+            sentences += len(tgt)
+    return HumanDocument("align-dev de-fr (gold links)", pairs, tuple(t.strip() for t in de),
+                         (), sentences, tgt_lang="fr")
+
+
 def flags_of(doc: HumanDocument):
     """Per pair, the flags every check raises on it, in the document's own context."""
     from align.qa.checks import DocumentContext, check_pair
 
-    ctx = DocumentContext(doc.pairs, doc.sources, doc.speakers).context("de", "en", doc.glossary)
+    ctx = DocumentContext(doc.pairs, doc.sources, doc.speakers).context("de", doc.tgt_lang,
+                                                                         doc.glossary)
     return [check_pair(s, t, ctx) for s, t in doc.pairs]

@@ -213,7 +213,8 @@ def check_names(source: str, target: str, ctx: Context) -> list[Flag]:
     for token in names.checked_tokens(source):
         name = names.name_of(token, ctx.names)
         if name is not None and name not in missing and not names.kept(name, target) \
-                and not names.named_in_part(source, name, target):
+                and not names.named_in_part(source, name, target) \
+                and not names.kept_as_adjective(name, source, target):
             missing.append(name)
     if not missing:
         return []

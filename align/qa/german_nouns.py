@@ -56,10 +56,12 @@ def _german_part(part: str, depth: int) -> bool:
 
 def _compound(word: str, depth: int = 0) -> bool:
     """A compound whose last part is a noun of four letters or more and whose front is
-    German ("Lieblingsfilm", "Bonitätsbewertung"); "Alibaba" is no "Ali" + "Baba"."""
+    German ("Lieblingsfilm", "Bonitätsbewertung"); "Alibaba" is no "Ali" + "Baba". Behind
+    a noun of five letters or more the front may be any three letters or more (a verb's or
+    an adjective's stem: "Sende-geräten", "Hohl-kehle")."""
     for i in range(2, len(word) - 3):
         head = word[i:].capitalize()
-        if _common(head) and _german_part(word[:i], depth):
+        if _common(head) and (len(head) >= 5 and i >= 3 or _german_part(word[:i], depth)):
             return True
     return False
 

@@ -174,6 +174,19 @@ def kept(name: str, target: str) -> bool:
     return False
 
 
+def kept_as_adjective(name: str, source: str, target: str) -> bool:
+    """A name that the source uses as the first part of a compound ("Himalaya-Chronik",
+    "Himalaya-Träger") may become an adjective of it: "chronique himalayenne", "Himalayan
+    porters" (a word that begins with the name, less a final vowel)."""
+    if len(name) < 4 or not re.search(rf"(?<![{_LATIN}]){re.escape(name)}-[{_UPPER}]", source):
+        return False
+    low = name.casefold()
+    if low[-1] in "aeiouy":
+        low = low[:-1]                    # "Himalaya" -> "himalay-enne", "Korea" -> "kore-an"
+    return any(w.casefold().startswith(low) and len(w) > len(name)
+               for w in re.findall(rf"[{_LATIN}]+", target))
+
+
 def titled_names(source: str) -> list[tuple[str, ...]]:
     """The names of several words after a title: "Herr Jack Ma", "Präsident Xi Jinping",
     "Präsidentin Dr. Elke Sommer" give (Jack, Ma), (Xi, Jinping), (Elke, Sommer)."""
@@ -391,19 +404,32 @@ def mid_sentence_words(sources: tuple[str, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
-def translated_evidence(pairs: Iterable[tuple[str, str]]) -> tuple[Counter, Counter]:
-    """(seen, kept): per capitalised source word (genitives under their stem), in how many
-    pairs' sources it occurs and in how many of their translations it is kept."""
+def kept_as_name(name: str, target: str) -> bool:
+    """Whether `target` keeps the word as a name: with a capital, not in lower case
+    ("Route" kept as French "route" is a common noun both languages share)."""
+    return kept(name, _LOWER_WORD.sub(" ", target))
+
+
+_LOWER_WORD = re.compile(rf"(?<![{_LATIN}])[a-zß-öø-ÿ][{_LATIN}]*")
+
+
+def translated_evidence(pairs: Iterable[tuple[str, str]]) -> tuple[Counter, Counter, Counter]:
+    """(seen, kept, kept as a name): per capitalised source word (genitives under their
+    stem), in how many pairs' sources it occurs, in how many of their translations it is
+    kept, and in how many with its capital."""
     pairs = list(pairs)
     words = {t for s, _ in pairs for t in name_tokens(s)}
     seen: Counter[str] = Counter()
     kept_in: Counter[str] = Counter()
+    named: Counter[str] = Counter()
     for source, target in pairs:
         keys = {stem(t) if stem(t) in words else t for t in name_tokens(source)}
         for name in keys:
             seen[name] += 1
-            kept_in[name] += kept(name, target)
-    return seen, kept_in
+            if kept(name, target):
+                kept_in[name] += 1
+                named[name] += kept_as_name(name, target)
+    return seen, kept_in, named
 
 
 def document_names(pairs: Iterable[tuple[str, str]], tgt_lang: str = "en",
@@ -413,12 +439,13 @@ def document_names(pairs: Iterable[tuple[str, str]], tgt_lang: str = "en",
     (copies of the source left out); `sources`: all its source sentences; `speakers`: its
     speaker names and aliases."""
     pairs = list(pairs)
-    seen, kept_in = translated_evidence(pairs)
+    seen, kept_in, named = translated_evidence(pairs)
     # "In" of "In den letzten 30 Jahren" kept as "In the last 30 years" is no name: a name
     # is capitalised mid-sentence somewhere in the document; nor are number words
     # ("Billionen", kept as "billion"), the polite "Sie" or titles.
     midway = mid_sentence_words(tuple(sources) + tuple(s for s, _ in pairs))
-    names = {n for n, k in kept_in.items() if k >= 1 and k * 2 >= seen[n] and n in midway
+    # A word kept only in lower case ("Route" -> "route") is a shared common noun.
+    names = {n for n, k in named.items() if k >= 1 and kept_in[n] * 2 >= seen[n] and n in midway
              and n.casefold() not in DETERMINERS | PRONOUNS and not is_title(n)}
     if tgt_lang.split("-")[0].casefold() not in ("zh", "ja", "ko"):
         german = src_lang.split("-")[0].casefold() == "de"
