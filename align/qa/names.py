@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections import Counter
 from typing import Iterable
 
@@ -135,6 +136,20 @@ def _name_pattern(name: str, flags: int = 0) -> re.Pattern:
 
 
 _UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "k": "c"})
+_E_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def _umlaut_e(word: str) -> str:
+    return word.translate(_E_UMLAUTS)
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    """`text` without accents: "Païju" -> "Paiju", "Débé" -> "Debe"."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(ch))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -161,6 +176,14 @@ def kept(name: str, target: str) -> bool:
         # "Big Data" kept as "big data": the same word in other case.
         if len(form) >= 3 and _name_pattern(form, re.IGNORECASE).search(target):
             return True
+    # Accents and umlauts written otherwise: "Paiju" is "Païju", "Debe" "Débé", "Österr."
+    # "Oesterr.".
+    folded = _fold(target)
+    if folded != target or _fold(name) != name:
+        for form in dict.fromkeys(forms):
+            for variant in {_fold(form), _fold(_umlaut_e(form))}:
+                if len(variant) >= 3 and _name_pattern(variant, re.IGNORECASE).search(folded):
+                    return True
     if len(name) >= 5:
         head = _spelling(name)[:max(4, len(name) - 2)]
         for w in re.findall(rf"[{_LATIN}]+", target):
@@ -175,15 +198,20 @@ def kept(name: str, target: str) -> bool:
 
 
 def kept_as_adjective(name: str, source: str, target: str) -> bool:
-    """A name that the source uses as the first part of a compound ("Himalaya-Chronik",
-    "Himalaya-Träger") may become an adjective of it: "chronique himalayenne", "Himalayan
-    porters" (a word that begins with the name, less a final vowel)."""
-    if len(name) < 4 or not re.search(rf"(?<![{_LATIN}]){re.escape(name)}-[{_UPPER}]", source):
+    """The name made an adjective: a word that begins with the name, less a final vowel
+    ("Himalaya" -> "himalayenne", "Nepal" -> "népalais"). Where the source uses the name as
+    the first part of a compound ("Himalaya-Chronik", "Himalaya-Träger") any such word
+    ("Himalayan porters"); elsewhere one in lower case, as French writes its adjectives
+    ("le Gouvernement népalais" for "die Regierung von Nepal"). English capitalises them,
+    and "a Chinese" is not the "China" a translation dropped."""
+    if len(name) < 4:
         return False
-    low = name.casefold()
+    compound = re.search(rf"(?<![{_LATIN}]){re.escape(name)}-[{_UPPER}]", source) is not None
+    low = _fold(name.casefold())
     if low[-1] in "aeiouy":
         low = low[:-1]                    # "Himalaya" -> "himalay-enne", "Korea" -> "kore-an"
-    return any(w.casefold().startswith(low) and len(w) > len(name)
+    return any(_fold(w.casefold()).startswith(low) and len(w) > len(name)
+               and (compound or w[0].islower())
                for w in re.findall(rf"[{_LATIN}]+", target))
 
 
@@ -405,12 +433,15 @@ def mid_sentence_words(sources: tuple[str, ...]) -> frozenset[str]:
 
 
 def kept_as_name(name: str, target: str) -> bool:
-    """Whether `target` keeps the word as a name: with a capital, not in lower case
-    ("Route" kept as French "route" is a common noun both languages share)."""
-    return kept(name, _LOWER_WORD.sub(" ", target))
+    """Whether `target` keeps the word as a name: with a capital, not in lower case nor
+    only as a sentence's first word ("Route" kept as French "route" is a common noun both
+    languages share)."""
+    return kept(name, _FIRST_WORD.sub(r"\1 ", _LOWER_WORD.sub(" ", target)))
 
 
 _LOWER_WORD = re.compile(rf"(?<![{_LATIN}])[a-zß-öø-ÿ][{_LATIN}]*")
+# A sentence's first word is capitalised whatever it is ("Expédition ...").
+_FIRST_WORD = re.compile(r"(^|[.!?:;«»\"“„]\s*)\S+")
 
 
 def translated_evidence(pairs: Iterable[tuple[str, str]]) -> tuple[Counter, Counter, Counter]:
