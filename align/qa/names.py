@@ -436,7 +436,7 @@ def kept_as_name(name: str, target: str) -> bool:
     """Whether `target` keeps the word as a name: with a capital, not in lower case nor
     only as a sentence's first word ("Route" kept as French "route" is a common noun both
     languages share)."""
-    return kept(name, _FIRST_WORD.sub(r"\1 ", _LOWER_WORD.sub(" ", target)))
+    return kept(name, _LOWER_WORD.sub(" ", _FIRST_WORD.sub(r"\1 ", target)))
 
 
 _LOWER_WORD = re.compile(rf"(?<![{_LATIN}])[a-zß-öø-ÿ][{_LATIN}]*")
