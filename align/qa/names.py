@@ -135,6 +135,29 @@ def _name_pattern(name: str, flags: int = 0) -> re.Pattern:
     return re.compile(rf"(?<![{_LATIN}]){re.escape(name)}(?:'s|’s|s)?(?![{_LATIN}])", flags)
 
 
+_LATIN_RUN = re.compile(rf"[{_LATIN}]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _runs(target: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The target's runs of Latin letters, as written and casefolded."""
+    runs = _LATIN_RUN.findall(target)
+    return frozenset(runs), frozenset(r.casefold() for r in runs)
+
+
+def _has_word(form: str, target: str, ignore_case: bool = False) -> bool:
+    """What `_name_pattern(form).search(target)` says, without compiling a pattern for
+    every name (compiling them was most of a document's names check): a one-word form is a
+    whole run of Latin letters, or that run less an "s"."""
+    if not _LATIN_RUN.fullmatch(form):
+        return _name_pattern(form, re.IGNORECASE if ignore_case else 0).search(target) is not None
+    exact, folded = _runs(target)
+    if ignore_case:
+        f = form.casefold()
+        return f in folded or f + "s" in folded
+    return form in exact or form + "s" in exact
+
+
 _UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "k": "c"})
 _E_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
@@ -171,10 +194,10 @@ def kept(name: str, target: str) -> bool:
         # An adjective of a place: "Pekinger Zeit" is "Beijing time", "Berliner" "Berlin".
         forms += (name[:-2],) + EXONYMS.get(name[:-2], ())
     for form in dict.fromkeys(forms):
-        if _name_pattern(form).search(target):
+        if _has_word(form, target):
             return True
         # "Big Data" kept as "big data": the same word in other case.
-        if len(form) >= 3 and _name_pattern(form, re.IGNORECASE).search(target):
+        if len(form) >= 3 and _has_word(form, target, ignore_case=True):
             return True
     # Accents and umlauts written otherwise: "Paiju" is "Païju", "Debe" "Débé", "Österr."
     # "Oesterr.".
@@ -182,11 +205,11 @@ def kept(name: str, target: str) -> bool:
     if folded != target or _fold(name) != name:
         for form in dict.fromkeys(forms):
             for variant in {_fold(form), _fold(_umlaut_e(form))}:
-                if len(variant) >= 3 and _name_pattern(variant, re.IGNORECASE).search(folded):
+                if len(variant) >= 3 and _has_word(variant, folded, ignore_case=True):
                     return True
     if len(name) >= 5:
         head = _spelling(name)[:max(4, len(name) - 2)]
-        for w in re.findall(rf"[{_LATIN}]+", target):
+        for w in _LATIN_RUN.findall(target):
             # "Chinese" is not "China": the English spelling is at most a letter longer;
             # and it is capitalised ("products" is no spelling of "Produkte").
             if w[0].isupper() and _spelling(w).startswith(head) and -2 <= len(w) - len(name) <= 1:
@@ -212,7 +235,7 @@ def kept_as_adjective(name: str, source: str, target: str) -> bool:
         low = low[:-1]                    # "Himalaya" -> "himalay-enne", "Korea" -> "kore-an"
     return any(_fold(w.casefold()).startswith(low) and len(w) > len(name)
                and (compound or w[0].islower())
-               for w in re.findall(rf"[{_LATIN}]+", target))
+               for w in _LATIN_RUN.findall(target))
 
 
 def titled_names(source: str) -> list[tuple[str, ...]]:
