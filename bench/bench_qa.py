@@ -228,7 +228,8 @@ def print_table(counts, totals) -> None:
 
 def bench_human(with_transcript: bool = True, with_french: bool = False) -> None:
     """Every check over the human English in tests/data: flags per 100 English sentences
-    per check, then every flag with its texts (the cause is read from them)."""
+    per check (with --french, the German-French dev document apart), then every flag with
+    its texts (the cause is read from them)."""
     from tests import qa_human
 
     docs = [qa_human.reference_document()]
@@ -240,21 +241,28 @@ def bench_human(with_transcript: bool = True, with_french: bool = False) -> None
     per_doc = []
     for doc in docs:
         per_doc.append((doc, qa_human.flags_of(doc)))
-    print("| document | links | English sentences | " + " | ".join(CHECKS) + " |")
+    print("| document | links | target sentences | " + " | ".join(CHECKS) + " |")
     print("|---|---|---|" + "---|" * len(CHECKS))
     totals = {c: 0 for c in CHECKS}
     sentences = 0
+    others = []                      # documents in another target language: apart
     for doc, flags in per_doc:
         counts = {c: sum(any(f.code == c for f in fl) for fl in flags) for c in CHECKS}
+        print(f"| {doc.name} | {len(doc.pairs)} | {doc.sentences} | "
+              + " | ".join(str(counts[c]) for c in CHECKS) + " |")
+        if doc.tgt_lang != "en":
+            others.append((doc, counts))
+            continue
         sentences += doc.sentences
         for c in CHECKS:
             totals[c] += counts[c]
-        print(f"| {doc.name} | {len(doc.pairs)} | {doc.sentences} | "
-              + " | ".join(str(counts[c]) for c in CHECKS) + " |")
-    print(f"| all | {sum(len(d.pairs) for d, _ in per_doc)} | {sentences} | "
-          + " | ".join(str(totals[c]) for c in CHECKS) + " |")
+    print(f"| all English | {sum(len(d.pairs) for d, _ in per_doc if d.tgt_lang == 'en')} | "
+          f"{sentences} | " + " | ".join(str(totals[c]) for c in CHECKS) + " |")
     print(f"| per 100 English sentences | | | "
           + " | ".join(f"{100 * totals[c] / max(sentences, 1):.2f}" for c in CHECKS) + " |")
+    for doc, counts in others:
+        print(f"| per 100 {doc.tgt_lang} sentences ({doc.name}) | | | "
+              + " | ".join(f"{100 * counts[c] / max(doc.sentences, 1):.2f}" for c in CHECKS) + " |")
     print()
     for doc, flags in per_doc:
         for k, found in enumerate(flags):
@@ -262,7 +270,7 @@ def bench_human(with_transcript: bool = True, with_french: bool = False) -> None
                 note = doc.notes.get(k, "")
                 print(f"- {doc.name} [{flag.code}] {flag.reason}" + (f" ({note})" if note else ""))
                 print(f"    de: {doc.pairs[k][0]}")
-                print(f"    en: {doc.pairs[k][1]}")
+                print(f"    {doc.tgt_lang}: {doc.pairs[k][1]}")
 
 
 def main() -> None:
