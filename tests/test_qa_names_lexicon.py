@@ -70,6 +70,9 @@ def test_words_the_lexicon_knows_as_common_nouns_or_function_words_are_no_names(
               "Die Vereinigten Staaten sind ein entwickeltes Land.")
     found = names.source_names(german, (), True)
     assert not found & {"Internet", "Vor", "Unmögliches", "Vereinigten", "Generation"}
+    # A compound ending in a title is a title: "Staatspräsident Iskander Mirza".
+    assert names.is_title("Staatspräsident") and names.is_title("Regierungssprecherin")
+    assert not names.is_title("Konsequenz")
 
 
 def test_english_and_french_renderings_of_a_name():

@@ -42,10 +42,16 @@ _TITLE_HEADS = ("präsident", "professor", "kanzler", "minister", "bürgermeiste
                 "antwort", "ra")
 
 
+# A compound that ends in a title is one: "Staatspräsident", "Regierungssprecherin".
+_TITLE_END = re.compile("(?:" + "|".join(_TITLE_HEADS[:-1]) + ")(?:in|innen|en|n|s|e|es)?$")
+
+
 def is_title(word: str) -> bool:
-    """"Herr", "Dr", "Präsidentin", "designierten Präsidenten": a title before a name."""
+    """"Herr", "Dr", "Präsidentin", "designierten Präsidenten", "Staatspräsident": a title
+    before a name."""
     w = word.casefold()
-    return w in TITLES or w.startswith(_TITLE_HEADS[:-1]) or w == "ra"
+    return w in TITLES or w.startswith(_TITLE_HEADS[:-1]) or w == "ra" \
+        or len(w) > 8 and _TITLE_END.search(w) is not None
 # Words before a common noun: articles, possessives, demonstratives, quantifiers, and
 # prepositions fused with an article ("im", "zum").
 DETERMINERS = frozenset("""der die das den dem des ein eine einen einem einer eines kein keine
