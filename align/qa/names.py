@@ -470,10 +470,11 @@ def kept_as_name(name: str, target: str) -> bool:
 
 _LOWER_WORD = re.compile(rf"(?<![{_LATIN}])[a-zß-öø-ÿ][{_LATIN}]*")
 # A sentence's first word is capitalised whatever it is ("Expédition ...").
-_FIRST_WORD = re.compile(r"(^|[.!?:;«»\"“„]\s*)\S+")
+_FIRST_WORD = re.compile(rf"(^|[.!?:;«»\"“„]\s*)[{_LATIN}]+")
 
 
-def translated_evidence(pairs: Iterable[tuple[str, str]]) -> tuple[Counter, Counter, Counter]:
+def translated_evidence(pairs: Iterable[tuple[str, str]], capitals: bool = True
+                        ) -> tuple[Counter, Counter, Counter]:
     """(seen, kept, kept as a name): per capitalised source word (genitives under their
     stem), in how many pairs' sources it occurs, in how many of their translations it is
     kept, and in how many with its capital."""
@@ -488,7 +489,8 @@ def translated_evidence(pairs: Iterable[tuple[str, str]]) -> tuple[Counter, Coun
             seen[name] += 1
             if kept(name, target):
                 kept_in[name] += 1
-                named[name] += kept_as_name(name, target)
+                # Chinese has no capitals to tell a name by: kept is kept there.
+                named[name] += kept_as_name(name, target) if capitals else 1
     return seen, kept_in, named
 
 
@@ -499,7 +501,8 @@ def document_names(pairs: Iterable[tuple[str, str]], tgt_lang: str = "en",
     (copies of the source left out); `sources`: all its source sentences; `speakers`: its
     speaker names and aliases."""
     pairs = list(pairs)
-    seen, kept_in, named = translated_evidence(pairs)
+    cjk = tgt_lang.split("-")[0].casefold() in ("zh", "ja", "ko")
+    seen, kept_in, named = translated_evidence(pairs, capitals=not cjk)
     # "In" of "In den letzten 30 Jahren" kept as "In the last 30 years" is no name: a name
     # is capitalised mid-sentence somewhere in the document; nor are number words
     # ("Billionen", kept as "billion"), the polite "Sie" or titles.
@@ -507,7 +510,7 @@ def document_names(pairs: Iterable[tuple[str, str]], tgt_lang: str = "en",
     # A word kept only in lower case ("Route" -> "route") is a shared common noun.
     names = {n for n, k in named.items() if k >= 1 and kept_in[n] * 2 >= seen[n] and n in midway
              and n.casefold() not in DETERMINERS | PRONOUNS and not is_title(n)}
-    if tgt_lang.split("-")[0].casefold() not in ("zh", "ja", "ko"):
+    if not cjk:
         german = src_lang.split("-")[0].casefold() == "de"
         for n in source_names(tuple(sources), tuple(speakers), german):
             # A name the lexicon backs (no German common noun) is left out by the
