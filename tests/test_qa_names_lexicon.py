@@ -115,3 +115,13 @@ def test_names_evidence_skips_translations_another_check_flags():
     ctx = DocumentContext(pairs, german).context("de", "en")
     assert "Davos" in ctx.names
     assert check_names(*pairs[1], ctx)[0].reason == "not in the translation: Davos"
+
+
+def test_chinese_targets_take_names_from_translations_that_keep_them():
+    """Chinese has no capitals: a Latin name it keeps at a sentence's start is still kept."""
+    pairs = [("Er traf Trump gestern.", "Trump昨天见了他。"),
+             ("Dann sprach Trump mit ihm.", "然后Trump和他说话。"),
+             ("Am Ende ging Trump.", "最后他走了。")]
+    ctx = DocumentContext(pairs).context("de", "zh")
+    assert "Trump" in ctx.names
+    assert check_names(*pairs[2], ctx)[0].reason == "not in the translation: Trump"
