@@ -220,11 +220,17 @@ def translate_project(project: Project, langs: Sequence[str], *,
                       zh_route: str | None = None, models: Mapping[str, str] | None = None,
                       backend: str | None = None, settings: GenerationSettings | None = None,
                       threads: int | None = None,
-                      translators: Mapping[str, MarianTranslator] | None = None
-                      ) -> ProjectTranslateReport:
+                      translators: Mapping[str, MarianTranslator] | None = None,
+                      all_or_nothing: bool = False) -> ProjectTranslateReport:
     """Translate what is missing or out of date in each language (English before Chinese,
     so a pivot uses the fresh English). `translators` (pair -> translator) stands in for the
-    process's shared translator of a pair (a corpus run brings its own, see corpus/batches.py)."""
+    process's shared translator of a pair (a corpus run brings its own, see corpus/batches.py).
+
+    `all_or_nothing` (the app, where Cancel must leave the project as it was): the chunks'
+    translations are held in memory (text, linear in the input) and written in one
+    transaction after the last progress report, so a `progress` that raises (a cancel)
+    leaves the project untouched; the translation cache keeps the work done for next time.
+    Without it each chunk is written as it is done (the CLI: an interrupted run resumes)."""
     source_lang = project.source_lang
     report = ProjectTranslateReport()
     order = sorted(dict.fromkeys(langs), key=lambda l: (l != "en", l))
@@ -241,6 +247,7 @@ def translate_project(project: Project, langs: Sequence[str], *,
     # Tokenizers and configs of all languages load (or fail) before any work.
     steps_by_lang = {lang: [translator(p) for p in route(source_lang, lang, zh_route)]
                      for lang in order}
+    held: list[tuple[LanguageReport, list[SegmentRow], list]] = []   # all_or_nothing
     for lang in order:
         pairs = route(source_lang, lang, zh_route)
         steps = steps_by_lang[lang]
@@ -259,15 +266,28 @@ def translate_project(project: Project, langs: Sequence[str], *,
         for start in range(0, total, CHUNK):
             chunk = todo[start:start + CHUNK]
             outputs = _translate_chunk(chunk, steps, pairs, english)
-            for seg, (text, detail, notes, confidence) in zip(chunk, outputs):
-                if project.set_machine_translation(seg.id, lang, text, detail, confidence):
-                    lang_report.translated += 1
-                else:
-                    lang_report.kept_human += 1
-                lang_report.notes.extend((seg.id, n) for n in notes)
+            if all_or_nothing:
+                held.append((lang_report, chunk, outputs))
+            else:
+                _store(project, lang_report, chunk, outputs)
             if progress:
                 progress(min(start + CHUNK, total), total)
+    if held:
+        with project.transaction():   # the store's writes join this one transaction
+            for lang_report, chunk, outputs in held:
+                _store(project, lang_report, chunk, outputs)
     return report
+
+
+def _store(project: Project, lang_report: LanguageReport, chunk: list[SegmentRow],
+           outputs: list[tuple[str, dict, list[str], float | None]]) -> None:
+    lang = lang_report.lang
+    for seg, (text, detail, notes, confidence) in zip(chunk, outputs):
+        if project.set_machine_translation(seg.id, lang, text, detail, confidence):
+            lang_report.translated += 1
+        else:
+            lang_report.kept_human += 1
+        lang_report.notes.extend((seg.id, n) for n in notes)
 
 
 def _translate_chunk(chunk: list[SegmentRow], steps: list[MarianTranslator], pairs: list[str],
