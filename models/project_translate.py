@@ -29,6 +29,7 @@ ProgressFn = Callable[[int, int], None]
 ZH_ROUTES = ("pivot", "direct")
 DEFAULT_ZH_ROUTE = "pivot"
 CHUNK = 32
+CHUNK_CHARS = 6000   # a chunk's characters at most (about 32 long sentences)
 
 
 def route(source_lang: str, lang: str, zh_route: str | None = None) -> list[str]:
@@ -263,20 +264,37 @@ def translate_project(project: Project, langs: Sequence[str], *,
         total = len(todo)
         if progress:
             progress(0, total)
-        for start in range(0, total, CHUNK):
-            chunk = todo[start:start + CHUNK]
+        done = 0
+        for chunk in _chunks(todo):
             outputs = _translate_chunk(chunk, steps, pairs, english)
             if all_or_nothing:
                 held.append((lang_report, chunk, outputs))
             else:
                 _store(project, lang_report, chunk, outputs)
+            done += len(chunk)
             if progress:
-                progress(min(start + CHUNK, total), total)
+                progress(done, total)
     if held:
         with project.transaction():   # the store's writes join this one transaction
             for lang_report, chunk, outputs in held:
                 _store(project, lang_report, chunk, outputs)
     return report
+
+
+def _chunks(todo: list[SegmentRow]):
+    """CHUNK sentences at a time, fewer where they are long: a chunk holds at most
+    CHUNK_CHARS characters (or one sentence), so that progress is reported, and a cancel
+    taken, every few seconds also in an unpunctuated text of 28,000-character "sentences"."""
+    chunk: list[SegmentRow] = []
+    size = 0
+    for seg in todo:
+        if chunk and (len(chunk) == CHUNK or size + len(seg.text) > CHUNK_CHARS):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(seg)
+        size += len(seg.text)
+    if chunk:
+        yield chunk
 
 
 def _store(project: Project, lang_report: LanguageReport, chunk: list[SegmentRow],

@@ -130,3 +130,18 @@ def test_a_realign_job_cancelled_mid_encoding_changes_nothing(tmp_path, monkeypa
     assert job.wait(120) and job.error is None
     assert job.summary() == f"Re-aligned this turn (English): {job.result} links"
     assert project_dump(directory) != before
+
+
+def test_long_sentences_are_translated_in_smaller_chunks_so_progress_and_cancel_keep_coming():
+    from align.store.rows import SegmentRow
+    from models.project_translate import CHUNK, CHUNK_CHARS, _chunks
+
+    def seg(n: int, length: int) -> SegmentRow:
+        return SegmentRow(f"s{n}", "b", "de", n, "x" * length, "source", {}, "source", 1)
+
+    short = [seg(n, 80) for n in range(70)]
+    assert [len(c) for c in _chunks(short)] == [CHUNK, CHUNK, 70 - 2 * CHUNK]
+    # 28,000-character "sentences" (an unpunctuated text): one per chunk, each reported.
+    long = [seg(n, 28_000) for n in range(3)] + [seg(3, 80), seg(4, 80)]
+    assert [len(c) for c in _chunks(long)] == [1, 1, 1, 2]
+    assert all(sum(len(s.text) for s in c) <= CHUNK_CHARS or len(c) == 1 for c in _chunks(long))
