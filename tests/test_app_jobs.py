@@ -60,7 +60,8 @@ def test_a_translation_cancelled_after_its_first_chunk_saves_nothing(tmp_path, w
     seen = []
 
     def show(stage, fraction):
-        seen.append(stage)
+        if not seen or seen[-1] != stage:   # reported again after each batch of the model
+            seen.append(stage)
         if stage.startswith("translating: 32 of"):
             job.cancel()       # 32 sentences translated, held in memory, none written
     job = Job(show, name="the translation")
@@ -145,3 +146,24 @@ def test_long_sentences_are_translated_in_smaller_chunks_so_progress_and_cancel_
     long = [seg(n, 28_000) for n in range(3)] + [seg(3, 80), seg(4, 80)]
     assert [len(c) for c in _chunks(long)] == [1, 1, 1, 2]
     assert all(sum(len(s.text) for s in c) <= CHUNK_CHARS or len(c) == 1 for c in _chunks(long))
+
+
+@pytest.mark.slow
+def test_a_cancel_is_taken_inside_one_long_sentence(tmp_path, with_model):
+    """An unpunctuated text: one "sentence" of many model windows. The translation reports
+    after each batch of its pieces, so Cancel does not wait for the whole sentence."""
+    directory = tmp_path / "p"
+    words = " ".join(f"wort{k} und noch eines" for k in range(700))     # ~15,000 characters
+    import_text(words + "\n", directory, "long.txt")
+    before = project_dump(directory)
+    stages = []
+
+    def show(stage, fraction):
+        stages.append(stage)
+        if stages.count("translating: 0 of 1 sentences") == 2:   # a first batch is done
+            job.cancel()
+    job = Job(show, name="the translation")
+    with Project.open(directory) as p, pytest.raises(Cancelled):
+        svc.translate_missing(p, "en", job)
+    assert "translating: 1 of 1 sentences" not in stages
+    assert project_dump(directory) == before
