@@ -235,12 +235,41 @@ def remove_term(lang: str, source: str) -> None:
     guarded(project().remove_glossary_term, lang, source, ok=f"Removed “{source}”")
 
 
-def realign(block_id: str, lang: str) -> None:
-    # Runs in the script, not in a callback, so the spinner shows while the aligner works.
-    with st.spinner(f"Re-aligning this turn ({lang_label(lang)})… a few seconds"):
-        guarded(svc.realign_block, project(), block_id, lang,
-                ok=f"Re-aligned ({lang_label(lang)})")
-    st.rerun()
+def start_job(kind: str, *args) -> None:
+    """Translate or re-align in a worker thread (models/background.py): `job_panel` shows
+    its progress and Cancel; one at a time."""
+    if ss.get("app_job") is None:
+        start = {"translate": svc.translate_job, "realign": svc.realign_job}[kind]
+        ss.app_job = start(project_dir(), *args)
+    ss.pop("app_job_outcome", None)
+
+
+def job_busy() -> bool:
+    return ss.get("app_job") is not None
+
+
+@st.fragment(run_every=0.5)
+def job_panel() -> None:
+    """The running translation or re-alignment: what it does, how far, and Cancel (taken at
+    once: this fragment re-runs on its own while the work runs in its thread; the work stops
+    at its next report, before it saves). Called only while a job exists, so the timer stops
+    with the job; its end re-runs the page, which then shows the new text."""
+    job = ss.app_job
+    if job.done.is_set():
+        ss.pop("app_job")
+        kind = "info" if job.cancelled else "error" if job.error is not None else "success"
+        ss.app_job_outcome = (kind, job.summary())
+        st.rerun()
+    st.progress(job.fraction, text=f"{job.title} · {job.stage} · {job.elapsed:.0f} s")
+    st.button("Cancel", key="job_cancel", on_click=job.cancel, icon=":material/cancel:",
+              help="Stop it; the project stays exactly as it was")
+
+
+def job_outcome() -> None:
+    """How the last translation or re-alignment ended, until the next click."""
+    outcome = ss.pop("app_job_outcome", None)
+    if outcome is not None:
+        {"success": st.success, "info": st.info}.get(outcome[0], st.error)(outcome[1])
 
 
 def lang_label(lang: str) -> str:
@@ -298,21 +327,10 @@ def translate_panel(p: Project, langs: list[str], snapshot: rd.Snapshot | None =
             todo = svc.count_untranslated(p, lang)   # only worth counting with a model
             st.caption(f"{lang_label(lang)}: {state.message} · {rd.plural(todo, 'sentence')} to "
                        "translate")
-            if st.button(f"Translate into {lang_label(lang)}", key=f"tr-{lang}",
-                         disabled=todo == 0):
-                bar = st.progress(0.0, text="loading the model…")
-
-                def report(done: int, total: int) -> None:
-                    bar.progress(done / total if total else 1.0,
-                                 text=f"{done}/{total} sentences")
-
-                try:
-                    n = svc.translate_missing(p, lang, report)
-                except BitextError as exc:
-                    st.error(str(exc))
-                else:
-                    flash(f"Translated {rd.plural(n, 'sentence')} into {lang_label(lang)}")
-                    st.rerun()
+            # Runs in its thread; the progress and Cancel show above the text (job_panel).
+            st.button(f"Translate into {lang_label(lang)}", key=f"tr-{lang}",
+                      disabled=todo == 0 or job_busy(), on_click=start_job,
+                      args=("translate", lang))
 
 
 def download_button(lang: str) -> None:
@@ -844,10 +862,11 @@ def link_tools(row: rd.Row, langs: list[str], snapshot: rd.Snapshot) -> None:
             col.button(rd.decision_label(d), key=f"undo-decision-{d.history_id}",
                        on_click=undo_decision, args=(d.history_id,),
                        help="Take back the last Accept or Reject of a suggested link here")
-        if col.button("Re-align this turn", key=f"realign-{lang}-{row.key}",
-                      icon=":material/join_inner:",
-                      help="Align the turn's sentences again (links fixed by hand stay)"):
-            realign(row.block_id, lang)
+        col.button("Re-align this turn", key=f"realign-{lang}-{row.key}",
+                   icon=":material/join_inner:", disabled=job_busy(), on_click=start_job,
+                   args=("realign", row.block_id, lang),
+                   help="Align the turn's sentences again (links fixed by hand stay); "
+                        "the progress and Cancel show above the text")
     cols[0].button("Leave this turn out", key=f"excl-{row.block_id}", on_click=set_excluded,
                    args=(row.block_id, True), icon=":material/visibility_off:",
                    help="Boilerplate: kept, but left out of translation and export")
@@ -986,6 +1005,9 @@ def main() -> None:
     snapshot = rd.load_snapshot(p, [*TARGET_CHOICES, *langs_guess])
     langs, f, per_page = sidebar(snapshot)
     header(snapshot, langs)
+    if job_busy():
+        job_panel()
+    job_outcome()
     reading_view(snapshot, langs, f, per_page)
     # Sidebar tools after the text: the reading view shows first.
     translate_panel(p, langs, snapshot)

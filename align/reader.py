@@ -931,13 +931,15 @@ def _mark_reviewed(project: Project, result: SaveResult, confirmed: set[str],
 
 
 def toggle_reviewed(project: Project, seg_id: str, version: int) -> SegmentRow:
-    """Reviewed <-> edited (a reviewed machine translation goes back to `mt` via undo)."""
+    """Mark reviewed, or take it back: the status before the review returns (machine text
+    is machine again, imported text reads imported again; `Project.unreview`)."""
     seg = project.segment(seg_id)
     if seg.version != version:
         raise ConflictError("this sentence was changed elsewhere; reload to see it",
                             current_text=seg.text, current_version=seg.version)
-    new = "edited" if seg.status == "reviewed" else "reviewed"
-    return project.set_status(seg_id, new, version)
+    if seg.status == "reviewed":
+        return project.unreview(seg_id, version)
+    return project.set_status(seg_id, "reviewed", version)
 
 
 def decide_suggestion(project: Project, link_id: int, accept: bool) -> str:

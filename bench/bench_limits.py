@@ -10,12 +10,18 @@ outside the repository is read):
 
   interview-x1 / x10 / x100   the interview repeated 1, 10, 100 times, and its English likewise
   unpunctuated-200k           a 200 KB German line without a full stop, and a 200 KB English one
+  one-line-200k               the same without colons either (no speaker label cuts it): one
+                              200 KB line the segmenter can barely split, on the source side
   hello-2.6mb                 the interview, and 'Hello world. ' * 200000 as its "translation"
   translation-17x             the interview, and its English repeated to 17 times its length
   translation-17x-forced      the same, imported with --force (a lopsided pair aligned)
   translation-10x-shorter     the interview, and the first tenth of its English (a partial one)
   source-20mb                 the interview repeated to just under the 20 MB limit, and its
                               English as long (a real pair at that size)
+
+With `--translate`, each row also runs `bitext translate-project --to en` after the import,
+on the tiny MarianMT the tests build (tests/tiny_marian.py, random weights: the figures are
+the pipeline's, not a real model's; built once in the scratch folder).
 
 Each step gets `--timeout` seconds (default 600). Besides time and memory, "silent" is the
 longest stretch without a byte on stdout/stderr (the goal: none over 2 minutes). The e5
@@ -70,6 +76,10 @@ def unpunctuated(words: list[str], size: int) -> str:
     return " ".join(out) + "\n"
 
 
+def no_colons(words: list[str]) -> list[str]:
+    return [w.replace(":", "") for w in words if w.replace(":", "")]
+
+
 def rows() -> dict[str, tuple]:
     de, en = german(), english()
     de_words = de.replace(".", " ").replace("?", " ").replace("!", " ").split()
@@ -81,6 +91,8 @@ def rows() -> dict[str, tuple]:
         "interview-x100": (lambda: repeat(de, 100), lambda: repeat(en, 100)),
         "unpunctuated-200k": (lambda: unpunctuated(de_words, 200_000),
                               lambda: unpunctuated(en_words, 200_000)),
+        "one-line-200k": (lambda: unpunctuated(no_colons(de_words), 200_000),
+                          lambda: unpunctuated(no_colons(en_words), 200_000)),
         "hello-2.6mb": (lambda: de, lambda: "Hello world. " * 200_000 + "\n"),
         "translation-17x": (lambda: de, lambda: repeat(en, round(17 * len(de) / len(en)))),
         "translation-17x-forced": (lambda: de, lambda: repeat(en, round(17 * len(de) / len(en))),
@@ -141,11 +153,22 @@ def main() -> int:
                     help=f"rows to run (default all): {', '.join(ladder)}")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per step")
     ap.add_argument("--keep", help="scratch folder to use and keep (default: a temporary one)")
+    ap.add_argument("--translate", action="store_true",
+                    help="also translate-project --to en after the import (the tiny test model)")
     args = ap.parse_args()
     scratch = Path(args.keep or tempfile.mkdtemp(prefix="bench-limits-"))
     scratch.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.setdefault("BITEXT_EMBED_CACHE", str(scratch / "embeddings.sqlite"))
+    if args.translate:
+        tiny = scratch / "tiny-de-en"
+        if not (tiny / "config.json").is_file():
+            # In a process of its own: torch loaded here would count in every child's peak
+            # RSS (Linux carries the high-water mark across fork and exec).
+            subprocess.run([sys.executable, "-c", "import sys; from tests.tiny_marian import "
+                            "build_tiny_marian; build_tiny_marian(sys.argv[1])", str(tiny)],
+                           env=env, check=True, capture_output=True)
+        env.update(BITEXT_MODELS=f"de-en={tiny}", BITEXT_CACHE=str(scratch / "mt-cache"))
     cli = [sys.executable, "-m", "align.cli"]
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}; {os.cpu_count()} cores;"
           f" timeout {args.timeout:.0f} s per step; scratch {scratch}", flush=True)
@@ -162,6 +185,9 @@ def main() -> int:
         translation.write_text(make_translation(), encoding="utf-8")
         project = folder / "project"
         steps = [("import", source, [*cli, "import", str(source), "--project", str(project)]),
+                 *([("translate (tiny)", None, [*cli, "translate-project", str(project), "--to",
+                                                 "en", "--backend", "torch"])]
+                   if args.translate else []),
                  ("import-translation", translation,
                   [*cli, "import-translation", str(project), str(translation), "--lang", "en",
                    *extra]),

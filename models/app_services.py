@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from align.errors import BitextError, InputError, ModelNotFoundError
+from align.jobs import Job
 from align.store import HUMAN_STATUSES, Project
 
 ProgressFn = Callable[[int, int], None]
@@ -107,12 +108,30 @@ def count_untranslated(project: Project, lang: str) -> int:
     return len(project.segments_needing_translation(lang))
 
 
-def translate_missing(project: Project, lang: str, progress: ProgressFn | None = None) -> int:
-    """Machine-translate every sentence of `lang` still missing (never human work)."""
+def translate_missing(project: Project, lang: str, report: Job | None = None) -> int:
+    """Machine-translate every sentence of `lang` still missing (never human work). With
+    `report` (the app's job: progress and Cancel), everything is saved in one transaction
+    at the end, so a cancel leaves the project exactly as it was."""
     from models.project_translate import translate_project
 
-    return translate_project(project, [lang], progress=progress,
-                             models=configured_models()).translated
+    def progress(done: int, total: int) -> None:
+        report(f"translating: {done:,} of {total:,} sentences", done, total)
+
+    if report is not None:
+        report("loading the model")
+    return translate_project(project, [lang], progress=progress if report else None,
+                             models=configured_models(),
+                             all_or_nothing=report is not None).translated
+
+
+def translate_job(project_dir: str | os.PathLike, lang: str):
+    """`translate_missing` in a worker thread (`models.background`), for the app."""
+    from align.reader import lang_name, plural
+    from models.background import BackgroundJob
+
+    return BackgroundJob(project_dir, lambda project, report: translate_missing(project, lang, report),
+                         name="the translation", title=f"Translating into {lang_name(lang)}",
+                         summary=lambda n: f"Translated {plural(n, 'sentence')} into {lang_name(lang)}")
 
 
 @dataclass
@@ -211,11 +230,14 @@ def neighbour_blocks(project: Project, block_id: str, lang: str,
     return out
 
 
-def realign_block(project: Project, block_id: str, lang: str) -> int:
+def realign_block(project: Project, block_id: str, lang: str, report: Job | None = None) -> int:
     """Align one turn's German again with its `lang` sentences, in the order the reader
-    shows them; links a person fixed are kept as anchors. Returns the number of links."""
+    shows them; links a person fixed are kept as anchors. Returns the number of links.
+    `report` (the app's job) is told how the encoding goes and may stop it (Cancel):
+    nothing is written before the links are replaced, in one transaction, at the end."""
     from align.alignment import Link
     from align.alignment.suggestions import is_suggestion
+    from align.reader import plural
     from models.alignment import align_document
 
     sources = project.source_segments(block_id)
@@ -232,9 +254,14 @@ def realign_block(project: Project, block_id: str, lang: str) -> int:
         if l.fixed and all(s in s_index for s in l.src_ids) and all(t in t_index for t in l.tgt_ids):
             anchors.append(Link(tuple(s_index[s] for s in l.src_ids),
                                 tuple(t_index[t] for t in l.tgt_ids), 1.0))
+    if report is not None:
+        report(f"aligning {plural(len(sources), 'sentence')} with {len(order):,}")
     found = align_document([([s.text for s in sources], [targets[t].text for t in order])],
                            project.source_lang, lang, anchors=[anchors],
-                           context_blocks=neighbour_blocks(project, block_id, lang))[0]
+                           context_blocks=neighbour_blocks(project, block_id, lang),
+                           progress=report)[0]
+    if report is not None:
+        report("saving")   # the last moment Cancel is taken
     kept = {(a.src, a.tgt) for a in anchors}
     # Links the aligner is unsure of become suggestions, as on import; a person's anchors never.
     project.replace_links(block_id, lang,
@@ -243,6 +270,20 @@ def realign_block(project: Project, block_id: str, lang: str) -> int:
                           suggested=[bool(l.src and l.tgt) and (l.src, l.tgt) not in kept
                                      and is_suggestion(l.score) for l in found])
     return len(found)
+
+
+def realign_job(project_dir: str | os.PathLike, block_id: str, lang: str, turn: str = ""):
+    """`realign_block` in a worker thread (`models.background`), for the app."""
+    from align.reader import lang_name, plural
+    from models.background import BackgroundJob
+
+    where = f"{turn} " if turn else "this turn "
+    return BackgroundJob(project_dir,
+                         lambda project, report: realign_block(project, block_id, lang, report),
+                         name="the re-alignment",
+                         title=f"Re-aligning {where}({lang_name(lang)})",
+                         summary=lambda n: f"Re-aligned {where}({lang_name(lang)}): "
+                                           f"{plural(n, 'link')}")
 
 
 # ----- import -------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ ProgressFn = Callable[[int, int], None]
 ZH_ROUTES = ("pivot", "direct")
 DEFAULT_ZH_ROUTE = "pivot"
 CHUNK = 32
+CHUNK_CHARS = 6000   # a chunk's characters at most (about 32 long sentences)
 
 
 def route(source_lang: str, lang: str, zh_route: str | None = None) -> list[str]:
@@ -220,11 +221,17 @@ def translate_project(project: Project, langs: Sequence[str], *,
                       zh_route: str | None = None, models: Mapping[str, str] | None = None,
                       backend: str | None = None, settings: GenerationSettings | None = None,
                       threads: int | None = None,
-                      translators: Mapping[str, MarianTranslator] | None = None
-                      ) -> ProjectTranslateReport:
+                      translators: Mapping[str, MarianTranslator] | None = None,
+                      all_or_nothing: bool = False) -> ProjectTranslateReport:
     """Translate what is missing or out of date in each language (English before Chinese,
     so a pivot uses the fresh English). `translators` (pair -> translator) stands in for the
-    process's shared translator of a pair (a corpus run brings its own, see corpus/batches.py)."""
+    process's shared translator of a pair (a corpus run brings its own, see corpus/batches.py).
+
+    `all_or_nothing` (the app, where Cancel must leave the project as it was): the chunks'
+    translations are held in memory (text, linear in the input) and written in one
+    transaction after the last progress report, so a `progress` that raises (a cancel)
+    leaves the project untouched; the translation cache keeps the work done for next time.
+    Without it each chunk is written as it is done (the CLI: an interrupted run resumes)."""
     source_lang = project.source_lang
     report = ProjectTranslateReport()
     order = sorted(dict.fromkeys(langs), key=lambda l: (l != "en", l))
@@ -241,6 +248,7 @@ def translate_project(project: Project, langs: Sequence[str], *,
     # Tokenizers and configs of all languages load (or fail) before any work.
     steps_by_lang = {lang: [translator(p) for p in route(source_lang, lang, zh_route)]
                      for lang in order}
+    held: list[tuple[LanguageReport, list[SegmentRow], list]] = []   # all_or_nothing
     for lang in order:
         pairs = route(source_lang, lang, zh_route)
         steps = steps_by_lang[lang]
@@ -256,25 +264,61 @@ def translate_project(project: Project, langs: Sequence[str], *,
         total = len(todo)
         if progress:
             progress(0, total)
-        for start in range(0, total, CHUNK):
-            chunk = todo[start:start + CHUNK]
-            outputs = _translate_chunk(chunk, steps, pairs, english)
-            for seg, (text, detail, notes, confidence) in zip(chunk, outputs):
-                if project.set_machine_translation(seg.id, lang, text, detail, confidence):
-                    lang_report.translated += 1
-                else:
-                    lang_report.kept_human += 1
-                lang_report.notes.extend((seg.id, n) for n in notes)
+        done = 0
+        for chunk in _chunks(todo):
+            # Reported again after each batch of a chunk's pieces: one 28,000-character
+            # sentence is 141 pieces, minutes of work, during which a cancel is still taken
+            # and a log still hears from the run.
+            beat = (lambda _pieces, _of, done=done: progress(done, total)) if progress else None
+            outputs = _translate_chunk(chunk, steps, pairs, english, beat)
+            if all_or_nothing:
+                held.append((lang_report, chunk, outputs))
+            else:
+                _store(project, lang_report, chunk, outputs)
+            done += len(chunk)
             if progress:
-                progress(min(start + CHUNK, total), total)
+                progress(done, total)
+    if held:
+        with project.transaction():   # the store's writes join this one transaction
+            for lang_report, chunk, outputs in held:
+                _store(project, lang_report, chunk, outputs)
     return report
 
 
+def _chunks(todo: list[SegmentRow]):
+    """CHUNK sentences at a time, fewer where they are long: a chunk holds at most
+    CHUNK_CHARS characters (or one sentence), so that progress is reported, and a cancel
+    taken, every few seconds also in an unpunctuated text of 28,000-character "sentences"."""
+    chunk: list[SegmentRow] = []
+    size = 0
+    for seg in todo:
+        if chunk and (len(chunk) == CHUNK or size + len(seg.text) > CHUNK_CHARS):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(seg)
+        size += len(seg.text)
+    if chunk:
+        yield chunk
+
+
+def _store(project: Project, lang_report: LanguageReport, chunk: list[SegmentRow],
+           outputs: list[tuple[str, dict, list[str], float | None]]) -> None:
+    lang = lang_report.lang
+    for seg, (text, detail, notes, confidence) in zip(chunk, outputs):
+        if project.set_machine_translation(seg.id, lang, text, detail, confidence):
+            lang_report.translated += 1
+        else:
+            lang_report.kept_human += 1
+        lang_report.notes.extend((seg.id, n) for n in notes)
+
+
 def _translate_chunk(chunk: list[SegmentRow], steps: list[MarianTranslator], pairs: list[str],
-                     english: dict[str, str]) -> list[tuple[str, dict, list[str], float | None]]:
-    """(text, origin detail, notes, confidence) per source sentence."""
+                     english: dict[str, str], beat: ProgressFn | None = None
+                     ) -> list[tuple[str, dict, list[str], float | None]]:
+    """(text, origin detail, notes, confidence) per source sentence; `beat` is called after
+    each batch the model translates."""
     if len(steps) == 1:
-        out = steps[0].translate([s.text for s in chunk])
+        out = steps[0].translate([s.text for s in chunk], beat)
         detail = {"pair": pairs[0], **steps[0].origin_detail}
         return [(t.text, {**detail, "notes": list(t.notes)} if t.notes else detail, list(t.notes),
                  t.confidence)
@@ -283,9 +327,9 @@ def _translate_chunk(chunk: list[SegmentRow], steps: list[MarianTranslator], pai
     # Pivot: the stored English where it is current (a person may have corrected it),
     # else German -> English now.
     missing = [s for s in chunk if s.id not in english]
-    fresh = dict(zip((s.id for s in missing), first.translate([s.text for s in missing])))
+    fresh = dict(zip((s.id for s in missing), first.translate([s.text for s in missing], beat)))
     middle = [english[s.id] if s.id in english else fresh[s.id].text for s in chunk]
-    final = second.translate(middle)
+    final = second.translate(middle, beat)
     results = []
     for seg, mid, out in zip(chunk, middle, final):
         notes = [f"{pairs[0]}: {n}" for n in (fresh[seg.id].notes if seg.id in fresh else ())]

@@ -227,3 +227,59 @@ def test_importing_a_translation_file_withdraws_offers_and_reads_imported(projec
     assert main(["show", str(p.dir)]) == 0
     shown = capsys.readouterr().out
     assert f"0 mt, {len(rows)} imported, 0 edited, 0 reviewed" in shown
+
+
+def test_imported_text_reviewed_and_unreviewed_reads_imported_again_everywhere(project):
+    """A review changes no text: taking it back leaves imported text imported, in the store's
+    provenance, the reader's row, `bitext show` and every export (issue 21)."""
+    from align.formats import export_project
+
+    p = project
+    sources = p.source_segments()
+    p.import_target_track("en", [f"Human text {'abcdefghij'[i]}." for i in range(len(sources))],
+                          [([s.id], [i], 0.9) for i, s in enumerate(sources)],
+                          origin_detail={"imported_from": "human.txt", "format": "text"})
+
+    def everywhere():
+        snapshot = rd.load_snapshot(p, ["en"])
+        rows = [rd.row_html(r, ["en"]) for b in snapshot.blocks
+                for r in rd.block_rows(snapshot, b, ["en"])]
+        exports = {fmt: export_project(p, fmt, ["de", "en"]) for fmt in ("tsv", "jsonl", "tmx")}
+        return (format_summary(str(p.dir)), rows, exports)
+
+    n = len(sources)
+    before = everywhere()
+    assert f"{n} en sentences - 0 mt, {n} imported, 0 edited, 0 reviewed" in before[0]
+    # the second sentence: the first lacks its year (a QA flag that would block the review)
+    first = p.segment(p.links("en")[1].tgt_ids[0])
+    reviewed = rd.toggle_reviewed(p, first.id, first.version)
+    assert provenance(reviewed) == "reviewed"
+    assert f"0 mt, {n - 1} imported, 0 edited, 1 reviewed" in format_summary(str(p.dir))
+    back = rd.toggle_reviewed(p, first.id, reviewed.version)
+    assert back.status == "edited" and back.version == first.version + 2
+    assert provenance(back) == "imported" and rd.provenance_label(back) == "imported (human)"
+    after = everywhere()
+    assert after[0] == before[0]
+    assert after[1] == before[1] and 'title="imported (human)"' in "".join(after[1])
+    assert after[2] == before[2]
+    # Saved as reviewed with the text untouched (the editor's path), then taken back: the same.
+    result = rd.save_edits(p, [(first.id, back.version, back.text)], [], mark_reviewed=True,
+                           langs=["en"])
+    assert result.review and p.segment(first.id).status == "reviewed"
+    again = rd.toggle_reviewed(p, first.id, p.segment(first.id).version)
+    assert provenance(again) == "imported" and everywhere() == before
+    # A change of the text is an edit for good, and undoing it makes the text imported again.
+    edited = p.edit_segment(first.id, "Human, corrected.", again.version)
+    assert provenance(edited) == "edited"
+    assert provenance(p.undo(first.id)) == "imported"
+
+
+def test_machine_text_reviewed_and_unreviewed_is_machine_again(project):
+    p = project
+    src, en, _ = targets(p, "Es war gut.")
+    reviewed = rd.toggle_reviewed(p, en.id, en.version)
+    back = rd.toggle_reviewed(p, en.id, reviewed.version)
+    assert back.status == "mt" and provenance(back) == "machine"
+    # Machine text again: a new machine translation may replace it (not kept as human work).
+    assert p.set_machine_translation(src.id, "en", "It was fine.", {"model": "opus-mt-de-en"})
+    assert p.segment(en.id).text == "It was fine."

@@ -85,3 +85,23 @@ def test_lines_are_newline_separated_only(tiny, tmp_path):
     assert main(["translate", "--model", str(tiny), "--input", str(src), "--output", str(dst),
                  "--max-length", "8", "--threads", "1", "--no-cache"]) == 0
     assert len(dst.read_text(encoding="utf-8").split("\n")) - 1 == 3
+
+
+def test_translate_project_without_a_terminal_prints_plain_progress_lines(tiny, tmp_path, capsys,
+                                                                          monkeypatch):
+    """Piped to a log (the bench, a cron job) tqdm draws nothing: a long run still says how
+    far it is, in plain lines (issue 21: nothing silent for minutes)."""
+    import align.cli.translate as cli_translate
+    from align.store import Project
+    from tests.conftest import make_interview_project
+
+    monkeypatch.setattr(cli_translate, "PLAIN_PROGRESS_S", 0)
+    folder = make_interview_project(tmp_path / "p")
+    with Project.open(folder) as p:
+        todo = len(p.segments_needing_translation("en"))
+    assert todo > 32
+    assert main(["translate-project", str(folder), "--to", "en", "--model", f"de-en={tiny}",
+                 "--max-length", "12", "--threads", "1", "--backend", "torch",
+                 "--cache-dir", str(tmp_path / "cache")]) == 0
+    err = capsys.readouterr().err
+    assert f"translating project: 32 of {todo} sentences" in err

@@ -7,7 +7,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from align.alignment import lexicon, signals as sig
+from align.alignment import lexicon, long_units, signals as sig
 from align.errors import InputError
 from align.alignment.config import AlignConfig, Link
 from align.alignment.features import (Block, SideFeatures, shared_anchor_sets, span_vectors_from_sentences,
@@ -89,6 +89,46 @@ def runs_on_the_finer_side(config: AlignConfig, n_src: int, n_tgt: int) -> Align
 
 
 def align_blocks(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarray], *,
+                 anchors: Sequence[Sequence[Link]] | None = None,
+                 bridge: Sequence[Sequence[str] | None] | None = None,
+                 src_cased: bool = True, tgt_cased: bool = True,
+                 config: AlignConfig = AlignConfig(),
+                 context_blocks: Sequence[Block] = (),
+                 length_ratio: float | None = None,
+                 langs: tuple[str, str] | None = None) -> list[list[Link]]:
+    """Align each (source sentences, target sentences) block on its own (`_align_whole`).
+
+    A sentence too long to align as one (over MAX_SENTENCE_CHARS, either side: an
+    unpunctuated text) is aligned as pieces cut at clauses and comes back whole, in one link
+    with everything its pieces linked to (`long_units`). Blocks without one are aligned as
+    they are."""
+    kwargs = dict(src_cased=src_cased, tgt_cased=tgt_cased, config=config,
+                  length_ratio=length_ratio, langs=langs)
+    if not long_units.needs_pieces([*blocks, *context_blocks]):
+        return _align_whole(blocks, embed, anchors=anchors, bridge=bridge,
+                            context_blocks=context_blocks, **kwargs)
+    cut = [(long_units.Pieces.cut(src), long_units.Pieces.cut(tgt)) for src, tgt in blocks]
+    bridge = list(bridge or [None] * len(blocks))
+    anchors = list(anchors or [()] * len(blocks))
+    if len(anchors) != len(blocks) or len(bridge) != len(blocks):
+        raise InputError("anchors and bridge need one entry per block")
+    for (src, _), mt in zip(blocks, bridge):
+        if mt is not None and len(mt) != len(src):
+            raise InputError("the MT bridge needs one translation per source sentence")
+    found = _align_whole(
+        [(s.texts, t.texts) for s, t in cut], embed,
+        anchors=[[long_units.anchor_on_pieces(a, s, t) for a in fixed]
+                 for fixed, (s, t) in zip(anchors, cut)],
+        bridge=[None if mt is None else
+                [part for text, pieces in zip(mt, s.of)
+                 for part in long_units.split_like(text, [len(s.texts[p]) for p in pieces])]
+                for mt, (s, _) in zip(bridge, cut)],
+        context_blocks=[(long_units.Pieces.cut(src).texts, long_units.Pieces.cut(tgt).texts)
+                        for src, tgt in context_blocks], **kwargs)
+    return [long_units.links_of_sentences(links, s, t) for links, (s, t) in zip(found, cut)]
+
+
+def _align_whole(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarray], *,
                  anchors: Sequence[Sequence[Link]] | None = None,
                  bridge: Sequence[Sequence[str] | None] | None = None,
                  src_cased: bool = True, tgt_cased: bool = True,

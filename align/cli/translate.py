@@ -120,15 +120,27 @@ def _read_lines(path: str) -> list[str]:
     return lines
 
 
+PLAIN_PROGRESS_S = 30   # without a terminal: a progress line at most this often
+
+
 def _progress_bar(total_hint: str):
+    """A tqdm bar on a terminal; elsewhere (a log file, a pipe, where tqdm draws nothing) a
+    plain line every PLAIN_PROGRESS_S seconds, so a long run never goes silent (issue 21)."""
+    import time
+
     from tqdm import tqdm
 
     bar = tqdm(desc=total_hint, unit="sent", file=sys.stderr, disable=None, leave=False)
+    plain = bar.disable
+    said = [time.monotonic()]
 
     def update(done: int, total: int) -> None:
         bar.total = total
         bar.n = done
         bar.refresh()
+        if plain and 0 < done < total and time.monotonic() - said[0] >= PLAIN_PROGRESS_S:
+            said[0] = time.monotonic()
+            print(f"{total_hint}: {done:,} of {total:,} sentences", file=sys.stderr, flush=True)
     return bar, update
 
 

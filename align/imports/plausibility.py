@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from align.errors import InputError
+from align.text.long_sentences import cut_long_sentences
 
 MAX_CHAR_RATIO = 4.0       # translation characters per source character
 MAX_SENTENCE_RATIO = 4.0   # translation sentences per source sentence ...
@@ -67,6 +68,11 @@ def check_plausible(sizes: Sizes, name: str, override: str = "--force") -> None:
 
 
 def sizes_of(source_texts, target_texts) -> Sizes:
+    """The figures of a source and a translation. Source sentences are counted as the
+    aligner sees them: one too long to align as one counts as its pieces (a 200 KB
+    unpunctuated line is one "sentence" but as many units as its translation's pieces;
+    `align.alignment.long_units`), as the translation's own long sentences are cut too."""
     source_texts, target_texts = list(source_texts), list(target_texts)
-    return Sizes(sum(weighted_length(t) for t in source_texts), len(source_texts),
+    return Sizes(sum(weighted_length(t) for t in source_texts),
+                 len(cut_long_sentences(source_texts)),
                  sum(weighted_length(t) for t in target_texts), len(target_texts))

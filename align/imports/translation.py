@@ -419,7 +419,10 @@ def align_sections(project, sections: Sequence[Section], lang: str, name: str, a
         raise InputError("the project has no source sentences to align to")
     aligned = [k for k, (source, group_sentences) in enumerate(parts) if source and group_sentences]
     blocks_to_align = [([s.text for s in parts[k][0]], parts[k][1]) for k in aligned]
-    largest = max((len(src) + len(tgt) for src, tgt in blocks_to_align), default=0)
+    # Counted as the aligner sees them: a source sentence too long to align as one is its
+    # pieces (`align.alignment.long_units`).
+    largest = max((len(cut_long_sentences(src)) + len(tgt) for src, tgt in blocks_to_align),
+                  default=0)
     if largest > MAX_ALIGNED_SENTENCES:
         raise InputError(f"{name}: not imported: aligning it means aligning {largest:,} "
                          f"sentences as one text, more than the {MAX_ALIGNED_SENTENCES:,} one "

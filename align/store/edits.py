@@ -78,6 +78,22 @@ class EditsMixin(ProjectConnection):
             saved = segment_by_id(c, segment_id)
         return to_segment(saved)
 
+    def unreview(self, segment_id: str, expected_version: int, actor: str = "user") -> SegmentRow:
+        """Take back "reviewed": the sentence gets the status it had before its last review
+        (machine text is machine again, not "edited": a review changed no text); 'edited'
+        when no review is in its history (a file imported as reviewed)."""
+        with self.transaction() as c:
+            row = self._check_version(c, segment_id, expected_version, None)
+            if row["status"] != "reviewed":
+                return to_segment(row)
+            review = c.execute("SELECT old_value FROM history WHERE entity='segment' AND"
+                               " entity_id=? AND action='status' AND old_value IS NOT NULL"
+                               " AND json_extract(new_value, '$.status')='reviewed'"
+                               " ORDER BY id DESC LIMIT 1", (segment_id,)).fetchone()
+            before = json.loads(review["old_value"]).get("status") if review else None
+            status = before if before in ("mt", "edited") else "edited"
+        return self.set_status(segment_id, status, expected_version, actor)
+
     def undo(self, segment_id: str, actor: str = "user",
              expected_version: int | None = None) -> SegmentRow | None:
         """Walk the sentence's history back one change. Returns None when nothing is left.

@@ -8,6 +8,7 @@ from, which the status alone does not: an imported human translation is stored `
 from __future__ import annotations
 
 from align.store.rows import SegmentRow
+from align.store.schema import text_sig
 
 PROVENANCES = ("machine", "imported", "edited", "reviewed")
 
@@ -16,13 +17,17 @@ def provenance(seg: SegmentRow) -> str:
     """machine | imported | edited | reviewed.
 
     Imported: a human translation brought in by an import (import_target_track marks its
-    origin_detail) and not changed since: every change of text or status raises the version
-    from 1."""
+    origin_detail with the imported text's signature) whose text is still the imported one:
+    marked reviewed and un-reviewed again it is imported again, not "edited" (a review
+    changes no text). An import made before the signature was kept counts as imported while
+    untouched (version 1), as it did then."""
     if seg.status == "reviewed":
         return "reviewed"
     if seg.status == "mt":
         return "machine"
-    imported = seg.origin_detail.get("imported") or "imported_from" in seg.origin_detail
-    if seg.origin == "human" and imported and seg.version == 1:
-        return "imported"
+    detail = seg.origin_detail
+    if seg.origin == "human" and (detail.get("imported") or "imported_from" in detail):
+        sig = detail.get("imported_sig")
+        if (text_sig(seg.text) == sig) if sig else seg.version == 1:
+            return "imported"
     return "edited"

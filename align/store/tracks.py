@@ -112,7 +112,7 @@ class TracksMixin(ProjectConnection):
         recorded, in the same transaction. `suggested` (one per link) marks the links the
         aligner was unsure of, for a person to accept or reject."""
         status_of = _import_statuses(len(sentences), statuses)
-        origin_of = _import_origins(len(sentences), origins, origin_detail)
+        origin_of = _import_origins(sentences, origins, origin_detail)
         backup = self.backup(f"before-import-{lang}")
         blocks_of = {s.id: s.block_id for s in self.source_segments()}
         # Where a sentence no link places goes by default: the first block that is read and
@@ -212,17 +212,20 @@ def _import_statuses(n: int, statuses: Sequence[str] | None) -> list[str]:
     return list(statuses)
 
 
-def _import_origins(n: int, origins: Sequence[str] | None,
+def _import_origins(sentences: Sequence[str], origins: Sequence[str] | None,
                     origin_detail: dict | None) -> list[tuple[str, str]]:
     """(origin, origin_detail JSON) per imported sentence: 'human', or 'mt' with the model
     named by an 'mt:<model>' label."""
-    if origins is not None and len(origins) != n:
+    if origins is not None and len(origins) != len(sentences):
         raise InputError("one origin per imported sentence is needed")
     out = []
-    for k in range(n):
+    for k, sentence in enumerate(sentences):
         label = origins[k] if origins is not None else "human"
         detail = dict(origin_detail or {})
-        detail["imported"] = True     # read by align/store/provenance.py
+        # Read by align/store/provenance.py: the sentence reads "imported" while its text is
+        # still the one imported, whatever reviews came and went since.
+        detail["imported"] = True
+        detail["imported_sig"] = text_sig(sentence)
         if label.startswith("mt:"):
             detail["model"] = label[3:]
         out.append(("mt" if label.startswith("mt") else "human",
