@@ -21,7 +21,10 @@ links changed to match, and aligned with the defaults:
   whole source;
 - swapped: target and source exchanged (French or English as the source language).
 
-Strict and lax F1 per variant, summed over the documents (vecalign's score). Vectors: the
+Strict and lax F1 per variant, summed over the documents (vecalign's score). With --baseline,
+Bertalign's search (bench_align_baseline.py) runs on the same vectors beside bitext: strict
+P/R/F1, lax F1, null links right/predicted/gold for both, and a "mistakes" line counting each
+system's wrong links by kind (bench/align_errors.py; --dump writes the cases themselves). Vectors: the
 shipped de-fr file and the embedding cache; texts in neither (the joined sentences of the
 resegmented variant, mostly) are encoded live. The zh-en set is read in place from
 ../shared/eval/align-dev-zh-en ($BITEXT_ALIGN_DEV_ZH_EN), absent from a user's clone: skipped
@@ -40,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from align.alignment.evaluation import score_alignments, score_null_links  # noqa: E402
+import align_errors  # noqa: E402
 from bench_align import dev_sets  # noqa: E402
 
 Gold = list[tuple[tuple[int, ...], tuple[int, ...]]]
@@ -125,11 +129,33 @@ def main() -> None:
     parser.add_argument("--baseline", choices=["bertalign"], default=None,
                         help="also align with Bertalign's search on the same vectors (bench_align_baseline.py) "
                              "and print it beside bitext, with null-link right/predicted/gold")
+    parser.add_argument("--dump", metavar="FILE.jsonl",
+                        help="with --baseline: append every mistake of both systems (kind, link, the gold "
+                             "links it touches, their texts) to this file; keep it out of the repository "
+                             "for the zh-en set, whose texts stay in ../shared")
     args = parser.parse_args()
-    run(args.sets, args.only, args.baseline)
+    run(args.sets, args.only, args.baseline, args.dump)
 
 
-def run(sets, only=None, baseline=None) -> None:
+def _dump(path, set_name, label, golds, texts, systems) -> None:
+    """Every mistake of every system as one JSON line (document, kind, link, gold links it
+    touches, their texts), appended to `path`: the concrete cases behind the counts."""
+    import json
+
+    def said(link, s, t):
+        return [" ".join(s[i] for i in link[0]), " ".join(t[j] for j in link[1])]
+
+    with open(path, "a", encoding="utf-8") as out:
+        for system, preds in systems.items():
+            for doc, (g, p, (s, t)) in enumerate(zip(golds, preds, texts)):
+                for kind, link, touching in align_errors.classify(g, p):
+                    out.write(json.dumps({"set": set_name, "variant": label, "document": doc + 1,
+                                          "system": system, "kind": kind, "link": link, "text": said(link, s, t),
+                                          "gold": [[g2, said(g2, s, t)] for g2 in touching]},
+                                         ensure_ascii=False) + "\n")
+
+
+def run(sets, only=None, baseline=None, dump=None) -> None:
     from models.alignment import align_texts
     from models.encoders import default_cache_path, get_encoder
 
@@ -158,9 +184,10 @@ def run(sets, only=None, baseline=None) -> None:
             if only and not any(word in label for word in only):
                 continue
             start = time.perf_counter()
-            golds, preds, base = [], [], []
+            golds, preds, base, texts = [], [], [], []
             for src, tgt, gold, sl, tl in docs:
                 for s, t, g in make(src, tgt, gold):
+                    texts.append((s, t))
                     langs = (tl, sl) if swap else (sl, tl)
                     preds.append([(l.src, l.tgt) for l in align_texts(s, t, *langs, encoder=encoder)])
                     golds.append(g)
@@ -177,6 +204,11 @@ def run(sets, only=None, baseline=None) -> None:
                 line = (f"  {label:<58} {len(golds):>4} {sum(map(len, golds)):>6} {res.f1_strict:>9.3f} "
                         f"{res.f1_lax:>7.3f}")
             print(line + f" {time.perf_counter() - start:5.1f}s", flush=True)
+            if baseline:
+                print(f"    mistakes: bitext {align_errors.summary(align_errors.count(golds, preds))} | "
+                      f"{baseline} {align_errors.summary(align_errors.count(golds, base))}", flush=True)
+                if dump:
+                    _dump(dump, name, label, golds, texts, {"bitext": preds, baseline: base})
             if baseline and len(golds) > 1 and make is variants[0][1]:  # every dev document
                 for k, g in enumerate(golds):
                     mine, theirs = score_alignments([g], [preds[k]]), score_alignments([g], [base[k]])
