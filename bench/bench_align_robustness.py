@@ -133,8 +133,41 @@ def main() -> None:
                         help="with --baseline: append every mistake of both systems (kind, link, the gold "
                              "links it touches, their texts) to this file; keep it out of the repository "
                              "for the zh-en set, whose texts stay in ../shared")
+    parser.add_argument("--config", nargs="+", default=[], metavar="NAME=VALUE",
+                        help="bitext with these AlignConfig fields changed, e.g. partner_evidence=true "
+                             "(the baseline is not affected)")
     args = parser.parse_args()
-    run(args.sets, args.only, args.baseline, args.dump)
+    run(args.sets, args.only, args.baseline, args.dump, config_overrides(args.config))
+
+
+def config_overrides(pairs):
+    """AlignConfig with NAME=VALUE fields changed (true/false, numbers; anything else as text)."""
+    from dataclasses import fields, replace
+
+    from align.alignment.config import AlignConfig
+
+    known = {f.name for f in fields(AlignConfig)}
+    changes = {}
+    for pair in pairs:
+        name, _, text = pair.partition("=")
+        if name not in known or not text:
+            print(f"error: --config {pair!r}: not NAME=VALUE of an AlignConfig field", file=sys.stderr)
+            raise SystemExit(2)
+        low = text.lower()
+        if low in ("true", "false"):
+            changes[name] = low == "true"
+        else:
+            try:
+                changes[name] = int(text)
+            except ValueError:
+                try:
+                    changes[name] = float(text)
+                except ValueError:
+                    changes[name] = text
+    config = replace(AlignConfig(), **changes)
+    if changes:
+        print("bitext with " + ", ".join(f"{k}={v!r}" for k, v in changes.items()))
+    return config
 
 
 def _dump(path, set_name, label, golds, texts, systems) -> None:
@@ -155,7 +188,7 @@ def _dump(path, set_name, label, golds, texts, systems) -> None:
                                          ensure_ascii=False) + "\n")
 
 
-def run(sets, only=None, baseline=None, dump=None) -> None:
+def run(sets, only=None, baseline=None, dump=None, config=None) -> None:
     from models.alignment import align_texts
     from models.encoders import default_cache_path, get_encoder
 
@@ -189,7 +222,8 @@ def run(sets, only=None, baseline=None, dump=None) -> None:
                 for s, t, g in make(src, tgt, gold):
                     texts.append((s, t))
                     langs = (tl, sl) if swap else (sl, tl)
-                    preds.append([(l.src, l.tgt) for l in align_texts(s, t, *langs, encoder=encoder)])
+                    preds.append([(l.src, l.tgt) for l in align_texts(s, t, *langs, encoder=encoder,
+                                                                      **({"config": config} if config else {}))])
                     golds.append(g)
                     if baseline:
                         base.append(bench_align_baseline.align_texts(s, t, encoder.encode))
