@@ -23,9 +23,10 @@ links changed to match, and aligned with the defaults:
 
 Strict and lax F1 per variant, summed over the documents (vecalign's score). With --baseline,
 Bertalign's search (bench_align_baseline.py) runs on the same vectors beside bitext: strict
-P/R/F1, lax F1, null links right/predicted/gold for both, and a "mistakes" line counting each
-system's wrong links by kind (bench/align_errors.py; --dump writes the cases themselves). Vectors: the
-shipped de-fr file and the embedding cache; texts in neither (the joined sentences of the
+P/R/F1, lax F1, null links right/predicted/gold for both, per variant and per document, and a
+"mistakes" line counting each system's wrong links by kind (bench/align_errors.py; --dump
+writes the cases themselves). --config changes bitext's AlignConfig. Vectors: the shipped
+de-fr file and the embedding cache; texts in neither (the joined sentences of the
 resegmented variant, mostly) are encoded live. The zh-en set is read in place from
 ../shared/eval/align-dev-zh-en ($BITEXT_ALIGN_DEV_ZH_EN), absent from a user's clone: skipped
 with a note.
@@ -189,8 +190,11 @@ def _dump(path, set_name, label, golds, texts, systems) -> None:
 
 
 def run(sets, only=None, baseline=None, dump=None, config=None) -> None:
+    from align.alignment.config import AlignConfig
     from models.alignment import align_texts
     from models.encoders import default_cache_path, get_encoder
+
+    config = config or AlignConfig()
 
     encoder = get_encoder("e5", default_cache_path())
     encoder.import_vectors(ROOT / "tests/data/align_dev_e5_query.npz")
@@ -222,8 +226,7 @@ def run(sets, only=None, baseline=None, dump=None, config=None) -> None:
                 for s, t, g in make(src, tgt, gold):
                     texts.append((s, t))
                     langs = (tl, sl) if swap else (sl, tl)
-                    preds.append([(l.src, l.tgt) for l in align_texts(s, t, *langs, encoder=encoder,
-                                                                      **({"config": config} if config else {}))])
+                    preds.append([(l.src, l.tgt) for l in align_texts(s, t, *langs, encoder=encoder, config=config)])
                     golds.append(g)
                     if baseline:
                         base.append(bench_align_baseline.align_texts(s, t, encoder.encode))
