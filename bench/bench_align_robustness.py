@@ -2,6 +2,8 @@
 
     python bench/bench_align_robustness.py               # both dev sets (zh-en from ../shared)
     python bench/bench_align_robustness.py --sets defr   # the shipped de-fr set only
+    python bench/bench_align_robustness.py --baseline bertalign   # bitext beside Bertalign's search,
+                                                                  # every variant, both sets
 
 The defaults were chosen on the two dev sets; held-out documents differ from them in ways we
 can imitate without reading any held-out text. Each dev document is changed, with its gold
@@ -19,8 +21,12 @@ links changed to match, and aligned with the defaults:
   whole source;
 - swapped: target and source exchanged (French or English as the source language).
 
-Strict and lax F1 per variant, summed over the documents (vecalign's score). Vectors: the
-shipped de-fr file and the embedding cache; texts in neither (the joined sentences of the
+Strict and lax F1 per variant, summed over the documents (vecalign's score). With --baseline,
+Bertalign's search (bench_align_baseline.py) runs on the same vectors beside bitext: strict
+P/R/F1, lax F1, null links right/predicted/gold for both, per variant and per document, and a
+"mistakes" line counting each system's wrong links by kind (bench/align_errors.py; --dump
+writes the cases themselves). --config changes bitext's AlignConfig. Vectors: the shipped
+de-fr file and the embedding cache; texts in neither (the joined sentences of the
 resegmented variant, mostly) are encoded live. The zh-en set is read in place from
 ../shared/eval/align-dev-zh-en ($BITEXT_ALIGN_DEV_ZH_EN), absent from a user's clone: skipped
 with a note.
@@ -38,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from align.alignment.evaluation import score_alignments, score_null_links  # noqa: E402
+import align_errors  # noqa: E402
 from bench_align import dev_sets  # noqa: E402
 
 Gold = list[tuple[tuple[int, ...], tuple[int, ...]]]
@@ -110,6 +117,12 @@ def swapped(src, tgt, gold):
     return [(list(tgt), list(src), [(t, s) for s, t in gold])]
 
 
+def _figures(score, nulls) -> str:
+    """Strict P/R/F1, lax F1 and null links right/predicted/gold, as the docs' tables give them."""
+    return (f"strict {score.precision_strict:.3f}/{score.recall_strict:.3f}/{score.f1_strict:.3f} "
+            f"lax {score.f1_lax:.3f} null {nulls.right}/{nulls.predicted}/{nulls.gold}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", nargs="+", default=["defr", "zhen"], choices=["defr", "zhen"])
@@ -117,13 +130,71 @@ def main() -> None:
     parser.add_argument("--baseline", choices=["bertalign"], default=None,
                         help="also align with Bertalign's search on the same vectors (bench_align_baseline.py) "
                              "and print it beside bitext, with null-link right/predicted/gold")
+    parser.add_argument("--dump", metavar="FILE.jsonl",
+                        help="with --baseline: append every mistake of both systems (kind, link, the gold "
+                             "links it touches, their texts) to this file; keep it out of the repository "
+                             "for the zh-en set, whose texts stay in ../shared")
+    parser.add_argument("--config", nargs="+", default=[], metavar="NAME=VALUE",
+                        help="bitext with these AlignConfig fields changed, e.g. partner_evidence=true "
+                             "(the baseline is not affected)")
     args = parser.parse_args()
-    run(args.sets, args.only, args.baseline)
+    run(args.sets, args.only, args.baseline, args.dump, config_overrides(args.config))
 
 
-def run(sets, only=None, baseline=None) -> None:
+def config_overrides(pairs):
+    """AlignConfig with NAME=VALUE fields changed (true/false, numbers; anything else as text)."""
+    from dataclasses import fields, replace
+
+    from align.alignment.config import AlignConfig
+
+    known = {f.name for f in fields(AlignConfig)}
+    changes = {}
+    for pair in pairs:
+        name, _, text = pair.partition("=")
+        if name not in known or not text:
+            print(f"error: --config {pair!r}: not NAME=VALUE of an AlignConfig field", file=sys.stderr)
+            raise SystemExit(2)
+        low = text.lower()
+        if low in ("true", "false"):
+            changes[name] = low == "true"
+        else:
+            try:
+                changes[name] = int(text)
+            except ValueError:
+                try:
+                    changes[name] = float(text)
+                except ValueError:
+                    changes[name] = text
+    config = replace(AlignConfig(), **changes)
+    if changes:
+        print("bitext with " + ", ".join(f"{k}={v!r}" for k, v in changes.items()))
+    return config
+
+
+def _dump(path, set_name, label, golds, texts, systems) -> None:
+    """Every mistake of every system as one JSON line (document, kind, link, gold links it
+    touches, their texts), appended to `path`: the concrete cases behind the counts."""
+    import json
+
+    def said(link, s, t):
+        return [" ".join(s[i] for i in link[0]), " ".join(t[j] for j in link[1])]
+
+    with open(path, "a", encoding="utf-8") as out:
+        for system, preds in systems.items():
+            for doc, (g, p, (s, t)) in enumerate(zip(golds, preds, texts)):
+                for kind, link, touching in align_errors.classify(g, p):
+                    out.write(json.dumps({"set": set_name, "variant": label, "document": doc + 1,
+                                          "system": system, "kind": kind, "link": link, "text": said(link, s, t),
+                                          "gold": [[g2, said(g2, s, t)] for g2 in touching]},
+                                         ensure_ascii=False) + "\n")
+
+
+def run(sets, only=None, baseline=None, dump=None, config=None) -> None:
+    from align.alignment.config import AlignConfig
     from models.alignment import align_texts
     from models.encoders import default_cache_path, get_encoder
+
+    config = config or AlignConfig()
 
     encoder = get_encoder("e5", default_cache_path())
     encoder.import_vectors(ROOT / "tests/data/align_dev_e5_query.npz")
@@ -141,34 +212,46 @@ def run(sets, only=None, baseline=None) -> None:
         import bench_align_baseline
     for name, docs in dev_sets(sets, None):
         print(f"{name}: {len(docs)} document(s)")
-        print(f"  {'variant':<58} {'docs':>4} {'links':>6} {'strict F1':>9} {'lax F1':>7}   time")
+        if baseline:
+            print(f"  {'variant':<58} {'docs':>4} {'links':>6} bitext | {baseline} on the same vectors"
+                  f" (BEHIND: bitext's strict F1 below the baseline's)")
+        else:
+            print(f"  {'variant':<58} {'docs':>4} {'links':>6} {'strict F1':>9} {'lax F1':>7}   time")
         for label, make, swap in variants:
             if only and not any(word in label for word in only):
                 continue
             start = time.perf_counter()
-            golds, preds, base = [], [], []
+            golds, preds, base, texts = [], [], [], []
             for src, tgt, gold, sl, tl in docs:
                 for s, t, g in make(src, tgt, gold):
+                    texts.append((s, t))
                     langs = (tl, sl) if swap else (sl, tl)
-                    preds.append([(l.src, l.tgt) for l in align_texts(s, t, *langs, encoder=encoder)])
+                    preds.append([(l.src, l.tgt) for l in align_texts(s, t, *langs, encoder=encoder, config=config)])
                     golds.append(g)
                     if baseline:
                         base.append(bench_align_baseline.align_texts(s, t, encoder.encode))
             res = score_alignments(golds, preds)
-            line = (f"  {label:<58} {len(golds):>4} {sum(map(len, golds)):>6} {res.f1_strict:>9.3f} "
-                    f"{res.f1_lax:>7.3f}")
             if baseline:
-                nulls = score_null_links(golds, preds)
-                line += f"  null {nulls.right}/{nulls.predicted}/{nulls.gold}"
-                res, nulls = score_alignments(golds, base), score_null_links(golds, base)
-                line += (f" | {baseline} {res.f1_strict:.3f} {res.f1_lax:.3f} "
-                         f"null {nulls.right}/{nulls.predicted}/{nulls.gold}")
+                theirs = score_alignments(golds, base)
+                line = (f"  {label:<58} {len(golds):>4} {sum(map(len, golds)):>6} "
+                        f"{_figures(res, score_null_links(golds, preds))} | {baseline} "
+                        f"{_figures(theirs, score_null_links(golds, base))}"
+                        f"{'  BEHIND' if res.f1_strict < theirs.f1_strict else ''}")
+            else:
+                line = (f"  {label:<58} {len(golds):>4} {sum(map(len, golds)):>6} {res.f1_strict:>9.3f} "
+                        f"{res.f1_lax:>7.3f}")
             print(line + f" {time.perf_counter() - start:5.1f}s", flush=True)
-            if baseline and len(golds) > 1 and make is variants[0][1]:  # every dev document
+            if baseline:
+                print(f"    mistakes: bitext {align_errors.summary(align_errors.count(golds, preds))} | "
+                      f"{baseline} {align_errors.summary(align_errors.count(golds, base))}", flush=True)
+                if dump:
+                    _dump(dump, name, label, golds, texts, {"bitext": preds, baseline: base})
+            if baseline and len(golds) > 1:  # every document, to find where bitext trails
                 for k, g in enumerate(golds):
                     mine, theirs = score_alignments([g], [preds[k]]), score_alignments([g], [base[k]])
-                    print(f"    document {k + 1}: bitext {mine.f1_strict:.3f} {mine.f1_lax:.3f} | "
-                          f"{baseline} {theirs.f1_strict:.3f} {theirs.f1_lax:.3f}", flush=True)
+                    print(f"    document {k + 1}: bitext {_figures(mine, score_null_links([g], [preds[k]]))} | "
+                          f"{baseline} {_figures(theirs, score_null_links([g], [base[k]]))}"
+                          f"{'  BEHIND' if mine.f1_strict < theirs.f1_strict else ''}", flush=True)
     if encoder.encoded_count:
         print(f"note: {encoder.encoded_count} texts were in neither the shipped file nor the cache and were encoded live")
 
