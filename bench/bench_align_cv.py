@@ -125,12 +125,12 @@ def settings() -> list[dict]:
     return sorted(out, key=rank)
 
 
-def run(units, results: dict, path: Path, encoder, budget_s: float | None) -> None:
+def run(units, results: dict, path: Path, encoder, budget_s: float | None, reverse: bool = False) -> None:
     from models.alignment import align_texts
 
     start = time.perf_counter()
     # every setting on the documents first (the folds across sets, chapters, thirds), variants after
-    order = [(fields, u) for phase in (False, True) for fields in settings()
+    order = [(fields, u) for phase in (False, True) for fields in settings()[::-1 if reverse else 1]
              for u in units if (u[1] == "variant") == phase]
     for fields, (unit, _, docs) in order:
         if True:
@@ -263,6 +263,8 @@ def main() -> None:
                         help="more results files to read (another process's), never written")
     parser.add_argument("--zhen-variants", action="store_true",
                         help="also the robustness variants of the zh-en chapters (hours on a busy machine)")
+    parser.add_argument("--reverse", action="store_true",
+                        help="the settings in reverse order (a second process sharing the work)")
     parser.add_argument("--table-only", action="store_true", help="print from the results file, align nothing")
     parser.add_argument("--budget", type=float, default=None, help="stop aligning after this many seconds")
     parser.add_argument("--units", nargs="+", metavar="WORD", help="only units whose name has one of these words")
@@ -283,7 +285,7 @@ def main() -> None:
     encoder.import_vectors(ROOT / "tests/data/align_dev_e5_query.npz")
     if not args.table_only:
         args.results.parent.mkdir(parents=True, exist_ok=True)
-        run(units, results, args.results, encoder, args.budget)
+        run(units, results, args.results, encoder, args.budget, args.reverse)
     baseline = {}
     for name, (fam, docs) in units_by_name.items():
         if fam == "part" and not name.startswith("zhen"):
