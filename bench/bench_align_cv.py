@@ -60,7 +60,6 @@ COMPONENTS: list[tuple[str, list[tuple[str, dict]]]] = [
     ("quoted speech", [("off", {"quote_weight": 0.0}), ("0.75", {})]),
     ("partner evidence", [("off", {}), ("on", {"partner_evidence": True})]),
 ]
-NULL_DECISIONS: list[tuple[str, dict]] = []  # filled in below once the aligner has one
 
 
 def _key(fields: dict) -> str:
@@ -113,7 +112,7 @@ FIRST = [{}, {"skip": -1.0}, {"partner_evidence": True}, {"null_evidence": True}
 
 def settings() -> list[dict]:
     seen, out = set(), []
-    for _, grid in COMPONENTS + [("null-link decision", NULL_DECISIONS)]:
+    for _, grid in COMPONENTS:
         for _, fields in grid:
             if _key(fields) not in seen:
                 seen.add(_key(fields))
@@ -184,10 +183,11 @@ def table(units_by_name: dict, results: dict) -> None:
     fams = folds(units_by_name)
     print("\nCross-validated ablation: per fold family, the setting chosen on each fold's training units;"
           "\nheld-out strict F1 with the chosen setting vs the neutral one (mean over folds), folds gained/lost.")
-    for comp, grid in COMPONENTS + [("null-link decision", NULL_DECISIONS)]:
+    for comp, grid in COMPONENTS:
         if len(grid) < 2:
             continue
         print(f"\n{comp} (neutral: {grid[0][0]}; settings: {', '.join(label for label, _ in grid)})")
+        deltas, picks = [], []
         for fam, fold_list in fams.items():
             chosen, with_, without, gains, losses = [], [], [], 0, 0
             for train, test in fold_list:
@@ -208,9 +208,18 @@ def table(units_by_name: dict, results: dict) -> None:
             if not with_:
                 print(f"  {fam:<38} (not run yet)")
                 continue
+            deltas += [a - b for a, b in zip(with_, without)]
+            picks += chosen
             mean_w, mean_n = sum(with_) / len(with_), sum(without) / len(without)
             print(f"  {fam:<38} chosen {' '.join(chosen):<44} held-out {mean_w:.4f} vs {mean_n:.4f} "
                   f"({mean_w - mean_n:+.4f}; {gains} up, {losses} down)")
+        if deltas:
+            up, down = sum(d > 1e-9 for d in deltas), sum(d < -1e-9 for d in deltas)
+            common = max(set(picks), key=picks.count)
+            verdict = (f"earns its place held out (mostly chosen: {common})" if sum(deltas) > 0 and up > down
+                       else f"no held-out gain: the neutral setting ({grid[0][0]})")
+            print(f"  verdict over {len(deltas)} held-out folds: {up} up, {down} down, "
+                  f"mean {sum(deltas) / len(deltas):+.4f} -> {verdict}")
 
 
 def null_table(units_by_name: dict, results: dict, baseline: dict) -> None:
@@ -227,8 +236,9 @@ def null_table(units_by_name: dict, results: dict, baseline: dict) -> None:
     for name, names in groups.items():
         golds = [d[2] for n in names for d in units_by_name[n][1]]
         rows = [("defaults", pooled(names, {}))]
-        rows += [(label, pooled(names, fields)) for label, fields in NULL_DECISIONS[1:]]
-        rows += [("partner evidence", pooled(names, {"partner_evidence": True}))]
+        rows += [(label, pooled(names, fields)) for label, fields in (
+            ("skip cost -1.0", {"skip": -1.0}), ("skip cost -2.0", {"skip": -2.0}),
+            ("no affine gaps", {"skip_extend": D.skip}), ("partner evidence", {"partner_evidence": True}))]
         base = [baseline.get(n) for n in names]
         rows += [("bertalign (same vectors)", None if None in base else [p for b in base for p in b])]
         for label, pred in rows:
