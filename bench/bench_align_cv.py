@@ -246,8 +246,48 @@ def null_table(units_by_name: dict, results: dict, baseline: dict) -> None:
                 continue
             preds = [_pairs(p) for p in pred]
             nulls, score = score_null_links(golds, preds), score_alignments(golds, preds)
+            members = wrong_null_members(golds, preds)
             print(f"  {name:<22} {label:<28} {nulls.right:>4}/{nulls.predicted:<4}/{nulls.gold:<4} "
-                  f"P {nulls.precision:.3f} R {nulls.recall:.3f}  F1 {score.f1_strict:.3f} lax {score.f1_lax:.3f}")
+                  f"P {nulls.precision:.3f} R {nulls.recall:.3f}  F1 {score.f1_strict:.3f} lax {score.f1_lax:.3f}"
+                  f"  wrong: {members[0]} of {members[1]} members of a gold m:n link")
+
+
+def wrong_null_members(golds, preds) -> tuple[int, int]:
+    """Of the sentences left unlinked that have a partner in the gold: how many belong to a
+    gold link with two or more sentences on a side (a member of an m:n link), of how many."""
+    member = total = 0
+    for gold, pred in zip(golds, preds):
+        of_src = {i: g for g in gold for i in g[0]}
+        of_tgt = {j: g for g in gold for j in g[1]}
+        for s, t in pred:
+            if bool(s) == bool(t):
+                continue
+            g = of_src.get(s[0]) if s else of_tgt.get(t[0])
+            if g and g[0] and g[1]:
+                total += 1
+                member += max(len(g[0]), len(g[1])) > 1
+    return member, total
+
+
+def link_strength(sets: dict, encoder) -> None:
+    """Per document: how far above chance its translations score. The median z of the gold 1:1
+    pairs' sentence cosines against random sentence pairs of the same document (a skip cost in
+    z units means less where this is high)."""
+    import numpy as np
+    from align.alignment.signals import detokenize
+    from align.text.long_sentences import scoring_text
+
+    print("\nLink strength: gold 1:1 pairs' cosine in z units against 2,000 random pairs (median, 10th percentile)")
+    rng = np.random.default_rng(0)
+    for name, docs in sets.items():
+        for k, (src, tgt, gold, _, _) in enumerate(docs):
+            vs = encoder.encode([scoring_text(detokenize(t)) for t in src])
+            vt = encoder.encode([scoring_text(detokenize(t)) for t in tgt])
+            rand = np.sum(vs[rng.integers(0, len(src), 2000)] * vt[rng.integers(0, len(tgt), 2000)], axis=1)
+            z = np.array([(float(vs[s[0]] @ vt[t[0]]) - rand.mean()) / rand.std()
+                          for s, t in gold if len(s) == 1 and len(t) == 1])
+            print(f"  {name} document {k + 1}: {len(src)} x {len(tgt)} sentences, {len(z)} gold 1:1 links, "
+                  f"z median {np.median(z):.2f}, 10th percentile {np.percentile(z, 10):.2f}")
 
 
 def cached_only(encoder):
@@ -307,6 +347,7 @@ def main() -> None:
             pass
     table(units_by_name, results)
     null_table(units_by_name, results, baseline)
+    link_strength(sets, encoder)
     load = os.getloadavg()
     print(f"\nload average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; {time.strftime('%Y-%m-%d %H:%M')}")
     if encoder.encoded_count:
