@@ -225,8 +225,9 @@ def table(units_by_name: dict, results: dict) -> None:
                   f"({mean_w - mean_n:+.4f}; {gains} up, {losses} down; defaults {sum(default) / len(default):.4f})")
         if deltas:
             up, down = sum(d > 1e-9 for d in deltas), sum(d < -1e-9 for d in deltas)
-            common = max(set(picks), key=picks.count)
-            verdict = (f"earns its place held out (mostly chosen: {common})" if sum(deltas) > 0 and up > down
+            moved = [p for p in picks if p != grid[0][0]] or picks
+            common = max(set(moved), key=moved.count)
+            verdict = (f"earns its place held out (chosen most often when not neutral: {common})" if sum(deltas) > 0 and up > down
                        else f"no held-out gain: the neutral setting ({grid[0][0]})")
             print(f"  verdict over {len(deltas)} held-out folds: {up} up, {down} down, "
                   f"mean {sum(deltas) / len(deltas):+.4f} -> {verdict}")
