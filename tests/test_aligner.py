@@ -653,3 +653,31 @@ def test_skipping_a_sentence_with_a_clear_mutual_partner_costs_more():
     assert skip_src[1] < -1.5 - 5           # source 0 had a clear partner
     assert skip_src[2] == pytest.approx(-1.5)   # source 1's best was taken
     assert skip_src[3] == pytest.approx(-1.5)   # source 2's best is at chance
+
+
+def test_a_skip_pays_the_anchor_misses_of_what_it_leaves_out():
+    """A running page header ("Les Alpes - 1957 - Die Alpen 17") has numbers and names the
+    other side lacks. Kept in the link it belongs to, each costs `anchor_miss`; left out, it
+    cost nothing, so leaving it out was the cheap way round (on the dev sets every sentence
+    wrongly left unlinked was a member of an m:n link). With `skip_pays_misses` the misses
+    are paid either way."""
+    from align.alignment import signals as sig
+    from align.alignment.features import shared_anchor_sets, with_signals
+    from align.alignment.scoring import SpanScorer
+
+    src = ["Die Expedition begann 1957 in Kathmandu.", "Sie dauerte lange.", "Die Alpen, Heft 17."]
+    tgt = ["L'expédition commença en 1957 à Katmandou.", "Les Alpes - 1957 - Die Alpen 17"]
+    src_sets, tgt_sets = shared_anchor_sets(src, tgt, True, True)
+    index = sig.token_index(src_sets + tgt_sets)
+    fs = with_signals(src, np.tile(np.eye(1, 8, dtype=np.float32), (2, 3, 1)), src_sets, None, index)
+    ft = with_signals(tgt, np.tile(np.eye(1, 8, dtype=np.float32), (2, 2, 1)), tgt_sets, None, index)
+    header = len(tgt_sets[1])
+    assert header >= 2
+    i, j = np.array([0]), np.array([2])          # the header (target 1) left out
+    off = SpanScorer(fs, ft, AlignConfig()).skip_gain((0, 1), i, j)
+    on = SpanScorer(fs, ft, AlignConfig(skip_pays_misses=True)).skip_gain((0, 1), i, j)
+    assert off[0] == pytest.approx(AlignConfig().skip)
+    assert on[0] == pytest.approx(AlignConfig().skip - AlignConfig().anchor_miss * header)
+    # a sentence without anchor tokens costs the plain skip either way
+    plain = SpanScorer(fs, ft, AlignConfig(skip_pays_misses=True)).skip_gain((1, 0), np.array([2]), np.array([0]))
+    assert len(src_sets[1]) == 0 and plain[0] == pytest.approx(AlignConfig().skip)

@@ -55,6 +55,12 @@ class AlignConfig:
     # sentences' vectors, then embed as joined texts only the runs of the m:n links whose
     # posterior in that pass reaches `refine_floor`, and align again ("all": embed every run).
     span_encoding: str = "selective"
+    # Leaving a sentence out costs also `anchor_miss` per anchor token of it (scoring.skip_gain):
+    # else a sentence with many numbers or names the other side lacks (a running page header)
+    # is cheaper to leave out than to keep in the link it belongs to. Off: the cross-validation
+    # favours it (de-fr variants; zh-en unchanged), but French as the source drops 0.9405 ->
+    # 0.9396 and a toy sentence without partner joins a link (docs/incoming/issue-25-cv.md).
+    skip_pays_misses: bool = False
     refine_floor: float = 0.03
     min_chance_spans: int = 8      # runs of each size embedded at least, for the chance baseline
 

@@ -205,6 +205,12 @@ class SpanScorer:
         else:
             real = b - (self.tgt_debris_csum[j] - self.tgt_debris_csum[j - b])
         cost = np.where(real > 0, self.config.skip + (real - 1) * self.config.skip_extend, 0.0)
+        cfg = self.config
+        if cfg.skip_pays_misses and cfg.anchor_weight and self.src.anchors is not None and self.tgt.anchors is not None:
+            # A number or name the other side lacks is missing whether its sentence is linked
+            # or left out: leaving a sentence out must not be a way around its anchor misses.
+            count = self.src_anchor_n[a - 1, i - 1] if b == 0 else self.tgt_anchor_n[b - 1, j - 1]
+            cost = cost - cfg.anchor_weight * cfg.anchor_miss * count
         return cost.astype(np.float32)
 
     def bridge_z(self, move: Move, i: np.ndarray, j: np.ndarray) -> np.ndarray:
