@@ -37,7 +37,7 @@ class AlignConfig:
     # the search band are each other's best (mutual), leaving it unlinked costs also what that
     # link scores above the best of as many chance links (search.partner_evidence). Off: on
     # the dev variants it gained on short pieces and partial translations but lost on an
-    # abridged one and on zh-en (docs/incoming/issue-25.md).
+    # abridged one and on a partial zh-en chapter (docs/benchmarks.md, "Aligner quality").
     partner_evidence: bool = False
     width: int = 12           # half-width of the band around the guide path, in sentences
     full_dp_cells: int = 250_000   # below n*m, no coarse pass: the full table is cheap
@@ -59,7 +59,7 @@ class AlignConfig:
     # else a sentence with many numbers or names the other side lacks (a running page header)
     # is cheaper to leave out than to keep in the link it belongs to. Off: the cross-validation
     # favours it (de-fr variants; zh-en unchanged), but French as the source drops 0.9405 ->
-    # 0.9396 and a toy sentence without partner joins a link (docs/incoming/issue-25-cv.md).
+    # 0.9396 and a toy sentence without partner joins a link (docs/benchmarks.md, "Aligner quality").
     skip_pays_misses: bool = False
     refine_floor: float = 0.03
     min_chance_spans: int = 8      # runs of each size embedded at least, for the chance baseline
