@@ -93,18 +93,29 @@ def bench_synthetic(sizes: list[int]) -> None:
                   + (f"  ({len(index)} shared tokens)" if with_tokens else ""))
 
 
-def dev_sets(names: list[str], limit: int | None):
+def dev_sets(names: list[str], limit: int | None, gold_set: tuple[str, str, str] | None = None):
     """(name, documents) per dev set found: documents are (src, tgt, gold, src_lang, tgt_lang).
 
     de-fr: Text+Berg (tests/data/align-dev or $BITEXT_ALIGN_DEV); zh-en: six MAC-Dev
     chapters (../shared/eval/align-dev-zh-en or $BITEXT_ALIGN_DEV_ZH_EN), read in place, never
     copied. `limit`: each document cut after its first `limit` gold links (a cold run of the
     old path on a busy machine takes the better part of an hour).
+    gold_set: (folder, source language, target language) of documents with gold links you
+    bring (`dev_set.gold_set_files`: a held-out set, your own), read like the dev sets.
     """
     shared = Path(__file__).resolve().parents[2] / "shared/eval"
     found = []
+    if gold_set is not None:
+        from dev_set import gold_set_files
+
+        folder, sl, tl = gold_set
+        names = list(names) + [(Path(folder).name or str(folder), gold_set_files(folder, sl, tl), sl, tl)]
     for name in names:
-        if name == "defr":
+        if isinstance(name, tuple):  # a gold set brought by the user
+            name, triples, sl, tl = name
+            files = [(s, t, g, sl, tl) for s, t, g in triples]
+            folder = triples[0][0].parent
+        elif name == "defr":
             from dev_set import dev_folder  # shipped in tests/data/align-dev
 
             folder = dev_folder()

@@ -19,7 +19,18 @@ links changed to match, and aligned with the defaults:
 - abridged: the target of 50 consecutive gold links (from a third of the way in) left out;
 - partial: only the first third of the target (a translation of the opening), against the
   whole source;
-- swapped: target and source exchanged (French or English as the source language).
+- swapped: target and source exchanged (French or English as the source language);
+- no null links: the sentences the gold leaves unlinked taken out of both texts, so every
+  null link predicted is wrong (a translation that leaves nothing out; the de-fr dev
+  document is unusually full of null links, 41 of 422).
+
+--noise R puts the same seeded random offset of length R on each text's vector for both
+systems (a weaker encoder, or a freer translation: gold 1:1 links less above chance).
+--gold-set DIR SRC TGT runs a folder of gold-aligned documents you bring (a held-out set;
+the layouts of `dev_set.gold_set_files`) instead of the dev sets, e.g.
+
+    python bench/bench_align_robustness.py --gold-set path/to/text+berg de fr --only "as it is" \
+        --baseline bertalign --dump mistakes.jsonl --config skip_pays_misses=true
 
 Strict and lax F1 per variant, summed over the documents (vecalign's score). With --baseline,
 Bertalign's search (bench_align_baseline.py) runs on the same vectors beside bitext: strict
@@ -117,6 +128,31 @@ def swapped(src, tgt, gold):
     return [(list(tgt), list(src), [(t, s) for s, t in gold])]
 
 
+def no_nulls(src, tgt, gold):
+    return [rebuild(src, tgt, [(s, t) for s, t in gold if s and t])]
+
+
+class NoisyEncoder:
+    """An encoder whose vectors are moved by a fixed random offset of length `radius` per
+    text (seeded by the text: the same text always gets the same vector), then renormalised."""
+
+    def __init__(self, inner, radius: float):
+        self.inner, self.radius = inner, radius
+        self.id = f"{inner.id}+noise{radius}"
+        self.dim = getattr(inner, "dim", 384)
+
+    def encode(self, texts):
+        import zlib
+
+        import numpy as np
+
+        vecs = self.inner.encode(list(texts)).astype(np.float64)
+        for k, text in enumerate(texts):
+            offset = np.random.default_rng(zlib.crc32(text.encode("utf-8"))).standard_normal(vecs.shape[1])
+            vecs[k] += self.radius * offset / np.linalg.norm(offset)
+        return (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
+
+
 def _figures(score, nulls) -> str:
     """Strict P/R/F1, lax F1 and null links right/predicted/gold, as the docs' tables give them."""
     return (f"strict {score.precision_strict:.3f}/{score.recall_strict:.3f}/{score.f1_strict:.3f} "
@@ -125,7 +161,12 @@ def _figures(score, nulls) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sets", nargs="+", default=["defr", "zhen"], choices=["defr", "zhen"])
+    parser.add_argument("--sets", nargs="+", default=None, choices=["defr", "zhen"],
+                        help="dev sets to run (default: both, or none with --gold-set)")
+    parser.add_argument("--gold-set", nargs=3, metavar=("DIR", "SRC", "TGT"),
+                        help="a folder of gold-aligned documents you bring, e.g. a held-out set")
+    parser.add_argument("--noise", type=float, default=0.0, metavar="R",
+                        help="move every text's vector by a seeded random offset of length R (both systems)")
     parser.add_argument("--only", nargs="+", metavar="WORD", help="only the variants whose label has one of these words")
     parser.add_argument("--baseline", choices=["bertalign"], default=None,
                         help="also align with Bertalign's search on the same vectors (bench_align_baseline.py) "
@@ -138,7 +179,8 @@ def main() -> None:
                         help="bitext with these AlignConfig fields changed, e.g. partner_evidence=true "
                              "(the baseline is not affected)")
     args = parser.parse_args()
-    run(args.sets, args.only, args.baseline, args.dump, config_overrides(args.config))
+    sets = args.sets if args.sets is not None else ([] if args.gold_set else ["defr", "zhen"])
+    run(sets, args.only, args.baseline, args.dump, config_overrides(args.config), args.gold_set, args.noise)
 
 
 def config_overrides(pairs):
@@ -189,7 +231,7 @@ def _dump(path, set_name, label, golds, texts, systems) -> None:
                                          ensure_ascii=False) + "\n")
 
 
-def run(sets, only=None, baseline=None, dump=None, config=None) -> None:
+def run(sets, only=None, baseline=None, dump=None, config=None, gold_set=None, noise=0.0) -> None:
     from align.alignment.config import AlignConfig
     from models.alignment import align_texts
     from models.encoders import default_cache_path, get_encoder
@@ -198,6 +240,13 @@ def run(sets, only=None, baseline=None, dump=None, config=None) -> None:
 
     encoder = get_encoder("e5", default_cache_path())
     encoder.import_vectors(ROOT / "tests/data/align_dev_e5_query.npz")
+    live = encoder
+    if noise:
+        from models.encoders import CachedEncoder
+
+        encoder = CachedEncoder(NoisyEncoder(encoder, noise))  # in memory: never into the disk cache
+        encoder.show_progress = False
+        print(f"vectors moved by a random offset of length {noise} per text (both systems)")
     variants = [
         ("as it is", lambda s, t, g: [(s, t, g)], False),
         ("pieces of ~100 gold links, each alone", pieces, False),
@@ -207,10 +256,11 @@ def run(sets, only=None, baseline=None, dump=None, config=None) -> None:
         ("abridged (target of 50 consecutive links left out)", abridged, False),
         ("partial (a translation of the first third only)", partial, False),
         ("swapped (target language as the source)", swapped, True),
+        ("no null links (what the gold leaves unlinked taken out)", no_nulls, False),
     ]
     if baseline:
         import bench_align_baseline
-    for name, docs in dev_sets(sets, None):
+    for name, docs in dev_sets(sets, None, gold_set):
         print(f"{name}: {len(docs)} document(s)")
         if baseline:
             print(f"  {'variant':<58} {'docs':>4} {'links':>6} bitext | {baseline} on the same vectors"
@@ -252,8 +302,8 @@ def run(sets, only=None, baseline=None, dump=None, config=None) -> None:
                     print(f"    document {k + 1}: bitext {_figures(mine, score_null_links([g], [preds[k]]))} | "
                           f"{baseline} {_figures(theirs, score_null_links([g], [base[k]]))}"
                           f"{'  BEHIND' if mine.f1_strict < theirs.f1_strict else ''}", flush=True)
-    if encoder.encoded_count:
-        print(f"note: {encoder.encoded_count} texts were in neither the shipped file nor the cache and were encoded live")
+    if live.encoded_count:
+        print(f"note: {live.encoded_count} texts were in neither the shipped file nor the cache and were encoded live")
 
 
 if __name__ == "__main__":

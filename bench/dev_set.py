@@ -29,3 +29,36 @@ def read_dev_set() -> tuple[list[str], list[str], list[str]]:
                 "it ships with the repository: restore it with `git checkout -- tests/data/align-dev`")
         sys.exit(f"error: the alignment dev set is not in {folder} (missing {', '.join(missing)}); {hint}")
     return tuple((folder / name).read_text(encoding="utf-8").splitlines() for name in FILES)
+
+
+def gold_set_files(folder: str | os.PathLike, src_lang: str, tgt_lang: str) -> list[tuple[Path, Path, Path]]:
+    """(source, target, gold) files of every document in a folder of gold-aligned documents,
+    in name order, in either layout the public aligners' test sets use:
+
+    - one folder: NAME.<src>, NAME.<tgt> and NAME.gold or NAME.<src><tgt> (vecalign's
+      bleualign_data: test1.de, test1.fr, test1.defr);
+    - three folders: <src>/NAME, <tgt>/NAME, gold/NAME (one file per document each).
+
+    Gold lines as vecalign writes them: `[3]:[4, 5]`, `[7]:[]`. Exits with one line when
+    the folder holds no complete document.
+    """
+    folder = Path(folder).expanduser()
+    found = []
+    if (folder / src_lang).is_dir() and (folder / tgt_lang).is_dir() and (folder / "gold").is_dir():
+        for src in sorted((folder / src_lang).iterdir()):
+            tgt, gold = folder / tgt_lang / src.name, folder / "gold" / src.name
+            if src.is_file() and tgt.is_file() and gold.is_file():
+                found.append((src, tgt, gold))
+    else:
+        for src in sorted(folder.glob(f"*.{src_lang}")):
+            stem = src.name[: -len(src_lang) - 1]
+            tgt = folder / f"{stem}.{tgt_lang}"
+            golds = [folder / f"{stem}.gold", folder / f"{stem}.{src_lang}{tgt_lang}"]
+            gold = next((g for g in golds if g.is_file()), None)
+            if tgt.is_file() and gold is not None:
+                found.append((src, tgt, gold))
+    if not found:
+        sys.exit(f"error: no gold-aligned {src_lang}-{tgt_lang} document in {folder} (expected NAME.{src_lang}, "
+                 f"NAME.{tgt_lang} and NAME.gold or NAME.{src_lang}{tgt_lang}; or {src_lang}/, {tgt_lang}/ "
+                 f"and gold/ folders with one file per document)")
+    return found
