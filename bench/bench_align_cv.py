@@ -45,12 +45,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 from align.alignment import AlignConfig  # noqa: E402
 from align.alignment.evaluation import score_alignments, score_null_links  # noqa: E402
 from bench_align import dev_sets  # noqa: E402
-from bench_align_robustness import abridged, mostly_one_to_one, partial, pieces, rebuild, swapped  # noqa: E402
+from bench_align_robustness import (NoisyEncoder, abridged, mostly_one_to_one, no_nulls, partial, pieces,  # noqa: E402
+                                    rebuild, swapped)
 
 D = AlignConfig()
 # (component, field overrides per setting); the first setting is the neutral one.
 COMPONENTS: list[tuple[str, list[tuple[str, dict]]]] = [
-    ("skip cost", [("-1.5", {}), ("-1.0", {"skip": -1.0}), ("-2.0", {"skip": -2.0})]),
+    ("skip cost", [("-1.5", {}), ("-1.0", {"skip": -1.0}), ("-2.0", {"skip": -2.0}), ("-2.5", {"skip": -2.5}),
+                   ("-3.0", {"skip": -3.0})]),
     ("affine gaps", [("off", {"skip_extend": D.skip}), ("-0.5", {})]),
     ("length weight", [("0", {"length_weight": 0.0}), ("1", {"length_weight": 1.0}), ("1.5", {}),
                        ("2", {"length_weight": 2.0})]),
@@ -80,8 +82,10 @@ def thirds(src, tgt, gold):
     return out
 
 
-def units_of(sets: dict, zhen_variants: bool = False) -> list[tuple[str, str, list]]:
-    """(unit name, family, [(src, tgt, gold, src_lang, tgt_lang), ...]) in the order they run."""
+def units_of(sets: dict, zhen_variants: bool = False, noise: float = 0.0) -> list[tuple[str, str, list]]:
+    """(unit name, family, [(src, tgt, gold, src_lang, tgt_lang), ...]) in the order they run.
+    With `noise`, each set as it is once more with noisy vectors (`NOISY` in the name: aligned
+    with `NoisyEncoder`), a variant like the others."""
     units = []
     for name, docs in sets.items():
         if name == "defr":
@@ -93,7 +97,7 @@ def units_of(sets: dict, zhen_variants: bool = False) -> list[tuple[str, str, li
     variants = [("mostly 1:1 d1", lambda s, t, g: mostly_one_to_one(s, t, g, 1), False),
                 ("mostly 1:1 d2", lambda s, t, g: mostly_one_to_one(s, t, g, 2), False),
                 ("pieces", pieces, False), ("abridged", abridged, False),
-                ("partial", partial, False), ("swapped", swapped, True)]
+                ("partial", partial, False), ("swapped", swapped, True), ("no nulls", no_nulls, False)]
     for name, docs in sets.items():  # de-fr first: cheap
         for label, make, swap in variants:
             if name == "zhen" and not zhen_variants:
@@ -101,7 +105,12 @@ def units_of(sets: dict, zhen_variants: bool = False) -> list[tuple[str, str, li
             shaped = [(s, t, g, tl if swap else sl, sl if swap else tl)
                       for src, tgt, gold, sl, tl in docs for s, t, g in make(src, tgt, gold)]
             units.append((f"{name} {label}", "variant", shaped))
+    if noise:
+        units += [(f"{name} {NOISY}{noise}", "variant", docs) for name, docs in sets.items()]
     return units
+
+
+NOISY = "noisy vectors "
 
 
 # Which settings run first (on two busy cores a zh-en setting takes minutes): the defaults, the
@@ -128,6 +137,9 @@ def settings() -> list[dict]:
 def run(units, results: dict, path: Path, encoder, budget_s: float | None, reverse: bool = False,
         only: list[dict] | None = None) -> None:
     from models.alignment import align_texts
+    from models.encoders import CachedEncoder
+
+    noisy: dict[str, CachedEncoder] = {}  # in memory only: noisy vectors never reach the disk cache
 
     start = time.perf_counter()
     # every setting on the documents first (the folds across sets, chapters, thirds), variants after
@@ -148,7 +160,12 @@ def run(units, results: dict, path: Path, encoder, budget_s: float | None, rever
                 continue
             t0 = time.perf_counter()
             config = replace(D, **fields)
-            results[key] = [[[list(l.src), list(l.tgt)] for l in align_texts(s, t, sl, tl, encoder=encoder,
+            enc = encoder
+            if NOISY in unit:
+                radius = float(unit.split(NOISY)[1])
+                enc = noisy.setdefault(unit, CachedEncoder(NoisyEncoder(encoder, radius)))
+                enc.show_progress = False
+            results[key] = [[[list(l.src), list(l.tgt)] for l in align_texts(s, t, sl, tl, encoder=enc,
                                                                                config=config)]
                             for s, t, _, sl, tl in docs]
             path.write_text(json.dumps(results))
@@ -324,6 +341,9 @@ def main() -> None:
                         help="more results files to read (another process's), never written")
     parser.add_argument("--zhen-variants", action="store_true",
                         help="also the robustness variants of the zh-en chapters (hours on a busy machine)")
+    parser.add_argument("--noise", type=float, default=0.0, metavar="R",
+                        help="also each set as it is with every vector moved by a seeded random offset of "
+                             "length R (bench_align_robustness --noise), as one more variant")
     parser.add_argument("--reverse", action="store_true",
                         help="the settings in reverse order (a second process sharing the work)")
     parser.add_argument("--settings", nargs="+", metavar="JSON",
@@ -340,7 +360,7 @@ def main() -> None:
         if path.is_file():
             results.update(json.loads(path.read_text()))
     sets = dict(dev_sets(args.sets, None))
-    units = units_of(sets, args.zhen_variants)
+    units = units_of(sets, args.zhen_variants, args.noise)
     if args.units:
         units = [u for u in units if any(w in u[0] for w in args.units)]
     units_by_name = {name: (fam, docs) for name, fam, docs in units}
@@ -352,7 +372,7 @@ def main() -> None:
             [json.loads(o) for o in args.settings] if args.settings else None)
     baseline = {}
     for name, (fam, docs) in units_by_name.items():
-        if fam == "part" and not name.startswith("zhen"):
+        if (fam == "part" and not name.startswith("zhen")) or NOISY in name:
             continue
         try:
             baseline[name] = [[[list(s), list(t)] for s, t in bench_align_baseline.align_texts(

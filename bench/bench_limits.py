@@ -42,13 +42,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 INTERVIEW = ROOT / "data" / "davos_interview_de.txt"
-REFERENCE = ROOT / "tests" / "data" / "interview_reference_en.tsv"
+sys.path.insert(0, str(ROOT))
+from tests.qa_damage import reference_pairs  # noqa: E402
 LIMIT_BYTES = 20 * 1024 * 1024
 
 
 def english() -> str:
-    lines = [line.split("\t")[1] for line in REFERENCE.read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#")]
+    lines = [en for _, en in reference_pairs()]
     # a paragraph per five sentences, as a plain-text translation would have them
     return "\n\n".join(" ".join(lines[k:k + 5]) for k in range(0, len(lines), 5)) + "\n"
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,10 +25,10 @@ from align.store import Project
 from align.text.fuzzy import fuzzy_matches
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.qa_damage import reference_pairs  # noqa: E402
 INTERVIEW = (ROOT / "data" / "davos_interview_de.txt").read_text(encoding="utf-8")
-REFERENCE = dict(line.split("\t", 1) for line in
-                 (ROOT / "tests" / "data" / "interview_reference_en.tsv")
-                 .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))
+REFERENCE = dict(reference_pairs())
 
 
 def old_best_offers(project, memory, same_project, threshold=0.85):

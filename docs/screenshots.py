@@ -19,9 +19,9 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser_util import AppServer, browser, open_app, wait_idle  # noqa: E402
 from tests.conftest import INTERVIEW, REFERENCE  # noqa: E402
+from tests.qa_damage import reference_pairs  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
-ENGLISH = ROOT / "tests" / "data" / "interview_reference_en.tsv"
 
 
 def bitext(*args: str) -> None:
@@ -40,12 +40,7 @@ def write_tsv(path: Path, lang: str, pairs: dict[str, str]) -> Path:
 
 
 def reference_english() -> dict[str, str]:
-    pairs = {}
-    for line in ENGLISH.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or "\t" not in line:
-            continue
-        german, english = line.split("\t", 1)
-        pairs[german] = english
+    pairs = dict(reference_pairs())
     # The opening's hand translations (tests/conftest.py) cover sentences the file may not.
     pairs.update({de: en for de, (en, _) in REFERENCE.items() if de not in pairs})
     return pairs

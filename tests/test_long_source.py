@@ -16,6 +16,7 @@ from align.store import Project
 from align.text.long_sentences import MAX_SCORING_CHARS, MAX_SENTENCE_CHARS
 from models.alignment import BlockAligner
 from models.encoders import CachedEncoder
+from tests.qa_damage import reference_pairs
 from tests.test_limits import HashEncoder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,9 +50,7 @@ def test_links_of_pieces_come_back_as_links_of_whole_sentences():
 
 def test_a_200kb_unpunctuated_source_line_is_aligned_as_pieces_and_kept_whole(tmp_path):
     interview = (ROOT / "data" / "davos_interview_de.txt").read_text(encoding="utf-8")
-    reference = (ROOT / "tests" / "data" / "interview_reference_en.tsv").read_text(encoding="utf-8")
-    english = " ".join(line.split("\t")[1] for line in reference.splitlines()
-                       if line.strip() and not line.startswith("#"))
+    english = " ".join(en for _, en in reference_pairs())
     german = unpunctuated(interview, 200_000)
     directory = tmp_path / "p"
     import_text(german + "\n", directory, "long.txt")

@@ -10,12 +10,11 @@ from align.imports.source import import_text
 from align.propagation import _receivers, best_offers, offer_memory, translation_memory
 from align.store import Project
 from align.text.fuzzy import FuzzyIndex, fuzzy_matches, normalise
+from tests.qa_damage import reference_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 INTERVIEW = (ROOT / "data" / "davos_interview_de.txt").read_text(encoding="utf-8")
-REFERENCE = dict(line.split("\t", 1) for line in
-                 (ROOT / "tests" / "data" / "interview_reference_en.tsv")
-                 .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))
+REFERENCE = dict(reference_pairs())
 
 
 def pairwise_best(project, memory, same_project, threshold=0.85):
