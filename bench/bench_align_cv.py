@@ -101,7 +101,7 @@ def units_of(sets: dict, zhen_variants: bool = False, noise: float = 0.0) -> lis
     for name, docs in sets.items():  # de-fr first: cheap
         for label, make, swap in variants:
             if name == "zhen" and not zhen_variants:
-                continue  # an hour or more per variant on two busy cores; de-fr covers these shapes
+                continue  # cold, an hour or more per variant on two busy cores (minutes once cached)
             shaped = [(s, t, g, tl if swap else sl, sl if swap else tl)
                       for src, tgt, gold, sl, tl in docs for s, t, g in make(src, tgt, gold)]
             units.append((f"{name} {label}", "variant", shaped))
