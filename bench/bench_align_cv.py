@@ -62,6 +62,7 @@ COMPONENTS: list[tuple[str, list[tuple[str, dict]]]] = [
     ("quoted speech", [("off", {"quote_weight": 0.0}), ("0.75", {})]),
     ("partner evidence", [("off", {}), ("on", {"partner_evidence": True})]),
     ("a skip pays its anchor misses", [("off", {}), ("on", {"skip_pays_misses": True})]),
+    ("skip scaled to the link strength", [("off", {}), ("on", {"strength_scaled_skip": True})]),
 ]
 
 

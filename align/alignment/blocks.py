@@ -13,6 +13,7 @@ from align.alignment.config import AlignConfig, Link
 from align.alignment.features import (Block, SideFeatures, shared_anchor_sets, span_vectors_from_sentences,
                                        with_signals)
 from align.alignment.length_ratio import first_length_ratio, linked_length_ratio
+from align.alignment.link_strength import linked_strength, skip_factor
 from align.alignment.scoring import DocumentContext
 from align.alignment.search import align_features
 
@@ -197,27 +198,38 @@ def _align_whole(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
             out.append((fs, ft))
         return out
 
-    def align_all(feats, wanted=None) -> list[list[Link]]:
+    def document_context(feats) -> DocumentContext | None:
         # The chance baseline and length ratio come from the whole document, not from each turn.
         filled = [(fs, ft) for fs, ft in feats if fs.size and ft.size]
         context = DocumentContext.of([fs for fs, _ in filled], [ft for _, ft in filled], config) if filled else None
         if context is not None and length_ratio:
             context = replace(context, log_ratio=float(np.log(length_ratio)))
-        return [align_with_anchors(fs, ft, fixed, config, context, None if wanted is None else wanted[b])
+        return context
+
+    def align_all(feats, wanted=None) -> list[list[Link]]:
+        context = document_context(feats)
+        return [align_with_anchors(fs, ft, fixed, scaled, context, None if wanted is None else wanted[b])
                 for b, ((fs, ft), fixed) in enumerate(zip(feats[:n_aligned], anchors))]
 
     given = length_ratio
+    scaled = config  # after the first pass: the skip costs scaled to the document's link strength
 
     def first_pass(feats, wanted=None) -> tuple[list[list[Link]], bool]:
         """Align once. The length ratio is the caller's, else the texts' totals (unless the
         clearest sentence pairs say they are far off); after this pass, the ratio of what it
         links when it links enough. Returns the links and whether that ratio changed."""
-        nonlocal length_ratio
+        nonlocal length_ratio, scaled
         length_ratio = given or first_length_ratio(feats[:n_aligned])
         first = align_all(feats, wanted)
         linked = None if given else linked_length_ratio(first, feats[:n_aligned])
         length_ratio = linked or length_ratio
-        return first, linked is not None
+        factor = 1.0
+        if config.strength_scaled_skip:
+            context = document_context(feats)
+            if context is not None:
+                factor = skip_factor(linked_strength(first, feats[:n_aligned], context))
+                scaled = replace(config, skip=config.skip * factor, skip_extend=config.skip_extend * factor)
+        return first, linked is not None or factor != 1.0
 
     if config.span_encoding == "all":
         sides.embed(embed, sides.all_spans())

@@ -61,6 +61,10 @@ class AlignConfig:
     # favours it (de-fr variants; zh-en unchanged), but French as the source drops 0.9405 ->
     # 0.9396 and a toy sentence without partner joins a link (docs/benchmarks.md, "Aligner quality").
     skip_pays_misses: bool = False
+    # After the first pass, `skip` and `skip_extend` are scaled by how far above chance this
+    # document's 1:1 links score (link_strength.py): dearer where links are weak, never cheaper.
+    # Cross-validated: 9 folds up, 4 down (docs/benchmarks.md, "Aligner quality").
+    strength_scaled_skip: bool = True
     refine_floor: float = 0.03
     min_chance_spans: int = 8      # runs of each size embedded at least, for the chance baseline
 
