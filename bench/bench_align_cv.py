@@ -150,27 +150,28 @@ def run(units, results: dict, path: Path, encoder, budget_s: float | None, rever
     order = [(fields, u) for phase in (False, True) for fields in chosen
              for u in units if (u[1] == "variant") == phase]
     for fields, (unit, _, docs) in order:
-        if True:
-            key = f"{unit}|{_key(fields)}"
-            if key in results:
-                continue
-            if budget_s and time.perf_counter() - start > budget_s:
-                return
-            if set(fields) == {"lexicon_weight"} and not unit.startswith("zhen") and f"{unit}|{{}}" in results:
-                results[key] = results[f"{unit}|{{}}"]  # the dictionary is Chinese-English only: the defaults
-                continue
-            t0 = time.perf_counter()
-            config = replace(D, **fields)
-            enc = encoder
-            if NOISY in unit:
-                radius = float(unit.split(NOISY)[1])
-                enc = noisy.setdefault(unit, CachedEncoder(NoisyEncoder(encoder, radius)))
-                enc.show_progress = False
-            results[key] = [[[list(l.src), list(l.tgt)] for l in align_texts(s, t, sl, tl, encoder=enc,
-                                                                               config=config)]
-                            for s, t, _, sl, tl in docs]
-            path.write_text(json.dumps(results))
-            print(f"  aligned {unit:<22} {_key(fields):<40} {time.perf_counter() - t0:6.1f}s", flush=True)
+        key = f"{unit}|{_key(fields)}"
+        if key in results:
+            continue
+        if budget_s and time.perf_counter() - start > budget_s:
+            return
+        if set(fields) == {"lexicon_weight"} and not unit.startswith("zhen") and f"{unit}|{{}}" in results:
+            results[key] = results[f"{unit}|{{}}"]  # the dictionary is Chinese-English only: the defaults
+            continue
+        t0 = time.perf_counter()
+        config = replace(D, **fields)
+        enc = encoder
+        if NOISY in unit:
+            radius = float(unit.split(NOISY)[1])
+            if unit not in noisy:
+                noisy[unit] = CachedEncoder(NoisyEncoder(encoder, radius))
+                noisy[unit].show_progress = False
+            enc = noisy[unit]
+        results[key] = [[[list(l.src), list(l.tgt)] for l in align_texts(s, t, sl, tl, encoder=enc,
+                                                                           config=config)]
+                        for s, t, _, sl, tl in docs]
+        path.write_text(json.dumps(results))
+        print(f"  aligned {unit:<22} {_key(fields):<40} {time.perf_counter() - t0:6.1f}s", flush=True)
 
 
 def _pairs(pred) -> list:

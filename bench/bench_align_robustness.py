@@ -48,7 +48,10 @@ import argparse
 import random
 import sys
 import time
+import zlib
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -142,10 +145,6 @@ class NoisyEncoder:
         self.dim = getattr(inner, "dim", 384)
 
     def encode(self, texts):
-        import zlib
-
-        import numpy as np
-
         vecs = self.inner.encode(list(texts)).astype(np.float64)
         for k, text in enumerate(texts):
             offset = np.random.default_rng(zlib.crc32(text.encode("utf-8"))).standard_normal(vecs.shape[1])

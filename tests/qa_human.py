@@ -24,6 +24,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from align.alignment.evaluation import read_links
 from tests.qa_damage import glossary_pairs, interview_knowledge, reference_pairs
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -164,8 +165,7 @@ def defr_document() -> HumanDocument:
     de = (folder / "dev.de").read_text(encoding="utf-8").splitlines()
     fr = (folder / "dev.fr").read_text(encoding="utf-8").splitlines()
     pairs, sentences = [], 0
-    for line in (folder / "dev.defr").read_text(encoding="utf-8").splitlines():
-        src, tgt = (json.loads(side) for side in line.split(":"))
+    for src, tgt in read_links((folder / "dev.defr").read_text(encoding="utf-8").splitlines()):
         if src and tgt:
             pairs.append((" ".join(de[i].strip() for i in src), " ".join(fr[j].strip() for j in tgt)))
             sentences += len(tgt)

@@ -206,8 +206,8 @@ def _align_whole(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
             context = replace(context, log_ratio=float(np.log(length_ratio)))
         return context
 
-    def align_all(feats, wanted=None) -> list[list[Link]]:
-        context = document_context(feats)
+    def align_all(feats, wanted=None, context=None) -> list[list[Link]]:
+        context = context or document_context(feats)
         return [align_with_anchors(fs, ft, fixed, scaled, context, None if wanted is None else wanted[b])
                 for b, ((fs, ft), fixed) in enumerate(zip(feats[:n_aligned], anchors))]
 
@@ -217,18 +217,18 @@ def _align_whole(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
     def first_pass(feats, wanted=None) -> tuple[list[list[Link]], bool]:
         """Align once. The length ratio is the caller's, else the texts' totals (unless the
         clearest sentence pairs say they are far off); after this pass, the ratio of what it
-        links when it links enough. Returns the links and whether that ratio changed."""
+        links when it links enough, and the skip costs scaled to how strong those links are.
+        Returns the links and whether the ratio or the skip costs changed."""
         nonlocal length_ratio, scaled
         length_ratio = given or first_length_ratio(feats[:n_aligned])
-        first = align_all(feats, wanted)
+        context = document_context(feats)
+        first = align_all(feats, wanted, context)
         linked = None if given else linked_length_ratio(first, feats[:n_aligned])
         length_ratio = linked or length_ratio
         factor = 1.0
-        if config.strength_scaled_skip:
-            context = document_context(feats)
-            if context is not None:
-                factor = skip_factor(linked_strength(first, feats[:n_aligned], context))
-                scaled = replace(config, skip=config.skip * factor, skip_extend=config.skip_extend * factor)
+        if config.strength_scaled_skip and context is not None:
+            factor = skip_factor(linked_strength(first, feats[:n_aligned], context))
+            scaled = replace(config, skip=config.skip * factor, skip_extend=config.skip_extend * factor)
         return first, linked is not None or factor != 1.0
 
     if config.span_encoding == "all":
