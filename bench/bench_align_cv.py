@@ -62,8 +62,11 @@ COMPONENTS: list[tuple[str, list[tuple[str, dict]]]] = [
     ("quoted speech", [("off", {"quote_weight": 0.0}), ("0.75", {})]),
     ("partner evidence", [("off", {}), ("on", {"partner_evidence": True})]),
     ("a skip pays its anchor misses", [("off", {}), ("on", {"skip_pays_misses": True})]),
-    ("skip scaled to the link strength", [("off", {}), ("on", {"strength_scaled_skip": True})]),
+    ("skip scaled to the link strength", [("off", {"strength_scaled_skip": False}), ("on", {})]),
 ]
+# Results are keyed by the fields moved from the defaults, so a file made under other defaults
+# would silently answer for the wrong settings: each file records the defaults it was made with.
+DEFAULTS_KEY = "__defaults__"
 
 
 def _key(fields: dict) -> str:
@@ -357,10 +360,15 @@ def main() -> None:
     from models.encoders import default_cache_path, get_encoder
     import bench_align_baseline
 
-    results = {}
+    results = {DEFAULTS_KEY: repr(D)}
     for path in [*args.also, args.results]:  # the written file last: its entries win
         if path.is_file():
-            results.update(json.loads(path.read_text()))
+            loaded = json.loads(path.read_text())
+            if loaded.get(DEFAULTS_KEY, repr(D)) != repr(D) or (DEFAULTS_KEY not in loaded and loaded):
+                print(f"error: {path} was made under other aligner defaults (or before they were recorded); "
+                      "give a new --results file", file=sys.stderr)
+                raise SystemExit(2)
+            results.update(loaded)
     sets = dict(dev_sets(args.sets, None))
     units = units_of(sets, args.zhen_variants, args.noise)
     if args.units:

@@ -22,7 +22,10 @@ links changed to match, and aligned with the defaults:
 - swapped: target and source exchanged (French or English as the source language);
 - no null links: the sentences the gold leaves unlinked taken out of both texts, so every
   null link predicted is wrong (a translation that leaves nothing out; the de-fr dev
-  document is unusually full of null links, 41 of 422).
+  document is unusually full of null links, 41 of 422);
+- running headers: OCR of a printed book leaves the page header (title and page number) inside
+  the sentence that runs over each page break, every 2,500 characters; the two editions break
+  their pages at different sentences (the de-fr dev document has two such headers).
 
 --noise R puts the same seeded random offset of length R on each text's vector for both
 systems (a weaker encoder, or a freer translation: gold 1:1 links less above chance).
@@ -135,19 +138,50 @@ def no_nulls(src, tgt, gold):
     return [rebuild(src, tgt, [(s, t) for s, t in gold if s and t])]
 
 
+PAGE_CHARS = 2500  # a printed page of the de-fr dev document's yearbook holds about this much
+
+
+def _with_headers(sentences, header, phase):
+    """The page header (title and page number) put inside the sentence at each page break,
+    every PAGE_CHARS characters from `phase` on, as OCR of a printed book leaves it."""
+    out, done, page = [], 0, 17
+    next_break = phase
+    for text in sentences:
+        while done + len(text) > next_break:
+            words = text.split(" ")
+            cut = max(1, min(len(words) - 1, len(" ".join(words)[:int(next_break - done)].split(" "))))
+            text = " ".join(words[:cut] + [f"{header} {page}"] + words[cut:])
+            page += 1
+            next_break += PAGE_CHARS
+        done += len(text)
+        out.append(text)
+    return out
+
+
+def running_headers(src, tgt, gold):
+    """Each side's title and page number inside the sentence at each of its page breaks; the
+    two editions' pages break at different sentences, so the same page number lands in
+    sentences that are not translations of each other (the de-fr dev document has two)."""
+    return [(_with_headers(src, src[0].strip()[:40], 0.3 * PAGE_CHARS), _with_headers(tgt, tgt[0].strip()[:40], 0.8 * PAGE_CHARS),
+             gold)]
+
+
 class NoisyEncoder:
     """An encoder whose vectors are moved by a fixed random offset of length `radius` per
     text (seeded by the text: the same text always gets the same vector), then renormalised."""
 
-    def __init__(self, inner, radius: float):
-        self.inner, self.radius = inner, radius
-        self.id = f"{inner.id}+noise{radius}"
+    def __init__(self, inner, radius: float, fraction: float = 1.0):
+        self.inner, self.radius, self.fraction = inner, radius, fraction
+        self.id = f"{inner.id}+noise{radius}" + (f"x{fraction}" if fraction < 1 else "")
         self.dim = getattr(inner, "dim", 384)
 
     def encode(self, texts):
         vecs = self.inner.encode(list(texts)).astype(np.float64)
         for k, text in enumerate(texts):
-            offset = np.random.default_rng(zlib.crc32(text.encode("utf-8"))).standard_normal(vecs.shape[1])
+            rng = np.random.default_rng(zlib.crc32(text.encode("utf-8")))
+            offset = rng.standard_normal(vecs.shape[1])
+            if self.fraction < 1 and rng.random() >= self.fraction:  # patchy: only this share moves
+                continue
             vecs[k] += self.radius * offset / np.linalg.norm(offset)
         return (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
 
@@ -166,6 +200,9 @@ def main() -> None:
                         help="a folder of gold-aligned documents you bring, e.g. a held-out set")
     parser.add_argument("--noise", type=float, default=0.0, metavar="R",
                         help="move every text's vector by a seeded random offset of length R (both systems)")
+    parser.add_argument("--noise-fraction", type=float, default=1.0, metavar="F",
+                        help="with --noise: move only this share of the texts (chosen by the text), a "
+                             "translation free in places: some true partners near chance, the rest not")
     parser.add_argument("--only", nargs="+", metavar="WORD", help="only the variants whose label has one of these words")
     parser.add_argument("--baseline", choices=["bertalign"], default=None,
                         help="also align with Bertalign's search on the same vectors (bench_align_baseline.py) "
@@ -179,7 +216,7 @@ def main() -> None:
                              "(the baseline is not affected)")
     args = parser.parse_args()
     sets = args.sets if args.sets is not None else ([] if args.gold_set else ["defr", "zhen"])
-    run(sets, args.only, args.baseline, args.dump, config_overrides(args.config), args.gold_set, args.noise)
+    run(sets, args.only, args.baseline, args.dump, config_overrides(args.config), args.gold_set, args.noise, args.noise_fraction)
 
 
 def config_overrides(pairs):
@@ -230,7 +267,7 @@ def _dump(path, set_name, label, golds, texts, systems) -> None:
                                          ensure_ascii=False) + "\n")
 
 
-def run(sets, only=None, baseline=None, dump=None, config=None, gold_set=None, noise=0.0) -> None:
+def run(sets, only=None, baseline=None, dump=None, config=None, gold_set=None, noise=0.0, noise_fraction=1.0) -> None:
     from align.alignment.config import AlignConfig
     from models.alignment import align_texts
     from models.encoders import default_cache_path, get_encoder
@@ -243,9 +280,10 @@ def run(sets, only=None, baseline=None, dump=None, config=None, gold_set=None, n
     if noise:
         from models.encoders import CachedEncoder
 
-        encoder = CachedEncoder(NoisyEncoder(encoder, noise))  # in memory: never into the disk cache
+        encoder = CachedEncoder(NoisyEncoder(encoder, noise, noise_fraction))  # in memory: never into the disk cache
         encoder.show_progress = False
-        print(f"vectors moved by a random offset of length {noise} per text (both systems)")
+        print(f"vectors moved by a random offset of length {noise} per text (both systems)"
+              + (f", {noise_fraction:.0%} of the texts" if noise_fraction < 1 else ""))
     variants = [
         ("as it is", lambda s, t, g: [(s, t, g)], False),
         ("pieces of ~100 gold links, each alone", pieces, False),
@@ -256,6 +294,7 @@ def run(sets, only=None, baseline=None, dump=None, config=None, gold_set=None, n
         ("partial (a translation of the first third only)", partial, False),
         ("swapped (target language as the source)", swapped, True),
         ("no null links (what the gold leaves unlinked taken out)", no_nulls, False),
+        ("running headers (a page header inside the sentence at each page break)", running_headers, False),
     ]
     if baseline:
         import bench_align_baseline

@@ -10,6 +10,7 @@ import numpy as np
 from align.alignment import lexicon, long_units, signals as sig
 from align.errors import InputError
 from align.alignment.config import AlignConfig, Link
+from align.alignment.running_heads import strip_running_heads
 from align.alignment.features import (Block, SideFeatures, shared_anchor_sets, span_vectors_from_sentences,
                                        with_signals)
 from align.alignment.length_ratio import first_length_ratio, linked_length_ratio
@@ -172,9 +173,12 @@ def _align_whole(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
             raise InputError("the MT bridge needs one translation per source sentence")
     config = runs_on_the_finer_side(config, sum(len(s) for s, _ in blocks), sum(len(t) for _, t in blocks))
     k_src, k_tgt = config.max_src, config.max_tgt
-    # Anchor tokens are filtered against the whole document, not one block.
-    src_anchor_sets, tgt_anchor_sets = shared_anchor_sets(
-        [s for src, _ in blocks for s in src], [t for _, tgt in blocks for t in tgt], src_cased, tgt_cased)
+    # Anchor tokens are filtered against the whole document, not one block; OCR's running page
+    # heads would pair sentences that merely share a page's head (running_heads.py).
+    src_texts, tgt_texts = [s for src, _ in blocks for s in src], [t for _, tgt in blocks for t in tgt]
+    if config.skip_running_heads:
+        src_texts, tgt_texts = strip_running_heads(src_texts), strip_running_heads(tgt_texts)
+    src_anchor_sets, tgt_anchor_sets = shared_anchor_sets(src_texts, tgt_texts, src_cased, tgt_cased)
     index = sig.token_index(src_anchor_sets + tgt_anchor_sets)
     sides = _Sides(blocks, k_src, k_tgt)
     lexical = None

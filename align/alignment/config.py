@@ -45,6 +45,9 @@ class AlignConfig:
     anchor_weight: float = 1.0     # weight of the numbers/names term (0 switches it off)
     anchor_match: float = 2.0      # per anchor token present on both sides of a link, per side
     anchor_miss: float = 0.5       # per anchor token of a link that its other side lacks
+    # Running page heads that OCR left inside sentences ("Die Alpen - 1957 - Les Alpes 17") give
+    # no anchor tokens: both editions carry them at different sentences (running_heads.py).
+    skip_running_heads: bool = True
     bridge_weight: float = 1.0     # weight of the MT-bridge z-score when MT is given
     quote_weight: float = 0.75     # per disagreement on opening / closing quoted speech (signals.quote_marks)
     lexicon_weight: float = 0.5    # weight of the dictionary's word overlap (zh-en, no MT; lexicon.py)
