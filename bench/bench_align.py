@@ -93,6 +93,28 @@ def bench_synthetic(sizes: list[int]) -> None:
                   + (f"  ({len(index)} shared tokens)" if with_tokens else ""))
 
 
+def _read_document(src_f: Path, tgt_f: Path, gold_f: Path) -> tuple[list[str], list[str], list]:
+    """Sentences and gold links of one document; a file that is not UTF-8 text, a malformed
+    gold line or a link to a sentence the text lacks stops the bench with one line naming it."""
+    from align.errors import InputError
+
+    lines = {}
+    for path in (src_f, tgt_f, gold_f):
+        try:
+            lines[path] = path.read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError:
+            sys.exit(f"error: {path}: not UTF-8 text")
+    try:
+        gold = read_links(lines[gold_f])
+    except InputError as exc:
+        sys.exit(f"error: {gold_f}: {exc}")
+    for side, ids, path in (("source", [i for s, _ in gold for i in s], src_f),
+                            ("target", [j for _, t in gold for j in t], tgt_f)):
+        if ids and max(ids) >= len(lines[path]):
+            sys.exit(f"error: {gold_f}: a link to {side} sentence {max(ids)}, but {path} has {len(lines[path])} lines")
+    return lines[src_f], lines[tgt_f], gold
+
+
 def dev_sets(names: list[str], limit: int | None, gold_set: tuple[str, str, str] | None = None):
     """(name, documents) per dev set found: documents are (src, tgt, gold, src_lang, tgt_lang).
 
@@ -129,9 +151,7 @@ def dev_sets(names: list[str], limit: int | None, gold_set: tuple[str, str, str]
             continue
         docs = []
         for src_f, tgt_f, gold_f, sl, tl in files:
-            src = src_f.read_text(encoding="utf-8").splitlines()
-            tgt = tgt_f.read_text(encoding="utf-8").splitlines()
-            gold = read_links(gold_f.read_text(encoding="utf-8").splitlines())
+            src, tgt, gold = _read_document(src_f, tgt_f, gold_f)
             if limit:
                 gold = gold[:limit]
                 src = src[:1 + max((i for s, _ in gold for i in s), default=-1)]

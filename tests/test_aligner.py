@@ -5,7 +5,6 @@ Vectors come from a small "concept" model: each sentence carries a few concepts 
 fresh noise, which is how an encoder sees a concatenation. Lengths follow the concepts. This
 makes the expected alignment known exactly while exercising the real scorer and DP.
 """
-from dataclasses import replace
 
 import numpy as np
 import pytest

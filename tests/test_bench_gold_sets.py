@@ -58,3 +58,26 @@ def test_no_nulls_takes_out_exactly_the_unlinked_sentences():
     [(s, t, g)] = no_nulls(src, tgt, gold)
     assert s == ["a", "c", "d"] and t == ["A", "CD"]
     assert g == [((0,), (0,)), ((1, 2), (1,))]
+
+
+@pytest.mark.parametrize("gold, said", [
+    ("[0]:[0]\n[1]:[1\n", "cannot read link line"),                   # malformed line
+    ("[0]:[0]\n[1]:[7]\n", "a link to target sentence 7, but"),       # past the text's end
+])
+def test_a_bad_gold_file_stops_with_one_line_naming_it(tmp_path, gold, said):
+    _write(tmp_path, "a.de", "Eins.\nZwei.\n")
+    _write(tmp_path, "a.fr", "Un.\nDeux.\n")
+    _write(tmp_path, "a.defr", gold)
+    with pytest.raises(SystemExit) as stop:
+        dev_sets([], None, (str(tmp_path), "de", "fr"))
+    message = str(stop.value.code)
+    assert message.startswith(f"error: {tmp_path / 'a.defr'}: ") and said in message and "\n" not in message
+
+
+def test_a_text_that_is_not_utf8_stops_with_one_line_naming_it(tmp_path):
+    _write(tmp_path, "a.de", "Eins.\n")
+    (tmp_path / "a.fr").write_bytes("Un été.\n".encode("latin-1"))
+    _write(tmp_path, "a.defr", "[0]:[0]\n")
+    with pytest.raises(SystemExit) as stop:
+        dev_sets([], None, (str(tmp_path), "de", "fr"))
+    assert str(stop.value.code) == f"error: {tmp_path / 'a.fr'}: not UTF-8 text"

@@ -194,7 +194,7 @@ def test_links_machine_translation_made_are_not_manual(project):
     assert "manual" not in label and label == "made with the machine translation"
     # A link a person made says so.
     a, b = p.links("en", link.block_id)[:2]
-    merged = p.merge_links(a.id, b.id)
+    p.merge_links(a.id, b.id)
     merged_link = next(l for l in p.links("en", link.block_id) if len(l.src_ids) == 2)
     assert rd.link_label(merged_link) == "manual"
     scored = merged_link.__class__(**{**merged_link.__dict__, "score": 0.81, "fixed": False})
