@@ -45,3 +45,21 @@ def test_the_factor_is_one_at_the_reference_and_bounded():
     assert skip_factor(2 * REFERENCE_STRENGTH) == FACTOR_RANGE[0] == 1.0   # never cheaper
     assert skip_factor(0.01) == FACTOR_RANGE[1]
     assert skip_factor(-1.0) == FACTOR_RANGE[1]                            # links at chance or below
+
+
+def test_a_turn_aligned_alone_takes_the_strength_of_the_turns_around_it():
+    """A turn of six sentences re-aligned in the reader has too few links to tell how strong
+    the document's are; the turns read around it (its context) tell, through a first pass over
+    them, so the turn's skip costs what it cost when the whole document was aligned."""
+    from align.alignment.blocks import document_strength
+
+    fs, ft, context = _pair(66, 3.0)
+    whole = linked_strength([[Link((k,), (k,)) for k in range(66)]], [(fs, ft)], context)
+    turn = (fs.slice(0, 6), ft.slice(0, 6))
+    around = [(fs.slice(6, 36), ft.slice(6, 36)), (fs.slice(36, 66), ft.slice(36, 66))]
+    first = [[Link((k,), (k,)) for k in range(6)]]
+    alone = document_strength(first, [turn], 1, context, AlignConfig())
+    with_context = document_strength(first, [turn, *around], 1, context, AlignConfig())
+    assert alone is None and skip_factor(alone) == 1.0
+    assert with_context == pytest.approx(whole, abs=0.2)
+    assert skip_factor(with_context) > 1.5   # weak links: leaving a sentence out costs more

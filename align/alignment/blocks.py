@@ -231,7 +231,7 @@ def _align_whole(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
         length_ratio = linked or length_ratio
         factor = 1.0
         if config.strength_scaled_skip and context is not None:
-            factor = skip_factor(linked_strength(first, feats[:n_aligned], context))
+            factor = skip_factor(document_strength(first, feats, n_aligned, context, config))
             scaled = replace(config, skip=config.skip * factor, skip_extend=config.skip_extend * factor)
         return first, linked is not None or factor != 1.0
 
@@ -247,6 +247,20 @@ def _align_whole(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
     sides.top_up(wanted, config.min_chance_spans, np.random.default_rng(config.seed))
     sides.embed(embed, wanted)
     return align_all(features(sides.vectors(), wanted))
+
+
+def document_strength(first: Sequence[Sequence[Link]], feats: Sequence[tuple[SideFeatures, SideFeatures]],
+                      n_aligned: int, context: DocumentContext, config: AlignConfig) -> float | None:
+    """How far above chance the document's 1:1 links score (`linked_strength`), from the blocks
+    a first pass aligned; where those have too few links (a turn re-aligned alone in the reader),
+    from a first pass over the turns read around it too, so that the turn's skips cost what
+    they cost when the whole document was aligned."""
+    strength = linked_strength(first, feats[:n_aligned], context)
+    if strength is None and len(feats) > n_aligned:
+        around = [align_with_anchors(fs, ft, (), config, context) if fs.size and ft.size else []
+                  for fs, ft in feats[n_aligned:]]
+        strength = linked_strength([*first, *around], feats, context)
+    return strength
 
 
 class _Sides:
