@@ -12,7 +12,7 @@ not keep rising page by page.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Sequence
 
 MIN_WORDS, MAX_WORDS = 1, 8   # a head's phrase, in whitespace tokens (a title, an issue, a year)
@@ -30,36 +30,49 @@ def find_running_heads(sentences: Sequence[str]) -> list[Head]:
     """The phrases that stand next to a page number in at least MIN_PAGES sentences, the number
     rising by a page or a few with a page's worth of text between, through at least half the
     text, and no more often without a number than with one; longest first."""
-    numbered: dict[Head, list[tuple[int, int]]] = defaultdict(list)
     token_lists = [s.split() for s in sentences]
     starts = [0]
     for s in sentences:
         starts.append(starts[-1] + len(s))
-    for i, tokens in enumerate(token_lists):
-        for p, tok in enumerate(tokens):
-            if not _PAGE.fullmatch(tok):
-                continue
-            for k in range(MIN_WORDS, MAX_WORDS + 1):
-                if p - k >= 0:
-                    numbered[("before", tuple(tokens[p - k:p]))].append((i, int(tok)))
-                if p + 1 + k <= len(tokens):
-                    numbered[("after", tuple(tokens[p + 1:p + 1 + k]))].append((i, int(tok)))
+    numbers = [(i, p, int(tok)) for i, tokens in enumerate(token_lists) for p, tok in enumerate(tokens)
+               if _PAGE.fullmatch(tok)]
+
+    def windows(k: int):
+        for i, p, n in numbers:
+            tokens = token_lists[i]
+            if p - k >= 0:
+                yield ("before", tuple(tokens[p - k:p])), i, n
+            if p + 1 + k <= len(tokens):
+                yield ("after", tuple(tokens[p + 1:p + 1 + k])), i, n
+
     heads = []
-    for head, where in numbered.items():
-        if len({i for i, _ in where}) < MIN_PAGES or sum(c.isalpha() for t in head[1] for c in t) < MIN_LETTERS:
-            continue
-        where = sorted(set(where))
-        pages = [n for _, n in where]
-        at = [starts[i] for i, _ in where]
-        if all(1 <= b - a <= MAX_STEP and (y - x) >= MIN_PAGE_CHARS * (b - a)
-               for a, b, x, y in zip(pages, pages[1:], at, at[1:])) \
-                and at[-1] - at[0] >= MIN_SPREAD * starts[-1] \
-                and _bare_count(token_lists, head[1]) <= len(pages):
-            heads.append(head)
+    for k in range(MIN_WORDS, MAX_WORDS + 1):
+        # Counted by hash first, so that a book full of numbers holds one phrase list per
+        # repeated phrase, not one per number.
+        counts = Counter(hash(head) for head, _, _ in windows(k))
+        numbered: dict[Head, list[tuple[int, int]]] = defaultdict(list)
+        for head, i, n in windows(k):
+            if counts[hash(head)] >= MIN_PAGES:
+                numbered[head].append((i, n))
+        heads += [head for head, where in numbered.items() if _runs_through(head, where, token_lists, starts)]
     # a head's shorter pieces qualify too; keep the longest reading of each
     heads.sort(key=lambda h: -len(h[1]))
     return [h for n, h in enumerate(heads)
             if not any(h[0] == g[0] and _inside(h[1], g[1], h[0]) for g in heads[:n])]
+
+
+def _runs_through(head: Head, where: list[tuple[int, int]], token_lists: Sequence[list[str]],
+                  starts: Sequence[int]) -> bool:
+    """Whether the phrase's numbered occurrences read as a page head's (see find_running_heads)."""
+    where = sorted(set(where))
+    if len({i for i, _ in where}) < MIN_PAGES or sum(c.isalpha() for t in head[1] for c in t) < MIN_LETTERS:
+        return False
+    pages = [n for _, n in where]
+    at = [starts[i] for i, _ in where]
+    return (all(1 <= b - a <= MAX_STEP and (y - x) >= MIN_PAGE_CHARS * (b - a)
+                for a, b, x, y in zip(pages, pages[1:], at, at[1:]))
+            and at[-1] - at[0] >= MIN_SPREAD * starts[-1]
+            and _bare_count(token_lists, head[1]) <= len(pages))
 
 
 def _inside(short: tuple[str, ...], long: tuple[str, ...], side: str) -> bool:
