@@ -17,7 +17,10 @@ def _paged(sentences: list[str], head: str, number_first: bool = False, every: i
         if done + len(text) > next_break:
             words = text.split()
             mark = f"{page} {head}" if number_first else f"{head} {page}"
-            text = " ".join(words[:len(words) // 2] + [mark] + words[len(words) // 2:])
+            if len(words) > 1:
+                text = " ".join(words[:len(words) // 2] + [mark] + words[len(words) // 2:])
+            else:  # no spaces (Chinese): the line break OCR read as one
+                text = f"{text[:len(text) // 2]} {mark} {text[len(text) // 2:]}"
             page, next_break = page + 1, next_break + every
         done += len(text)
         out.append(text)
@@ -40,7 +43,7 @@ def test_a_page_number_may_come_first():
 
 
 def test_a_head_without_spaces_is_found_too():
-    clean = [f"第{k}句话说的是山上的事情，他们一起走了很久很久才到达营地。" for k in range(400)]
+    clean = [f"第{k}句话说的是山上的事情，他们一起走了{k + 3}里路才到达营地。" for k in range(400)]
     paged = _paged(clean, "喜马拉雅纪事")
     assert find_running_heads(paged) == [("before", ("喜马拉雅纪事",))]
 
@@ -59,3 +62,16 @@ def test_citations_titles_and_lists_of_years_are_not_heads():
     two = _paged(_dev("dev.de")[:45], "Die Alpen - 1957 - Les Alpes")
     assert 1 <= sum(a != b for a, b in zip(two, _dev("dev.de"))) <= 2
     assert find_running_heads(two) == []
+
+
+def test_numbered_headings_are_not_heads():
+    # A law: every article opens with its number, long articles between ("Art. 3 Der Bund ...").
+    body = _dev("dev.de")[20:]
+    law, k = [], 1
+    for n, sentence in enumerate(body):
+        if n % 20 == 0:
+            law.append(f"Art. {k} {sentence}")
+            k += 1
+        else:
+            law.append(sentence)
+    assert find_running_heads(law) == []

@@ -38,11 +38,13 @@ def find_running_heads(sentences: Sequence[str]) -> list[Head]:
                if _PAGE.fullmatch(tok)]
 
     def windows(k: int):
+        # Only inside a sentence: what opens one ("Art. 12", "Kapitel 3") is a heading, and its
+        # number is an anchor worth keeping; a page break falls anywhere.
         for i, p, n in numbers:
             tokens = token_lists[i]
-            if p - k >= 0:
+            if p - k > 0:
                 yield ("before", tuple(tokens[p - k:p])), i, n
-            if p + 1 + k <= len(tokens):
+            if p > 0 and p + 1 + k <= len(tokens):
                 yield ("after", tuple(tokens[p + 1:p + 1 + k])), i, n
 
     heads = []
