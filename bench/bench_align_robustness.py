@@ -215,6 +215,10 @@ def main() -> None:
                         help="bitext with these AlignConfig fields changed, e.g. partner_evidence=true "
                              "(the baseline is not affected)")
     args = parser.parse_args()
+    if args.noise_fraction != 1.0 and not args.noise:
+        parser.error("--noise-fraction needs --noise R (the length of the offset)")
+    if not 0.0 < args.noise_fraction <= 1.0:
+        parser.error("--noise-fraction is a share of the texts, in (0, 1]")
     sets = args.sets if args.sets is not None else ([] if args.gold_set else ["defr", "zhen"])
     run(sets, args.only, args.baseline, args.dump, config_overrides(args.config), args.gold_set, args.noise, args.noise_fraction)
 

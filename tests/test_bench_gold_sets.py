@@ -81,3 +81,28 @@ def test_a_text_that_is_not_utf8_stops_with_one_line_naming_it(tmp_path):
     with pytest.raises(SystemExit) as stop:
         dev_sets([], None, (str(tmp_path), "de", "fr"))
     assert str(stop.value.code) == f"error: {tmp_path / 'a.fr'}: not UTF-8 text"
+
+
+def test_a_cv_results_file_made_under_other_defaults_is_refused(tmp_path, monkeypatch, capsys):
+    """The cross-validation bench keys its saved predictions by the settings moved from the
+    defaults; a file made under other defaults would answer for the wrong settings."""
+    import json
+
+    import bench_align_cv
+
+    stale = tmp_path / "cv.json"
+    stale.write_text(json.dumps({"__defaults__": "AlignConfig(skip=-9.0)", "defr|{}": []}))
+    monkeypatch.setattr(sys, "argv", ["bench_align_cv.py", "--sets", "defr", "--table-only", "--results", str(stale)])
+    with pytest.raises(SystemExit) as stop:
+        bench_align_cv.main()
+    assert stop.value.code == 2
+    assert "made under other aligner defaults" in capsys.readouterr().err
+
+
+def test_noise_fraction_needs_noise(monkeypatch, capsys):
+    import bench_align_robustness
+
+    monkeypatch.setattr(sys, "argv", ["bench_align_robustness.py", "--noise-fraction", "0.2"])
+    with pytest.raises(SystemExit) as stop:
+        bench_align_robustness.main()
+    assert stop.value.code == 2 and "--noise-fraction needs --noise" in capsys.readouterr().err
