@@ -183,8 +183,7 @@ def _align_whole(blocks: Sequence[Block], embed: Callable[[list[str]], np.ndarra
     sides = _Sides(blocks, k_src, k_tgt)
     lexical = None
     if langs is not None and config.lexicon_weight and all(mt is None for mt in bridge):
-        lexical = lexicon.lexical_rows([s for src, _ in blocks for s in src],
-                                       [t for _, tgt in blocks for t in tgt], *langs)
+        lexical = lexicon.lexical_rows(src_texts, tgt_texts, *langs)  # page heads left out too
     if lexical is not None:  # the dictionary takes the channel an MT bridge would
         config = replace(config, bridge_weight=config.lexicon_weight)
 
