@@ -86,6 +86,9 @@ def thirds(src, tgt, gold):
     return out
 
 
+NOISY = "noisy vectors "  # in a unit's name: aligned with NoisyEncoder
+
+
 def units_of(sets: dict, zhen_variants: bool = False, noise: float = 0.0) -> list[tuple[str, str, list]]:
     """(unit name, family, [(src, tgt, gold, src_lang, tgt_lang), ...]) in the order they run.
     With `noise`, each set as it is once more with noisy vectors (`NOISY` in the name: aligned
@@ -112,9 +115,6 @@ def units_of(sets: dict, zhen_variants: bool = False, noise: float = 0.0) -> lis
     if noise:
         units += [(f"{name} {NOISY}{noise}", "variant", docs) for name, docs in sets.items()]
     return units
-
-
-NOISY = "noisy vectors "
 
 
 # Which settings run first (on two busy cores a zh-en setting takes minutes): the defaults, the

@@ -149,7 +149,7 @@ def _with_headers(sentences, header, phase):
     for text in sentences:
         while done + len(text) > next_break:
             words = text.split(" ")
-            cut = max(1, min(len(words) - 1, len(" ".join(words)[:int(next_break - done)].split(" "))))
+            cut = max(1, min(len(words) - 1, len(text[:int(next_break - done)].split(" "))))
             text = " ".join(words[:cut] + [f"{header} {page}"] + words[cut:])
             page += 1
             next_break += PAGE_CHARS
@@ -162,8 +162,8 @@ def running_headers(src, tgt, gold):
     """Each side's title and page number inside the sentence at each of its page breaks; the
     two editions' pages break at different sentences, so the same page number lands in
     sentences that are not translations of each other (the de-fr dev document has two)."""
-    return [(_with_headers(src, src[0].strip()[:40], 0.3 * PAGE_CHARS), _with_headers(tgt, tgt[0].strip()[:40], 0.8 * PAGE_CHARS),
-             gold)]
+    return [(_with_headers(src, src[0].strip()[:40], 0.3 * PAGE_CHARS),
+             _with_headers(tgt, tgt[0].strip()[:40], 0.8 * PAGE_CHARS), gold)]
 
 
 class NoisyEncoder:

@@ -17,6 +17,8 @@ import statistics
 from collections import Counter, defaultdict
 from typing import Sequence
 
+from align.alignment.signals import WIDE_SCRIPT
+
 MIN_WORDS, MAX_WORDS = 1, 8   # a head's phrase, in whitespace tokens (a title, an issue, a year)
 MIN_LETTERS = 8               # a title, not "( Bild" or "S." (a CJK character counts two)
 MIN_PAGES = 3                 # fewer repeats prove nothing
@@ -25,7 +27,6 @@ MIN_PAGE_CHARS = 800          # a printed page holds at least this much text: a 
 PACE = 3.0                    # characters per page between two heads: within PACE times the median
 MIN_SPREAD = 0.5              # a running head runs through the text, not through one stretch of it
 _PAGE = re.compile(r"\d{1,4}")
-_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 # ("before" or "after" the page number, the phrase's tokens, the lowest and highest page seen)
 Head = tuple[str, tuple[str, ...], int, int]
@@ -89,7 +90,7 @@ def find_running_heads(sentences: Sequence[str]) -> list[Head]:
 
 
 def _title_like(phrase: tuple[str, ...]) -> bool:
-    return sum(c.isalpha() + bool(_WIDE.match(c)) for t in phrase for c in t) >= MIN_LETTERS
+    return sum(c.isalpha() + bool(WIDE_SCRIPT.match(c)) for t in phrase for c in t) >= MIN_LETTERS
 
 
 def _page_run(where: list[tuple[int, int]], starts: Sequence[int]) -> tuple[int, int] | None:
@@ -135,10 +136,10 @@ def strip_running_heads(sentences: Sequence[str]) -> list[str]:
         return list(sentences)
     out = []
     for text in sentences:
-        tokens = text.split()
+        tokens = kept = text.split()
         for head in heads:
-            tokens = _cut(tokens, head)
-        out.append(" ".join(tokens) if len(tokens) != len(text.split()) else text)
+            kept = _cut(kept, head)
+        out.append(" ".join(kept) if len(kept) != len(tokens) else text)
     return out
 
 

@@ -261,7 +261,7 @@ def quote_marks(sentence: str) -> tuple[int, int]:
 
 # --- debris --------------------------------------------------------------------------------------
 
-_WIDE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+WIDE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def is_debris(sentence: str) -> bool:
@@ -270,7 +270,7 @@ def is_debris(sentence: str) -> bool:
     unaligned rather than swallowed by a neighbouring link. Letters count with their combining
     marks (Devanagari 'हाँ' is a word); a lone letter ('A.', 'V') is debris.
     """
-    if _WIDE_SCRIPT.search(sentence):
+    if WIDE_SCRIPT.search(sentence):
         return False
     run = 0
     for ch in sentence:
